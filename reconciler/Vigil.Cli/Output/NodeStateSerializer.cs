@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Vigil.Core.Desired;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Cli.Output;
+
+/// <summary>Writes a node's effective state as JSON, or as YAML in the same shape and spelling as the input files.</summary>
+internal static class NodeStateSerializer
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters =
+        {
+            new TextConverter<TimeSpan>(Durations.Format),
+            new TextConverter<IPAddress>(a => a.ToString()),
+            new TextConverter<IpPrefix>(p => p.ToString()),
+            new EnumTextConverter(),
+        },
+    };
+
+    public static JsonNode ToJson(NodeDesiredState state) => JsonSerializer.SerializeToNode(state, Options)!;
+
+    public static string Json(NodeDesiredState state) => ToJson(state).ToJsonString(Options);
+
+    public static string Yaml(NodeDesiredState state)
+    {
+        var stream = new YamlStream(new YamlDocument(ToYaml(ToJson(state))));
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString().TrimEnd('.', '\n', '\r') + "\n";
+    }
+
+    private static YamlNode ToYaml(JsonNode? node) => node switch
+    {
+        JsonObject obj => new YamlMappingNode(obj.Select(p => new KeyValuePair<YamlNode, YamlNode>(new YamlScalarNode(p.Key), ToYaml(p.Value)))),
+        JsonArray array => new YamlSequenceNode(array.Select(ToYaml)),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => Text(value.GetValue<string>()),
+        null => new YamlScalarNode("null"),
+        _ => new YamlScalarNode(node.ToJsonString()),
+    };
+
+    /// <summary>Quotes text that would otherwise read back as a number, boolean or null.</summary>
+    private static YamlScalarNode Text(string text)
+    {
+        var plain = text.Length > 0 && !double.TryParse(text, out _) && text is not ("true" or "false" or "null" or "~");
+        return new YamlScalarNode(text) { Style = plain ? ScalarStyle.Any : ScalarStyle.DoubleQuoted };
+    }
+
+    private sealed class TextConverter<T>(Func<T, string> format) : JsonConverter<T>
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(format(value));
+    }
+
+    /// <summary>Enums spelled as in the YAML: ipv4, multicast, rr lowercase; TCP, DR, PASS uppercase.</summary>
+    private sealed class EnumTextConverter : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(EnumConverter<>).MakeGenericType(typeToConvert))!;
+
+        internal static string Spell(object value) => value switch
+        {
+            IpvsProtocol or IpvsForwarding or VrrpAuthenticationType => value.ToString()!.ToUpperInvariant(),
+            _ => value.ToString()!.ToLowerInvariant(),
+        };
+    }
+
+    private sealed class EnumConverter<T> : JsonConverter<T> where T : struct, Enum
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(EnumTextConverter.Spell(value));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+
+namespace Vigil.Core.Desired;
+
+/// <summary>The <c>Cluster</c> kind: the nodes, defaults for every instance and global settings.</summary>
+public sealed record ClusterSpec
+{
+    public ValueList<NodeSpec> Nodes { get; init; } = [];
+    public ClusterDefaults Defaults { get; init; } = new();
+    public NotificationSpec? Notification { get; init; }
+}
+
+public sealed record NodeSpec
+{
+    public string Name { get; init; } = "";
+    /// <summary>keepalived's router_id; the node name when not set.</summary>
+    public string? RouterId { get; init; }
+    public ValueList<NodeInterfaceSpec> Interfaces { get; init; } = [];
+
+    public string EffectiveRouterId => RouterId ?? Name;
+
+    public NodeInterfaceSpec? Interface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
+}
+
+public sealed record NodeInterfaceSpec
+{
+    public string Name { get; init; } = "";
+    public ValueList<IpPrefix> Addresses { get; init; } = [];
+}
+
+public sealed record ClusterDefaults
+{
+    /// <summary>2 by default, as keepalived, so a Vigil node joins an existing keepalived group unchanged.</summary>
+    public int VrrpVersion { get; init; } = 2;
+    public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public string? Interface { get; init; }
+}
+
+public sealed record NotificationSpec
+{
+    public EmailSpec? Email { get; init; }
+}
+
+public sealed record EmailSpec
+{
+    /// <summary>host or host:port.</summary>
+    public string SmtpServer { get; init; } = "";
+    public string From { get; init; } = "";
+    public ValueList<string> To { get; init; } = [];
+    public string? Username { get; init; }
+    public SecretReference? Password { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Where a secret is read at run time: a file or an environment variable, never a literal in git.</summary>
+public sealed record SecretReference
+{
+    public string? File { get; init; }
+    public string? Env { get; init; }
+
+    public override string ToString() => File is not null ? $"file:{File}" : $"env:{Env}";
+}
+
+public static class AddressFamilies
+{
+    public static bool IsV6(this IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+}

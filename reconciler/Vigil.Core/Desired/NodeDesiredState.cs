@@ -1,0 +1,52 @@
+using System.Net;
+
+namespace Vigil.Core.Desired;
+
+/// <summary>The effective desired state of one node: what its agent runs, with defaults resolved and peers derived.</summary>
+public sealed record NodeDesiredState
+{
+    public string Node { get; init; } = "";
+    public string RouterId { get; init; } = "";
+    public ValueList<NodeVrrpInstance> VrrpInstances { get; init; } = [];
+    public ValueList<NodeSyncGroup> SyncGroups { get; init; } = [];
+    /// <summary>Only the scripts this node's instances track.</summary>
+    public ValueList<NodeVrrpScript> VrrpScripts { get; init; } = [];
+    public ValueList<NodeVirtualServer> VirtualServers { get; init; } = [];
+    public NotificationSpec? Notification { get; init; }
+}
+
+public sealed record NodeVrrpInstance
+{
+    public string Name { get; init; } = "";
+    public string Interface { get; init; } = "";
+    public int VirtualRouterId { get; init; }
+    public int Version { get; init; }
+    public IpFamily Family { get; init; }
+    public TimeSpan AdvertInterval { get; init; }
+    public int Priority { get; init; }
+    /// <summary>True for the member with the highest configured priority: the node expected to be master.</summary>
+    public bool PreferredMaster { get; init; }
+    public bool Preempt { get; init; }
+    public TimeSpan PreemptDelay { get; init; }
+    public VrrpTransport Transport { get; init; }
+    /// <summary>This node's first address of the instance's family on the interface (unicast source, tie-break address).</summary>
+    public IPAddress? SourceAddress { get; init; }
+    /// <summary>Derived from the other members' addresses on the same interface; empty for multicast.</summary>
+    public ValueList<IPAddress> UnicastPeers { get; init; } = [];
+    public VrrpAuthenticationSpec? Authentication { get; init; }
+    public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
+    public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];
+    public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
+    /// <summary>Tracked scripts with the weight in force (the override, else the script's own).</summary>
+    public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
+    public NotifySpec? Notify { get; init; }
+    public GarpSpec Garp { get; init; } = new();
+    public bool UseVirtualMac { get; init; }
+    public string? SyncGroup { get; init; }
+}
+
+public sealed record NodeSyncGroup(string Name, ValueList<string> Instances, NotifySpec? Notify);
+
+public sealed record NodeVrrpScript(string Name, VrrpScriptSpec Spec);
+
+public sealed record NodeVirtualServer(string Name, VirtualServerSpec Spec);

@@ -1,0 +1,88 @@
+using System.Net;
+
+namespace Vigil.Core.Desired;
+
+/// <summary>Projects the cluster-wide desired state onto one node.</summary>
+public static class NodeProjection
+{
+    public static NodeDesiredState For(DesiredState state, string nodeName)
+    {
+        var cluster = state.ClusterSpec;
+        var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName)
+            ?? throw new KeyNotFoundException($"node '{nodeName}' is not in the Cluster (nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name))})");
+
+        var groupOf = state.SyncGroups
+            .SelectMany(g => g.Spec.Instances.Select(i => (Instance: i, Group: g.Name)))
+            .ToDictionary(x => x.Instance, x => x.Group, StringComparer.Ordinal);
+
+        var instances = state.VrrpInstances
+            .Where(i => i.Spec.Members.Any(m => m.Node == nodeName))
+            .Select(i => Project(i, node, cluster, state, groupOf.GetValueOrDefault(i.Name)))
+            .ToList();
+        var names = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var tracked = instances.SelectMany(i => i.TrackScripts).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+
+        return new NodeDesiredState
+        {
+            Node = node.Name,
+            RouterId = node.EffectiveRouterId,
+            VrrpInstances = [.. instances],
+            SyncGroups = [.. state.SyncGroups
+                .Where(g => g.Spec.Instances.Any(names.Contains))
+                .Select(g => new NodeSyncGroup(g.Name, [.. g.Spec.Instances.Where(names.Contains)], g.Spec.Notify))],
+            VrrpScripts = [.. state.VrrpScripts.Where(s => tracked.Contains(s.Name)).Select(s => new NodeVrrpScript(s.Name, s.Spec))],
+            VirtualServers = [.. state.VirtualServers.Select(v => new NodeVirtualServer(v.Name, v.Spec))],
+            Notification = cluster.Notification,
+        };
+    }
+
+    private static NodeVrrpInstance Project(Resource<VrrpInstanceSpec> instance, NodeSpec node, ClusterSpec cluster, DesiredState state, string? syncGroup)
+    {
+        var spec = instance.Spec;
+        var resolved = ResolvedVrrpInstance.From(spec, cluster.Defaults);
+        var interfaceName = resolved.Interface ?? "";
+        var member = spec.Members.First(m => m.Node == node.Name);
+        var top = spec.Members.Max(m => m.Priority);
+
+        IPAddress? AddressOf(NodeSpec n) => n.Interface(interfaceName)?.Addresses
+            .Select(a => a.Address)
+            .FirstOrDefault(a => ResolvedVrrpInstance.FamilyOf(a) == resolved.Family);
+
+        var peers = spec.Transport == VrrpTransport.Unicast
+            ? spec.Members.Where(m => m.Node != node.Name)
+                .Select(m => cluster.Nodes.FirstOrDefault(n => n.Name == m.Node))
+                .Select(n => n is null ? null : AddressOf(n))
+                .OfType<IPAddress>()
+                .ToList()
+            : [];
+
+        return new NodeVrrpInstance
+        {
+            Name = instance.Name,
+            Interface = interfaceName,
+            VirtualRouterId = spec.VirtualRouterId,
+            Version = resolved.Version,
+            Family = resolved.Family,
+            AdvertInterval = resolved.AdvertInterval,
+            Priority = member.Priority,
+            PreferredMaster = member.Priority == top && spec.Members.Count(m => m.Priority == top) == 1,
+            Preempt = spec.Preempt,
+            PreemptDelay = spec.PreemptDelay,
+            Transport = spec.Transport,
+            SourceAddress = AddressOf(node),
+            UnicastPeers = [.. peers],
+            Authentication = spec.Authentication,
+            VirtualAddresses = spec.VirtualAddresses,
+            ExcludedAddresses = spec.ExcludedAddresses,
+            TrackInterfaces = spec.TrackInterfaces,
+            TrackScripts = [.. spec.TrackScripts.Select(t => t with
+            {
+                Weight = t.Weight ?? state.VrrpScripts.FirstOrDefault(s => s.Name == t.Name)?.Spec.Weight ?? 0,
+            })],
+            Notify = spec.Notify,
+            Garp = spec.Garp,
+            UseVirtualMac = spec.UseVirtualMac,
+            SyncGroup = syncGroup,
+        };
+    }
+}

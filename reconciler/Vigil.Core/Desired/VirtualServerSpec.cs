@@ -1,0 +1,132 @@
+using System.Net;
+
+namespace Vigil.Core.Desired;
+
+public enum IpvsProtocol { Tcp, Udp, Sctp }
+
+public enum IpvsScheduler { Rr, Wrr, Lc, Wlc, Lblc, Lblcr, Dh, Sh, Sed, Nq, Fo, Ovf, Mh }
+
+public enum IpvsForwarding { Dr, Nat, Tun }
+
+/// <summary>The <c>VirtualServer</c> kind: an IPVS service and its real servers.</summary>
+public sealed record VirtualServerSpec
+{
+    /// <summary>Either <see cref="Address"/> and <see cref="Port"/>, or <see cref="Fwmark"/>.</summary>
+    public IPAddress? Address { get; init; }
+    public int? Port { get; init; }
+    public uint? Fwmark { get; init; }
+    /// <summary>Needed only with a fwmark; otherwise that of the address.</summary>
+    public IpFamily? Family { get; init; }
+    public IpvsProtocol Protocol { get; init; } = IpvsProtocol.Tcp;
+    public IpvsScheduler Scheduler { get; init; } = IpvsScheduler.Wlc;
+    /// <summary>keepalived's default lb_kind is NAT.</summary>
+    public IpvsForwarding Forwarding { get; init; } = IpvsForwarding.Nat;
+    public PersistenceSpec? Persistence { get; init; }
+    public TimeSpan DelayLoop { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Minimum total weight of healthy real servers; below it the sorry server takes over.</summary>
+    public int Quorum { get; init; } = 1;
+    public int Hysteresis { get; init; }
+    public SorryServerSpec? SorryServer { get; init; }
+    public ValueList<RealServerSpec> RealServers { get; init; } = [];
+
+    public IpFamily EffectiveFamily => Address is not null ? (Address.IsV6() ? IpFamily.IPv6 : IpFamily.IPv4) : Family ?? IpFamily.IPv4;
+
+    /// <summary>How operators name a virtual server: 198.51.100.100:80/TCP or fwmark 1.</summary>
+    public string Endpoint => Fwmark is { } mark ? $"fwmark {mark}" : $"{Endpoints.Format(Address!, Port)}/{Protocol.ToString().ToUpperInvariant()}";
+}
+
+public sealed record PersistenceSpec
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(360);
+    /// <summary>Granularity of persistence: a netmask for IPv4 (255.255.255.0), a prefix length for IPv6.</summary>
+    public string? Netmask { get; init; }
+}
+
+public sealed record SorryServerSpec
+{
+    public IPAddress Address { get; init; } = IPAddress.None;
+    public int? Port { get; init; }
+}
+
+public sealed record RealServerSpec
+{
+    public IPAddress Address { get; init; } = IPAddress.None;
+    /// <summary>The virtual server's port when not set.</summary>
+    public int? Port { get; init; }
+    public int Weight { get; init; } = 1;
+    /// <summary>On failure set weight 0 instead of removing the server, so established connections drain.</summary>
+    public bool InhibitOnFailure { get; init; }
+    public HealthCheckSpec? HealthCheck { get; init; }
+}
+
+/// <summary>Exactly one probe (tcp, httpGet, sslGet, misc, dns, smtp) and the knobs common to all.</summary>
+public sealed record HealthCheckSpec
+{
+    public TcpCheckSpec? Tcp { get; init; }
+    public HttpCheckSpec? HttpGet { get; init; }
+    public HttpCheckSpec? SslGet { get; init; }
+    public MiscCheckSpec? Misc { get; init; }
+    public DnsCheckSpec? Dns { get; init; }
+    public SmtpCheckSpec? Smtp { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public int Retry { get; init; } = 1;
+    public TimeSpan DelayBeforeRetry { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp"];
+
+    public IEnumerable<string> ConfiguredProbes()
+    {
+        if (Tcp is not null) yield return "tcp";
+        if (HttpGet is not null) yield return "httpGet";
+        if (SslGet is not null) yield return "sslGet";
+        if (Misc is not null) yield return "misc";
+        if (Dns is not null) yield return "dns";
+        if (Smtp is not null) yield return "smtp";
+    }
+}
+
+public sealed record TcpCheckSpec
+{
+    public int? Port { get; init; }
+    public IPAddress? BindAddress { get; init; }
+}
+
+public sealed record HttpCheckSpec
+{
+    public string Path { get; init; } = "/";
+    public int StatusCode { get; init; } = 200;
+    /// <summary>MD5 of the body, as keepalived's genhash prints it.</summary>
+    public string? Digest { get; init; }
+    public string? VirtualHost { get; init; }
+    public int? Port { get; init; }
+    /// <summary>sslGet only: check the server certificate.</summary>
+    public bool VerifyCertificate { get; init; }
+}
+
+public sealed record MiscCheckSpec
+{
+    public string Script { get; init; } = "";
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>keepalived's misc_dynamic: exit code 2-255 sets the weight to code - 2.</summary>
+    public bool DynamicWeight { get; init; }
+    public string? User { get; init; }
+}
+
+public sealed record DnsCheckSpec
+{
+    public string Name { get; init; } = "";
+    public string Type { get; init; } = "SOA";
+    public int? Port { get; init; }
+}
+
+public sealed record SmtpCheckSpec
+{
+    public string? Helo { get; init; }
+    public int? Port { get; init; }
+}
+
+public static class Endpoints
+{
+    public static string Format(IPAddress address, int? port) =>
+        port is null ? address.ToString() : address.IsV6() ? $"[{address}]:{port}" : $"{address}:{port}";
+}

@@ -1,0 +1,117 @@
+namespace Vigil.Core.Desired;
+
+public enum IpFamily { IPv4, IPv6 }
+
+public enum VrrpTransport { Multicast, Unicast }
+
+public enum AddressScope { Global, Site, Link, Host }
+
+/// <summary>The <c>VrrpInstance</c> kind: one virtual router, shared by its member nodes.</summary>
+public sealed record VrrpInstanceSpec
+{
+    /// <summary>Falls back to the cluster's default interface.</summary>
+    public string? Interface { get; init; }
+    public int VirtualRouterId { get; init; }
+    /// <summary>2 or 3; falls back to the cluster default.</summary>
+    public int? Version { get; init; }
+    /// <summary>Derived from the virtual addresses when not set.</summary>
+    public IpFamily? Family { get; init; }
+    public TimeSpan? AdvertInterval { get; init; }
+    public VrrpAuthenticationSpec? Authentication { get; init; }
+    public VrrpTransport Transport { get; init; } = VrrpTransport.Multicast;
+    public ValueList<VrrpMemberSpec> Members { get; init; } = [];
+    public bool Preempt { get; init; } = true;
+    public TimeSpan PreemptDelay { get; init; }
+    public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
+    /// <summary>Added with the VIPs but not carried in adverts (keepalived's virtual_ipaddress_excluded).</summary>
+    public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];
+    public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
+    public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
+    public NotifySpec? Notify { get; init; }
+    public GarpSpec Garp { get; init; } = new();
+    public bool UseVirtualMac { get; init; }
+}
+
+public enum VrrpAuthenticationType { Pass }
+
+public sealed record VrrpAuthenticationSpec
+{
+    public VrrpAuthenticationType Type { get; init; } = VrrpAuthenticationType.Pass;
+    /// <summary>At most 8 bytes (RFC 2338 section 5.3.6); sent in clear text, so not a secret worth hiding.</summary>
+    public string Password { get; init; } = "";
+}
+
+public sealed record VrrpMemberSpec
+{
+    public string Node { get; init; } = "";
+    public int Priority { get; init; }
+}
+
+public sealed record VirtualAddressSpec
+{
+    public IpPrefix Address { get; init; }
+    /// <summary>Device to add the address to; the instance's interface when not set.</summary>
+    public string? Dev { get; init; }
+    public AddressScope? Scope { get; init; }
+    public string? Label { get; init; }
+}
+
+public sealed record TrackInterfaceSpec
+{
+    public string Name { get; init; } = "";
+    /// <summary>0: the instance goes to Fault when the link is down; otherwise added to the priority while it is down.</summary>
+    public int Weight { get; init; }
+}
+
+public sealed record TrackScriptSpec
+{
+    /// <summary>The <c>metadata.name</c> of a <c>VrrpScript</c>.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Overrides the script's own weight for this instance.</summary>
+    public int? Weight { get; init; }
+}
+
+/// <summary>Hooks run on transitions, with keepalived's arguments.</summary>
+public sealed record NotifySpec
+{
+    public string? OnMaster { get; init; }
+    public string? OnBackup { get; init; }
+    public string? OnFault { get; init; }
+    public string? OnStop { get; init; }
+    /// <summary>keepalived's <c>notify</c>: run on every transition with TYPE NAME STATE PRIORITY.</summary>
+    public string? Any { get; init; }
+    public bool Email { get; init; }
+}
+
+/// <summary>Gratuitous ARP / unsolicited NA on becoming master; defaults as keepalived's.</summary>
+public sealed record GarpSpec
+{
+    /// <summary>Delay of the second burst after becoming master (garp_master_delay).</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Messages in each burst (garp_master_repeat).</summary>
+    public int Repeat { get; init; } = 5;
+    /// <summary>Period of refreshes while master; 0 disables (garp_master_refresh).</summary>
+    public TimeSpan Refresh { get; init; }
+    public int RefreshRepeat { get; init; } = 1;
+}
+
+/// <summary>The <c>SyncGroup</c> kind: instances that change state together.</summary>
+public sealed record SyncGroupSpec
+{
+    public ValueList<string> Instances { get; init; } = [];
+    public NotifySpec? Notify { get; init; }
+}
+
+/// <summary>The <c>VrrpScript</c> kind: a check whose result moves the priority of the instances tracking it.</summary>
+public sealed record VrrpScriptSpec
+{
+    public string Script { get; init; } = "";
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>The interval when not set, as keepalived.</summary>
+    public TimeSpan? Timeout { get; init; }
+    public int Weight { get; init; }
+    public int Fall { get; init; } = 1;
+    public int Rise { get; init; } = 1;
+    public string? User { get; init; }
+    public string? Group { get; init; }
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text;
+using Vigil.Core.Desired;
+
+namespace Vigil.Core.Rendering;
+
+/// <summary>
+/// Writes the keepalived.conf that is equivalent to one node's desired state, for operators comparing
+/// with what they know (keepalived 2.2 syntax; checked with <c>keepalived -t</c> in the tests).
+/// </summary>
+public sealed class KeepalivedConfWriter
+{
+    private readonly StringBuilder _text = new();
+    private int _depth;
+
+    public static string Write(NodeDesiredState node)
+    {
+        var writer = new KeepalivedConfWriter();
+        writer.Line($"# keepalived.conf for node {node.Node}, rendered by vigil from the cluster's desired state");
+        writer.GlobalDefs(node);
+        foreach (var script in node.VrrpScripts) writer.VrrpScript(script);
+        foreach (var group in node.SyncGroups) writer.SyncGroup(group);
+        foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance);
+        foreach (var server in node.VirtualServers) writer.VirtualServer(server);
+        return writer._text.ToString();
+    }
+
+    private void GlobalDefs(NodeDesiredState node)
+    {
+        Open("global_defs");
+        Line($"router_id {node.RouterId}");
+        if (node.Notification?.Email is { } email)
+        {
+            Open("notification_email");
+            foreach (var to in email.To) Line(to);
+            Close();
+            Line($"notification_email_from {email.From}");
+            var (host, port) = SplitHostPort(email.SmtpServer);
+            Line(port is null ? $"smtp_server {host}" : $"smtp_server {host} {port}");
+            Line($"smtp_connect_timeout {Seconds(email.ConnectTimeout)}");
+        }
+        // Vigil runs scripts without a shell as the configured user; keepalived needs this to do the same.
+        Line("enable_script_security");
+        Line("script_user root");
+        Close();
+    }
+
+    private void VrrpScript(NodeVrrpScript script)
+    {
+        var spec = script.Spec;
+        Open($"vrrp_script {script.Name}");
+        Line($"script {Quote(spec.Script)}");
+        Line($"interval {Seconds(spec.Interval)}");
+        if (spec.Timeout is { } timeout) Line($"timeout {Seconds(timeout)}");
+        Line($"weight {spec.Weight}");
+        Line($"fall {spec.Fall}");
+        Line($"rise {spec.Rise}");
+        if (spec.User is not null) Line(spec.Group is null ? $"user {spec.User}" : $"user {spec.User} {spec.Group}");
+        Close();
+    }
+
+    private void SyncGroup(NodeSyncGroup group)
+    {
+        Open($"vrrp_sync_group {group.Name}");
+        Open("group");
+        foreach (var instance in group.Instances) Line(instance);
+        Close();
+        Notify(group.Notify);
+        Close();
+    }
+
+    private void VrrpInstance(NodeVrrpInstance instance)
+    {
+        Open($"vrrp_instance {instance.Name}");
+        // keepalived honours nopreempt and preempt_delay only when the instance starts as BACKUP.
+        var startAsMaster = instance.PreferredMaster && instance.Preempt && instance.PreemptDelay == TimeSpan.Zero;
+        Line($"state {(startAsMaster ? "MASTER" : "BACKUP")}");
+        Line($"interface {instance.Interface}");
+        Line($"virtual_router_id {instance.VirtualRouterId}");
+        Line($"version {instance.Version}");
+        Line($"priority {instance.Priority}");
+        Line($"advert_int {Seconds(instance.AdvertInterval)}");
+        if (!instance.Preempt) Line("nopreempt");
+        if (instance.PreemptDelay > TimeSpan.Zero) Line($"preempt_delay {Seconds(instance.PreemptDelay)}");
+        if (instance.Authentication is { } auth)
+        {
+            Open("authentication");
+            Line("auth_type PASS");
+            Line($"auth_pass {auth.Password}");
+            Close();
+        }
+        if (instance.Transport == VrrpTransport.Unicast)
+        {
+            if (instance.SourceAddress is not null) Line($"unicast_src_ip {instance.SourceAddress}");
+            Open("unicast_peer");
+            foreach (var peer in instance.UnicastPeers) Line(peer.ToString());
+            Close();
+        }
+        Addresses("virtual_ipaddress", instance.VirtualAddresses);
+        if (instance.ExcludedAddresses.Count > 0) Addresses("virtual_ipaddress_excluded", instance.ExcludedAddresses);
+        if (instance.TrackInterfaces.Count > 0)
+        {
+            Open("track_interface");
+            foreach (var track in instance.TrackInterfaces) Line(track.Weight == 0 ? track.Name : $"{track.Name} weight {track.Weight}");
+            Close();
+        }
+        if (instance.TrackScripts.Count > 0)
+        {
+            Open("track_script");
+            foreach (var track in instance.TrackScripts) Line($"{track.Name} weight {track.Weight ?? 0}");
+            Close();
+        }
+        Notify(instance.Notify);
+        Line($"garp_master_delay {Seconds(instance.Garp.Delay)}");
+        Line($"garp_master_repeat {instance.Garp.Repeat}");
+        Line($"garp_master_refresh {Seconds(instance.Garp.Refresh)}");
+        Line($"garp_master_refresh_repeat {instance.Garp.RefreshRepeat}");
+        if (instance.UseVirtualMac) Line("use_vmac");
+        Close();
+    }
+
+    private void Addresses(string block, ValueList<VirtualAddressSpec> addresses)
+    {
+        Open(block);
+        foreach (var vip in addresses)
+        {
+            var line = new StringBuilder(vip.Address.ToString());
+            if (vip.Dev is not null) line.Append(" dev ").Append(vip.Dev);
+            if (vip.Scope is { } scope) line.Append(" scope ").Append(scope.ToString().ToLowerInvariant());
+            if (vip.Label is not null) line.Append(" label ").Append(vip.Label);
+            Line(line.ToString());
+        }
+        Close();
+    }
+
+    private void Notify(NotifySpec? notify)
+    {
+        if (notify is null) return;
+        if (notify.OnMaster is not null) Line($"notify_master {Quote(notify.OnMaster)}");
+        if (notify.OnBackup is not null) Line($"notify_backup {Quote(notify.OnBackup)}");
+        if (notify.OnFault is not null) Line($"notify_fault {Quote(notify.OnFault)}");
+        if (notify.OnStop is not null) Line($"notify_stop {Quote(notify.OnStop)}");
+        if (notify.Any is not null) Line($"notify {Quote(notify.Any)}");
+        if (notify.Email) Line("smtp_alert");
+    }
+
+    private void VirtualServer(NodeVirtualServer server)
+    {
+        var spec = server.Spec;
+        Line($"# VirtualServer {server.Name}");
+        Open(spec.Fwmark is { } mark ? $"virtual_server fwmark {mark}" : $"virtual_server {spec.Address} {spec.Port}");
+        Line($"delay_loop {Seconds(spec.DelayLoop)}");
+        Line($"lb_algo {spec.Scheduler.ToString().ToLowerInvariant()}");
+        Line($"lb_kind {spec.Forwarding.ToString().ToUpperInvariant()}");
+        Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
+        if (spec.Fwmark is not null && spec.EffectiveFamily == IpFamily.IPv6) Line("ip_family inet6");
+        if (spec.Persistence is { } persistence)
+        {
+            Line($"persistence_timeout {(int)persistence.Timeout.TotalSeconds}");
+            if (persistence.Netmask is not null) Line($"persistence_granularity {persistence.Netmask}");
+        }
+        Line($"quorum {spec.Quorum}");
+        Line($"hysteresis {spec.Hysteresis}");
+        if (spec.SorryServer is { } sorry) Line($"sorry_server {sorry.Address} {sorry.Port ?? spec.Port ?? 0}");
+        foreach (var real in spec.RealServers) RealServer(real, spec);
+        Close();
+    }
+
+    private void RealServer(RealServerSpec real, VirtualServerSpec service)
+    {
+        Open($"real_server {real.Address} {real.Port ?? service.Port ?? 0}");
+        Line($"weight {real.Weight}");
+        if (real.InhibitOnFailure) Line("inhibit_on_failure");
+        if (real.HealthCheck is { } check) HealthCheck(check);
+        Close();
+    }
+
+    private void HealthCheck(HealthCheckSpec check)
+    {
+        if (check.Tcp is { } tcp)
+        {
+            Open("TCP_CHECK");
+            if (tcp.Port is not null) Line($"connect_port {tcp.Port}");
+            if (tcp.BindAddress is not null) Line($"bindto {tcp.BindAddress}");
+        }
+        else if ((check.HttpGet ?? check.SslGet) is { } http)
+        {
+            Open(check.HttpGet is not null ? "HTTP_GET" : "SSL_GET");
+            Open("url");
+            Line($"path {http.Path}");
+            Line($"status_code {http.StatusCode}");
+            if (http.Digest is not null) Line($"digest {http.Digest}");
+            Close();
+            if (http.Port is not null) Line($"connect_port {http.Port}");
+            if (http.VirtualHost is not null) Line($"virtualhost {http.VirtualHost}");
+        }
+        else if (check.Misc is { } misc)
+        {
+            Open("MISC_CHECK");
+            Line($"misc_path {Quote(misc.Script)}");
+            if (misc.Timeout is { } timeout) Line($"misc_timeout {Seconds(timeout)}");
+            if (misc.DynamicWeight) Line("misc_dynamic");
+            if (misc.User is not null) Line($"user {misc.User}");
+        }
+        else if (check.Dns is { } dns)
+        {
+            Open("DNS_CHECK");
+            Line($"name {dns.Name}");
+            Line($"type {dns.Type}");
+            if (dns.Port is not null) Line($"connect_port {dns.Port}");
+        }
+        else if (check.Smtp is { } smtp)
+        {
+            Open("SMTP_CHECK");
+            if (smtp.Helo is not null) Line($"helo_name {smtp.Helo}");
+            if (smtp.Port is not null) Line($"connect_port {smtp.Port}");
+        }
+        else
+        {
+            return;
+        }
+        Line($"connect_timeout {Seconds(check.ConnectTimeout)}");
+        Line($"retry {check.Retry}");
+        Line($"delay_before_retry {Seconds(check.DelayBeforeRetry)}");
+        Close();
+    }
+
+    private static (string Host, string? Port) SplitHostPort(string server)
+    {
+        var colon = server.LastIndexOf(':');
+        return colon > 0 && !server.EndsWith(']') && server.IndexOf(':') == colon ? (server[..colon], server[(colon + 1)..]) : (server.Trim('[', ']'), null);
+    }
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Quote(string text) => "\"" + text.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private void Open(string block)
+    {
+        Line(block + " {");
+        _depth++;
+    }
+
+    private void Close()
+    {
+        _depth--;
+        Line("}");
+    }
+
+    private void Line(string text) => _text.Append(' ', _depth * 4).Append(text).Append('\n');
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using Vigil.Core.Desired;
+
+namespace Vigil.Core.Validation;
+
+/// <summary>IPVS rules: one service per endpoint, real servers that the forwarding method can reach, one probe per check.</summary>
+internal static class VirtualServerRules
+{
+    public static void Check(DesiredState state, DiagnosticBag bag)
+    {
+        var services = new Dictionary<string, Resource<VirtualServerSpec>>(StringComparer.Ordinal);
+        foreach (var server in state.VirtualServers)
+        {
+            var spec = server.Spec;
+            var origin = server.Origin;
+            if ((spec.Address is null) == (spec.Fwmark is null))
+            {
+                bag.Error(origin, "spec", "address-or-fwmark", "set either address (with port) or fwmark, not both and not neither");
+                continue;
+            }
+            if (spec.Address is not null && spec.Port is null)
+            {
+                bag.Error(origin, "spec", "port-missing", $"virtual server {spec.Address} needs a port");
+                continue;
+            }
+            if (spec.Fwmark is not null && spec.Port is not null)
+            {
+                bag.Error(origin, "spec.port", "fwmark-port", "a fwmark service matches by mark, not by port: remove port");
+            }
+            var key = $"{spec.Endpoint}|{spec.EffectiveFamily}";
+            if (!services.TryAdd(key, server))
+            {
+                var first = services[key];
+                bag.Error(origin, spec.Fwmark is null ? "spec.address" : "spec.fwmark", "service-unique",
+                    $"{spec.Endpoint} is already defined by VirtualServer '{first.Name}' ({VrrpInstanceRules.At(first.Origin, "spec")})");
+            }
+            CheckRealServers(server, bag);
+            if (spec.SorryServer is { } sorry && ResolvedVrrpInstance.FamilyOf(sorry.Address) != spec.EffectiveFamily)
+            {
+                bag.Error(origin, "spec.sorryServer.address", "family-mismatch", $"sorry server {sorry.Address} is not {spec.EffectiveFamily} like the virtual server");
+            }
+            if (spec.Persistence?.Netmask is { } netmask)
+            {
+                CheckNetmask(server, netmask, bag);
+            }
+        }
+    }
+
+    private static void CheckRealServers(Resource<VirtualServerSpec> server, DiagnosticBag bag)
+    {
+        var spec = server.Spec;
+        var seen = new Dictionary<(IPAddress, int?), int>();
+        var totalWeight = 0;
+        for (var i = 0; i < spec.RealServers.Count; i++)
+        {
+            var real = spec.RealServers[i];
+            var field = $"spec.realServers[{i}]";
+            var port = real.Port ?? spec.Port;
+            totalWeight += real.Weight;
+            if (!seen.TryAdd((real.Address, port), i))
+            {
+                bag.Error(server.Origin, field + ".address", "realserver-unique",
+                    $"real server {Endpoints.Format(real.Address, port)} is already listed at spec.realServers[{seen[(real.Address, port)]}]");
+            }
+            if (ResolvedVrrpInstance.FamilyOf(real.Address) != spec.EffectiveFamily && spec.Forwarding != IpvsForwarding.Tun)
+            {
+                bag.Error(server.Origin, field + ".address", "family-mismatch",
+                    $"real server {real.Address} is not {spec.EffectiveFamily} like the virtual server; only TUN forwarding crosses families");
+            }
+            // DR and TUN deliver the packet unchanged: the real server must listen on the virtual port.
+            if (spec.Forwarding != IpvsForwarding.Nat && spec.Port is not null && real.Port is not null && real.Port != spec.Port)
+            {
+                bag.Error(server.Origin, field + ".port", "port-rewrite",
+                    $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: real server port {real.Port} differs from the virtual server's {spec.Port}; use NAT or the same port");
+            }
+            if (real.HealthCheck is { } check)
+            {
+                var probes = check.ConfiguredProbes().ToList();
+                if (probes.Count != 1)
+                {
+                    bag.Error(server.Origin, field + ".healthCheck", "one-probe",
+                        probes.Count == 0
+                            ? $"healthCheck needs one of {string.Join(", ", HealthCheckSpec.ProbeNames)}"
+                            : $"healthCheck has {string.Join(" and ", probes)}: one probe per real server");
+                }
+            }
+        }
+        if (spec.RealServers.Count > 0 && spec.Quorum > totalWeight)
+        {
+            bag.Warning(server.Origin, "spec.quorum", "quorum-unreachable",
+                $"quorum {spec.Quorum} is above the total weight {totalWeight} of all real servers: the service never has quorum");
+        }
+    }
+
+    private static void CheckNetmask(Resource<VirtualServerSpec> server, string netmask, DiagnosticBag bag)
+    {
+        bool valid;
+        if (server.Spec.EffectiveFamily == IpFamily.IPv6)
+        {
+            valid = int.TryParse(netmask, out var length) && length is >= 1 and <= 128;
+        }
+        else
+        {
+            valid = IpAddressText.TryParse(netmask, out var mask) && !mask.IsV6() && IsContiguous(mask);
+        }
+        if (!valid)
+        {
+            bag.Error(server.Origin, "spec.persistence.netmask", "netmask",
+                server.Spec.EffectiveFamily == IpFamily.IPv6
+                    ? $"'{netmask}' is not an IPv6 prefix length (1-128)"
+                    : $"'{netmask}' is not an IPv4 netmask like 255.255.255.0");
+        }
+    }
+
+    private static bool IsContiguous(IPAddress mask)
+    {
+        var bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
+        var inverted = ~bits;
+        return (inverted & (inverted + 1)) == 0;
+    }
+}

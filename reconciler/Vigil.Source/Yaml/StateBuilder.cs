@@ -1,0 +1,73 @@
+using Vigil.Core.Desired;
+using Vigil.Core.Validation;
+
+namespace Vigil.Source.Yaml;
+
+/// <summary>Binds valid documents to their kinds, rejecting a second document with the same kind and name.</summary>
+internal sealed class StateBuilder(DiagnosticBag diagnostics)
+{
+    private readonly Dictionary<(string Kind, string Name), SourceOrigin> _seen = [];
+    private readonly List<Resource<ClusterSpec>> _clusters = [];
+    private readonly List<Resource<VrrpInstanceSpec>> _instances = [];
+    private readonly List<Resource<SyncGroupSpec>> _groups = [];
+    private readonly List<Resource<VrrpScriptSpec>> _scripts = [];
+    private readonly List<Resource<VirtualServerSpec>> _servers = [];
+
+    /// <summary>Kind/name of documents that failed the schema, so that references to them are not reported twice.</summary>
+    public UnreadableResources Unreadable { get; } = new();
+
+    public void MarkUnreadable(YamlDocument document) => Unreadable.Add(document.Kind, document.Name);
+
+    public void Add(YamlDocument document)
+    {
+        var kind = document.Kind!;
+        var name = document.Name!;
+        if (!_seen.TryAdd((kind, name), document.Origin))
+        {
+            var first = _seen[(kind, name)];
+            diagnostics.Error(document.Origin, "metadata.name", "duplicate-name",
+                $"{kind} '{name}' is already defined at {first.File}:{first.Locate("metadata.name").Line}");
+            return;
+        }
+        var bound = kind switch
+        {
+            Kinds.Cluster => Bind(_clusters),
+            Kinds.VrrpInstance => Bind(_instances),
+            Kinds.SyncGroup => Bind(_groups),
+            Kinds.VrrpScript => Bind(_scripts),
+            Kinds.VirtualServer => Bind(_servers),
+            _ => false,
+        };
+        if (!bound)
+        {
+            Unreadable.Add(kind, name);
+        }
+
+        bool Bind<TSpec>(List<Resource<TSpec>> into) where TSpec : class
+        {
+            if (!ResourceBinder.TryBind<TSpec>(document, diagnostics, out var resource))
+            {
+                return false;
+            }
+            into.Add(resource!);
+            return true;
+        }
+    }
+
+    public DesiredState Build()
+    {
+        foreach (var extra in _clusters.Skip(1))
+        {
+            diagnostics.Error(extra.Origin, "kind", "cluster-unique",
+                $"a second Cluster document ('{extra.Name}'); a repository describes one cluster, first defined at {_clusters[0].Origin.File}:{_clusters[0].Origin.Start.Line}");
+        }
+        return new DesiredState
+        {
+            Cluster = _clusters.FirstOrDefault(),
+            VrrpInstances = [.. _instances],
+            SyncGroups = [.. _groups],
+            VrrpScripts = [.. _scripts],
+            VirtualServers = [.. _servers],
+        };
+    }
+}

@@ -1,0 +1,79 @@
+using Vigil.Core.Desired;
+using Vigil.Core.Validation;
+using static Vigil.Core.Tests.TestStates;
+
+namespace Vigil.Core.Tests.Validation;
+
+public class ReferenceRulesTests
+{
+    [Fact]
+    public void MemberNode_NotInTheCluster_IsAnErrorWithASuggestion()
+    {
+        var instance = Instance() with { Members = [new VrrpMemberSpec { Node = "ka3", Priority = 100 }] };
+        var d = Assert.Single(SemanticValidator.Validate(State(null, instance)), d => d.Rule == "unknown-node");
+        Assert.Equal("spec.members[0].node", d.Field);
+        Assert.Equal("node 'ka3' is not in the Cluster's nodes; did you mean 'ka1'?", d.Message);
+    }
+
+    [Fact]
+    public void TrackedScript_ThatNoDocumentDefines_IsAnError()
+    {
+        var instance = Instance() with { TrackScripts = [new TrackScriptSpec { Name = "chk_haproxi", Weight = -30 }] };
+        var state = State(null, instance) with { VrrpScripts = [Named("chk_haproxy", new VrrpScriptSpec { Script = "/bin/true" })] };
+        var d = Assert.Single(SemanticValidator.Validate(state));
+        Assert.Equal("unknown-script", d.Rule);
+        Assert.Equal("tracks VrrpScript 'chk_haproxi', which no document defines; did you mean 'chk_haproxy'?", d.Message);
+    }
+
+    [Fact]
+    public void TrackedScript_WhoseDocumentFailedTheSchema_IsNotReportedAgain()
+    {
+        var instance = Instance() with { TrackScripts = [new TrackScriptSpec { Name = "chk", Weight = -30 }] };
+        var unreadable = new UnreadableResources();
+        unreadable.Add(Kinds.VrrpScript, "chk");
+        Assert.Empty(SemanticValidator.Validate(State(null, instance), unreadable));
+    }
+
+    [Fact]
+    public void NoCluster_IsAnError_UnlessItsDocumentFailedTheSchema()
+    {
+        var state = State(null, Instance()) with { Cluster = null };
+        Assert.Contains(SemanticValidator.Validate(state), d => d.Rule == "cluster-missing");
+        var unreadable = new UnreadableResources();
+        unreadable.Add(Kinds.Cluster, "lab");
+        Assert.DoesNotContain(SemanticValidator.Validate(state, unreadable), d => d.Rule is "cluster-missing" or "unknown-node");
+    }
+
+    [Fact]
+    public void Member_ListedTwice_IsAnError()
+    {
+        var instance = Instance() with { Members = [new VrrpMemberSpec { Node = "ka1", Priority = 100 }, new VrrpMemberSpec { Node = "ka1", Priority = 90 }] };
+        var d = Assert.Single(SemanticValidator.Validate(State(null, instance)), d => d.Rule == "duplicate-member");
+        Assert.Equal("spec.members[1].node", d.Field);
+    }
+
+    [Fact]
+    public void SyncGroup_NamingAMissingInstance_OrAnInstanceOfAnotherGroup_IsAnError()
+    {
+        var state = State(null, Instance(51), Instance(52, "198.51.100.101/24")) with
+        {
+            SyncGroups =
+            [
+                Named("g1", new SyncGroupSpec { Instances = ["vi_1", "vi_2"] }),
+                Named("g2", new SyncGroupSpec { Instances = ["vi_2", "vi_9"] }),
+            ],
+        };
+        var diagnostics = SemanticValidator.Validate(state);
+        Assert.Equal(2, diagnostics.Count);
+        Assert.Contains(diagnostics, d => d is { Rule: "instance-in-two-groups", Field: "spec.instances[0]" });
+        Assert.Contains(diagnostics, d => d is { Rule: "unknown-instance", Field: "spec.instances[1]" });
+    }
+
+    [Fact]
+    public void NearMiss_FindsCaseAndTypoMistakes_ButNotUnrelatedNames()
+    {
+        Assert.Equal("virtualRouterId", NearMiss.Closest("virtualRouterID", ["virtualRouterId", "version"]));
+        Assert.Equal("advertInterval", NearMiss.Closest("advertIntervall", ["advertInterval", "authentication"]));
+        Assert.Null(NearMiss.Closest("color", ["virtualRouterId", "members"]));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using Vigil.Core.Desired;
+using Vigil.Core.Validation;
+using static Vigil.Core.Tests.TestStates;
+
+namespace Vigil.Core.Tests.Validation;
+
+public class VirtualServerRulesTests
+{
+    private static IReadOnlyList<Diagnostic> Check(params VirtualServerSpec[] servers) =>
+        SemanticValidator.Validate(State(null, Instance()) with { VirtualServers = [.. servers.Select((s, i) => Named($"vs{i}", s))] });
+
+    [Fact]
+    public void Web_IsClean() => Assert.Empty(Check(Web()));
+
+    [Fact]
+    public void BothAddressAndFwmark_IsAnError() =>
+        Assert.Equal("address-or-fwmark", Assert.Single(Check(Web() with { Fwmark = 1 })).Rule);
+
+    [Fact]
+    public void Fwmark_WithAPort_IsAnError() =>
+        Assert.Equal("fwmark-port", Assert.Single(Check(Web() with { Address = null, Fwmark = 1 })).Rule);
+
+    [Fact]
+    public void TheSameEndpoint_Twice_IsAnError()
+    {
+        var d = Assert.Single(Check(Web(), Web()));
+        Assert.Equal("service-unique", d.Rule);
+        Assert.StartsWith("198.51.100.100:80/TCP is already defined by VirtualServer 'vs0'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSameEndpoint_WithAnotherProtocol_IsAllowed() => Assert.Empty(Check(Web(), Web() with { Protocol = IpvsProtocol.Udp }));
+
+    [Fact]
+    public void DirectRouting_ToAnotherPort_IsAnError()
+    {
+        var server = Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), Port = 8080 }] };
+        var d = Assert.Single(Check(server));
+        Assert.Equal("spec.realServers[0].port", d.Field);
+        Assert.Equal("DR forwarding cannot change the port: real server port 8080 differs from the virtual server's 80; use NAT or the same port", d.Message);
+        Assert.Empty(Check(server with { Forwarding = IpvsForwarding.Nat }));
+    }
+
+    [Fact]
+    public void RealServer_ListedTwice_IsAnError()
+    {
+        var real = new RealServerSpec { Address = IPAddress.Parse("198.51.100.21") };
+        var d = Assert.Single(Check(Web() with { RealServers = [real, real with { Port = 80 }] }));
+        Assert.Equal("realserver-unique", d.Rule);
+        Assert.Equal("spec.realServers[1].address", d.Field);
+    }
+
+    [Fact]
+    public void HealthCheck_WithTwoProbesOrNone_IsAnError()
+    {
+        var two = new HealthCheckSpec { Tcp = new TcpCheckSpec(), HttpGet = new HttpCheckSpec() };
+        var d = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = two }] }));
+        Assert.Equal("healthCheck has tcp and httpGet: one probe per real server", d.Message);
+        var none = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec() }] }));
+        Assert.Equal("healthCheck needs one of tcp, httpGet, sslGet, misc, dns, smtp", none.Message);
+    }
+
+    [Fact]
+    public void Quorum_AboveTheTotalWeight_Warns()
+    {
+        var d = Assert.Single(Check(Web() with { Quorum = 3 }));
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Equal("quorum 3 is above the total weight 2 of all real servers: the service never has quorum", d.Message);
+    }
+
+    [Theory]
+    [InlineData("255.255.255.0", true)]
+    [InlineData("255.0.255.0", false)]
+    [InlineData("24", false)]
+    public void PersistenceNetmask_MustBeAContiguousMask(string netmask, bool valid)
+    {
+        var server = Web() with { Persistence = new PersistenceSpec { Netmask = netmask } };
+        Assert.Equal(valid, Check(server).Count == 0);
+    }
+}
