@@ -1,0 +1,23 @@
+# Vigil: build and test with the SDK, run on the slim runtime.
+#
+#   docker build -t vigil .
+#   docker run --rm --network host --cap-add NET_ADMIN --cap-add NET_RAW \
+#     -v /etc/vigil:/etc/vigil:ro vigil validate /etc/vigil
+#
+# The agent needs the host's network namespace (--network host) to own VIPs and send VRRP,
+# NET_ADMIN to add addresses and program IPVS, and NET_RAW for VRRP and gratuitous ARP sockets.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+# The same command the tests run (installs its Debian packages, builds in Release, runs every test).
+RUN test/run
+RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release --no-self-contained -o /out
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpcap0.8 iproute2 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out /opt/vigil
+ENTRYPOINT ["/opt/vigil/vigil"]
+CMD ["--help"]
