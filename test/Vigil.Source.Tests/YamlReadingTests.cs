@@ -68,4 +68,37 @@ public class YamlReadingTests
         var yaml = Loading.Cluster + "apiVersion: vigil/v1\nkind: VrrpScript\nmetadata:\n  name: chk\nspec:\n  script: /bin/true\n";
         Assert.Equal(Loading.Text(yaml).State, Loading.Text(yaml, "elsewhere.yaml").State);
     }
+
+    [Fact]
+    public void AnchorsAndAliases_ShareValues_AsCopies()
+    {
+        var yaml = Loading.Cluster + """
+            apiVersion: vigil/v1
+            kind: VirtualServer
+            metadata:
+              name: web
+            spec:
+              address: 198.51.100.100
+              port: 80
+              realServers:
+                - address: 198.51.100.21
+                  healthCheck: &check
+                    tcp: {}
+                    retry: 3
+                - address: 198.51.100.22
+                  healthCheck: *check
+            """;
+        var result = Loading.Text(yaml);
+        Assert.Empty(result.Diagnostics);
+        var reals = Assert.Single(result.State!.VirtualServers).Spec.RealServers;
+        Assert.Equal(3, reals[1].HealthCheck!.Retry);
+        Assert.Equal(reals[0].HealthCheck, reals[1].HealthCheck);
+    }
+
+    [Fact]
+    public void UnknownAlias_IsMalformedYaml_AtTheAlias()
+    {
+        var d = Assert.Single(Loading.Text("apiVersion: vigil/v1\nkind: *nothing\n").Diagnostics);
+        Assert.Equal("test.yaml:2:7: error: malformed YAML: unknown alias *nothing [yaml]", d.ToString());
+    }
 }
