@@ -1,0 +1,266 @@
+using System.Net;
+
+namespace Vigil.Vrrp.StateMachine;
+
+/// <summary>
+/// One VRRP instance's state machine, RFC 5798 section 6.4, with keepalived's choices where the RFC leaves
+/// room: Fault, preempt delay counted from the first lower-priority advert, a priority-0 advert when leaving
+/// master. Time comes from a <see cref="TimeProvider"/>, so tests fire timers by hand. Inputs may arrive
+/// from any thread (socket loop, timers, trackers); they are serialized on one lock, and the actions are
+/// called under it, so they must not block.
+/// </summary>
+public sealed class VrrpStateMachine : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly IVrrpActions _actions;
+    private readonly ITimer _adverTimer;
+    private readonly ITimer _masterDownTimer;
+    private TimeSpan _masterAdverInterval;
+    private DateTimeOffset? _preemptAt;
+
+    public VrrpStateMachine(VrrpMachineSettings settings, IVrrpActions actions, TimeProvider time)
+    {
+        Settings = settings;
+        Priority = settings.Priority;
+        _actions = actions;
+        _time = time;
+        _masterAdverInterval = settings.AdvertisementInterval;
+        _adverTimer = time.CreateTimer(_ => OnAdverTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _masterDownTimer = time.CreateTimer(_ => OnMasterDownTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public VrrpMachineSettings Settings { get; }
+
+    public VrrpState State { get; private set; } = VrrpState.Initialize;
+
+    /// <summary>The priority in force: the configured one moved by tracked scripts and interfaces.</summary>
+    public int Priority { get; private set; }
+
+    /// <summary>The master's advert interval as learned from its adverts (v3), else ours.</summary>
+    public TimeSpan MasterAdverInterval => _masterAdverInterval;
+
+    public TimeSpan MasterDownInterval => VrrpTimers.MasterDownInterval(Priority, _masterAdverInterval);
+
+    /// <summary>The address of the last master heard, for status.</summary>
+    public IPAddress? MasterSeen { get; private set; }
+
+    /// <summary>RFC 5798 section 6.4.1: Startup.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (State != VrrpState.Initialize)
+            {
+                return;
+            }
+            if (Priority == 255)
+            {
+                BecomeMaster("address owner (priority 255)");
+            }
+            else
+            {
+                EnterBackup("startup");
+            }
+        }
+    }
+
+    /// <summary>Shutdown: a master sends a priority-0 advert so a backup takes over after Skew_Time.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            LeaveCurrentState(sendPriorityZero: true);
+            SetState(VrrpState.Initialize, "shutdown");
+        }
+    }
+
+    /// <summary>An advert that already passed validation (VRID, authentication, TTL, interval for v2).</summary>
+    public void ReceiveAdvertisement(int priority, TimeSpan maxAdverInterval, IPAddress source)
+    {
+        lock (_gate)
+        {
+            switch (State)
+            {
+                case VrrpState.Backup:
+                    OnAdvertisementAsBackup(priority, maxAdverInterval, source);
+                    break;
+                case VrrpState.Master:
+                    OnAdvertisementAsMaster(priority, maxAdverInterval, source);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Tracked scripts and interfaces moved the priority; it is carried from the next advert on.</summary>
+    public void UpdatePriority(int priority)
+    {
+        lock (_gate)
+        {
+            Priority = Settings.Priority == 255 ? 255 : Math.Clamp(priority, 1, 254);
+        }
+    }
+
+    /// <summary>A tracked interface went down or a weight-0 script failed (keepalived's Fault), or recovered.</summary>
+    public void SetFault(bool fault, string reason)
+    {
+        lock (_gate)
+        {
+            if (fault && State is VrrpState.Backup or VrrpState.Master)
+            {
+                LeaveCurrentState(sendPriorityZero: true);
+                SetState(VrrpState.Fault, reason);
+            }
+            else if (!fault && State == VrrpState.Fault)
+            {
+                EnterBackup(reason);
+            }
+        }
+    }
+
+    private void OnAdvertisementAsBackup(int priority, TimeSpan maxAdverInterval, IPAddress source)
+    {
+        if (priority == 0)
+        {
+            // RFC 5798 section 6.4.2: the master is leaving; take over after Skew_Time.
+            _masterDownTimer.Change(VrrpTimers.SkewTime(Priority, _masterAdverInterval), Timeout.InfiniteTimeSpan);
+            return;
+        }
+        if (!Settings.Preempt || priority >= Priority)
+        {
+            MasterSeen = source;
+            LearnInterval(maxAdverInterval);
+            _preemptAt = null;
+            _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        MasterSeen = source;
+        if (Settings.PreemptDelay > TimeSpan.Zero)
+        {
+            // keepalived: the delay starts at the first lower-priority advert; until it ends, that master stands.
+            var now = _time.GetUtcNow();
+            _preemptAt ??= now + Settings.PreemptDelay;
+            var wait = _preemptAt.Value - now;
+            if (wait > TimeSpan.Zero)
+            {
+                _masterDownTimer.Change(wait < MasterDownInterval ? wait : MasterDownInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
+        // Otherwise the advert is discarded: Master_Down_Timer runs out and this router preempts.
+    }
+
+    private void OnAdvertisementAsMaster(int priority, TimeSpan maxAdverInterval, IPAddress source)
+    {
+        if (priority == 0)
+        {
+            // RFC 5798 section 6.4.3: another router gave up; assert mastership at once.
+            _actions.SendAdvertisement(Priority);
+            _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        if (priority > Priority || (priority == Priority && Compare(source, Settings.PrimaryAddress) > 0))
+        {
+            _adverTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            MasterSeen = source;
+            LearnInterval(maxAdverInterval);
+            _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+            _actions.ReleaseVirtualAddresses();
+            SetState(VrrpState.Backup, priority > Priority
+                ? $"higher priority {priority} from {source}"
+                : $"equal priority {priority} from higher address {source}");
+        }
+    }
+
+    private void OnAdverTimer()
+    {
+        lock (_gate)
+        {
+            if (State != VrrpState.Master)
+            {
+                return;
+            }
+            _actions.SendAdvertisement(Priority);
+            _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnMasterDownTimer()
+    {
+        lock (_gate)
+        {
+            if (State == VrrpState.Backup)
+            {
+                BecomeMaster(_preemptAt is { } at && _time.GetUtcNow() >= at ? "preempt delay elapsed" : "master down");
+            }
+        }
+    }
+
+    private void BecomeMaster(string reason)
+    {
+        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _preemptAt = null;
+        MasterSeen = Settings.PrimaryAddress;
+        // As keepalived: one advert first, then the VIPs and their announcements.
+        _actions.SendAdvertisement(Priority);
+        _actions.TakeVirtualAddresses();
+        _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
+        SetState(VrrpState.Master, reason);
+    }
+
+    private void EnterBackup(string reason)
+    {
+        _masterAdverInterval = Settings.AdvertisementInterval;
+        _preemptAt = null;
+        _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+        SetState(VrrpState.Backup, reason);
+    }
+
+    private void LeaveCurrentState(bool sendPriorityZero)
+    {
+        _adverTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (State == VrrpState.Master)
+        {
+            if (sendPriorityZero)
+            {
+                _actions.SendAdvertisement(0);
+            }
+            _actions.ReleaseVirtualAddresses();
+        }
+    }
+
+    private void LearnInterval(TimeSpan maxAdverInterval)
+    {
+        // RFC 5798 section 6.4.2: v3 backups adopt the master's interval; v2 requires them to match.
+        if (Settings.Version == 3 && maxAdverInterval > TimeSpan.Zero)
+        {
+            _masterAdverInterval = maxAdverInterval;
+        }
+    }
+
+    private void SetState(VrrpState to, string reason)
+    {
+        var from = State;
+        State = to;
+        if (from != to)
+        {
+            _actions.StateChanged(from, to, reason);
+        }
+    }
+
+    /// <summary>Addresses compared as unsigned integers in network byte order (RFC 5798 section 6.4.3).</summary>
+    internal static int Compare(IPAddress a, IPAddress b)
+    {
+        Span<byte> x = stackalloc byte[16];
+        Span<byte> y = stackalloc byte[16];
+        a.TryWriteBytes(x, out var lengthA);
+        b.TryWriteBytes(y, out var lengthB);
+        return lengthA != lengthB ? lengthA.CompareTo(lengthB) : x[..lengthA].SequenceCompareTo(y[..lengthB]);
+    }
+
+    public void Dispose()
+    {
+        _adverTimer.Dispose();
+        _masterDownTimer.Dispose();
+    }
+}

@@ -1,0 +1,266 @@
+using System.Net;
+using Vigil.Vrrp.StateMachine;
+
+namespace Vigil.Vrrp.Tests.StateMachine;
+
+/// <summary>
+/// RFC 5798 section 6.4 with keepalived's figures (../shared/vrrp-vectors/README.md): v2 1s backup prio 80
+/// takes over 3687.5 ms after the last advert on a crash and 687.5 ms after a priority-0 advert; v3 100 ms:
+/// 368.75 ms and 68.75 ms. Time is manual: nothing sleeps.
+/// </summary>
+public sealed class VrrpStateMachineTests : IDisposable
+{
+    private static readonly IPAddress Ka1 = IPAddress.Parse("198.51.100.11");
+    private static readonly IPAddress Ka2 = IPAddress.Parse("198.51.100.12");
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HundredMs = TimeSpan.FromMilliseconds(100);
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly RecordingActions _actions;
+    private VrrpStateMachine? _machine;
+
+    public VrrpStateMachineTests() => _actions = new RecordingActions(_time);
+
+    private VrrpStateMachine Machine(int priority, int version = 2, TimeSpan? interval = null, bool preempt = true, TimeSpan preemptDelay = default, IPAddress? address = null)
+    {
+        _machine = new VrrpStateMachine(new VrrpMachineSettings
+        {
+            Version = version,
+            Priority = priority,
+            AdvertisementInterval = interval ?? OneSecond,
+            Preempt = preempt,
+            PreemptDelay = preemptDelay,
+            PrimaryAddress = address ?? Ka2,
+        }, _actions, _time);
+        return _machine;
+    }
+
+    public void Dispose() => _machine?.Dispose();
+
+    [Theory]
+    [InlineData(80, 1000, 2, 3687.5)]
+    [InlineData(100, 1000, 2, 3609.375)]
+    [InlineData(80, 100, 3, 368.75)]
+    [InlineData(254, 100, 3, 300.78125)]
+    public void MasterDownInterval_IsThreeIntervalsPlusSkew(int priority, int intervalMs, int version, double expectedMs)
+    {
+        var machine = Machine(priority, version, TimeSpan.FromMilliseconds(intervalMs));
+        Assert.Equal(expectedMs, machine.MasterDownInterval.TotalMilliseconds, precision: 4);
+    }
+
+    [Fact]
+    public void Backup_HearingNothing_BecomesMasterAfterMasterDownInterval_AdvertFirstThenVips()
+    {
+        var machine = Machine(80);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(3687));
+        Assert.Equal(VrrpState.Backup, machine.State);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(VrrpState.Master, machine.State);
+        Assert.Equal(["Initialize -> Backup: startup", "advert 80", "take VIPs", "Backup -> Master: master down"], _actions.Actions);
+        Assert.Equal(TimeSpan.FromMilliseconds(3687.5), _actions.FirstAt("advert 80"));
+    }
+
+    [Fact]
+    public void AddressOwner_BecomesMasterAtOnce()
+    {
+        var machine = Machine(255);
+        machine.Start();
+        Assert.Equal(VrrpState.Master, machine.State);
+        Assert.Equal(TimeSpan.Zero, _actions.FirstAt("take VIPs"));
+    }
+
+    [Fact]
+    public void Master_AdvertisesEveryInterval()
+    {
+        var machine = Machine(255, version: 3, interval: HundredMs);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal(11, _actions.Actions.Count(a => a == "advert 255"));
+    }
+
+    [Fact]
+    public void Crash_BackupTakesOverMasterDownIntervalAfterTheLastAdvert()
+    {
+        var machine = Machine(80);
+        machine.Start();
+        for (var i = 0; i < 5; i++)
+        {
+            machine.ReceiveAdvertisement(100, OneSecond, Ka1);
+            _time.Advance(OneSecond);
+        }
+        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.Equal(Ka1, machine.MasterSeen);
+        var lastAdvert = _time.Elapsed - OneSecond;
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(lastAdvert + TimeSpan.FromMilliseconds(3687.5), _actions.FirstAt("take VIPs"));
+    }
+
+    [Theory]
+    [InlineData(2, 1000, 687.5)]
+    [InlineData(3, 100, 68.75)]
+    public void PriorityZeroAdvert_BackupTakesOverAfterSkewTime(int version, int intervalMs, double skewMs)
+    {
+        var interval = TimeSpan.FromMilliseconds(intervalMs);
+        var machine = Machine(80, version, interval);
+        machine.Start();
+        machine.ReceiveAdvertisement(100, interval, Ka1);
+        _time.Advance(interval);
+        machine.ReceiveAdvertisement(0, interval, Ka1);
+        var stop = _time.Elapsed;
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(stop + TimeSpan.FromMilliseconds(skewMs), _actions.FirstAt("take VIPs"));
+    }
+
+    [Fact]
+    public void V3Backup_LearnsTheMastersInterval()
+    {
+        var machine = Machine(80, version: 3, interval: OneSecond);
+        machine.Start();
+        machine.ReceiveAdvertisement(100, HundredMs, Ka1);
+        Assert.Equal(HundredMs, machine.MasterAdverInterval);
+        Assert.Equal(368.75, machine.MasterDownInterval.TotalMilliseconds, precision: 4);
+        _time.Advance(TimeSpan.FromMilliseconds(369));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
+    [Fact]
+    public void V2Backup_KeepsItsOwnInterval()
+    {
+        var machine = Machine(80, version: 2, interval: OneSecond);
+        machine.Start();
+        machine.ReceiveAdvertisement(100, HundredMs, Ka1);
+        Assert.Equal(OneSecond, machine.MasterAdverInterval);
+    }
+
+    [Fact]
+    public void Master_HearingAHigherPriority_StepsDownAndReleasesTheVips()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(VrrpState.Master, machine.State);
+
+        machine.ReceiveAdvertisement(150, OneSecond, Ka1);
+        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.Equal(["release VIPs", "Master -> Backup: higher priority 150 from 198.51.100.11"], _actions.Actions.TakeLast(2));
+    }
+
+    [Theory]
+    [InlineData("198.51.100.13", VrrpState.Backup)] // the sender's address is higher: it wins the tie
+    [InlineData("198.51.100.11", VrrpState.Master)] // ours is higher: we stay
+    public void Master_OnAPriorityTie_TheHigherPrimaryAddressWins(string sender, VrrpState expected)
+    {
+        var machine = Machine(100, address: Ka2);
+        machine.Start();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        machine.ReceiveAdvertisement(100, OneSecond, IPAddress.Parse(sender));
+        Assert.Equal(expected, machine.State);
+    }
+
+    [Fact]
+    public void Master_HearingPriorityZero_AdvertisesAtOnce()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(3700));
+        var before = _actions.Actions.Count(a => a == "advert 100");
+        machine.ReceiveAdvertisement(0, OneSecond, Ka1);
+        Assert.Equal(before + 1, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
+    [Fact]
+    public void Preempt_HigherPriorityBackup_TakesOverFromALowerMaster()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        for (var i = 0; i < 10; i++)
+        {
+            machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+            _time.Advance(OneSecond);
+        }
+        // Lower-priority adverts are discarded, so Master_Down_Timer from startup runs out.
+        Assert.Equal(VrrpState.Master, machine.State);
+        Assert.Equal(TimeSpan.FromMilliseconds(3609.375), _actions.FirstAt("take VIPs"));
+    }
+
+    [Fact]
+    public void Nopreempt_HigherPriorityBackup_LeavesTheLowerMasterAlone()
+    {
+        var machine = Machine(100, preempt: false);
+        machine.Start();
+        for (var i = 0; i < 30; i++)
+        {
+            machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+            _time.Advance(OneSecond);
+        }
+        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.DoesNotContain("take VIPs", _actions.Actions);
+    }
+
+    [Fact]
+    public void PreemptDelay_CountsFromTheFirstLowerPriorityAdvert()
+    {
+        var machine = Machine(100, preemptDelay: TimeSpan.FromSeconds(5));
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        var first = _time.Elapsed;
+        for (var i = 0; i < 10; i++)
+        {
+            machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+            _time.Advance(OneSecond);
+        }
+        Assert.Equal(first + TimeSpan.FromSeconds(5), _actions.FirstAt("take VIPs"));
+        Assert.Contains("Backup -> Master: preempt delay elapsed", _actions.Actions);
+    }
+
+    [Fact]
+    public void Stop_AsMaster_SendsPriorityZeroAndReleasesTheVips()
+    {
+        var machine = Machine(255);
+        machine.Start();
+        machine.Stop();
+        Assert.Equal(VrrpState.Initialize, machine.State);
+        Assert.Equal(["advert 0", "release VIPs", "Master -> Initialize: shutdown"], _actions.Actions.TakeLast(3));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("Master -> Initialize: shutdown", _actions.Actions.Last()); // no advert after stopping
+    }
+
+    [Fact]
+    public void Fault_FromMaster_GivesUpTheVips_AndRecoveryGoesThroughBackup()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        machine.SetFault(true, "eth1 down");
+        Assert.Equal(VrrpState.Fault, machine.State);
+        Assert.Equal(["advert 0", "release VIPs", "Master -> Fault: eth1 down"], _actions.Actions.TakeLast(3));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(VrrpState.Fault, machine.State);
+        machine.ReceiveAdvertisement(80, OneSecond, Ka1); // ignored in Fault
+        machine.SetFault(false, "eth1 up");
+        Assert.Equal(VrrpState.Backup, machine.State);
+        _time.Advance(TimeSpan.FromMilliseconds(3610));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
+    [Fact]
+    public void UpdatePriority_IsClampedAndUsedForTheNextAdvert()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        _time.Advance(TimeSpan.FromSeconds(4));
+        machine.UpdatePriority(70);
+        _time.Advance(OneSecond);
+        Assert.Equal("advert 70", _actions.Actions.Last());
+        machine.UpdatePriority(400);
+        Assert.Equal(254, machine.Priority);
+        machine.UpdatePriority(-20);
+        Assert.Equal(1, machine.Priority);
+    }
+}
