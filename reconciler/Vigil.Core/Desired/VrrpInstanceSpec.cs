@@ -59,7 +59,7 @@ public sealed record VirtualAddressSpec
 public sealed record TrackInterfaceSpec
 {
     public string Name { get; init; } = "";
-    /// <summary>0: the instance goes to Fault when the link is down; otherwise added to the priority while it is down.</summary>
+    /// <summary>0: the instance goes to Fault while the link is down. Positive: added while up; negative: added while down (keepalived).</summary>
     public int Weight { get; init; }
 }
 

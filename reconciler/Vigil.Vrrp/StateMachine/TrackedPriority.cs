@@ -1,0 +1,44 @@
+namespace Vigil.Vrrp.StateMachine;
+
+/// <summary>The current result of one tracked script or interface, with the weight in force for the instance.</summary>
+public sealed record TrackResult(string Name, int Weight, bool Healthy);
+
+/// <summary>The priority an instance advertises, or why it is in Fault.</summary>
+public sealed record EffectivePriority(int Priority, string? FaultReason)
+{
+    public bool IsFault => FaultReason is not null;
+}
+
+/// <summary>
+/// keepalived's tracking rules (keepalived.conf(5), vrrp_script / track_interface): a positive weight is
+/// added while the script succeeds or the interface is up, a negative one while it fails or is down, and a
+/// failing weight-0 track puts the instance in Fault. The result stays within 1-254; the address owner
+/// (255) is not moved.
+/// </summary>
+public static class TrackedPriority
+{
+    public static EffectivePriority Compute(int configured, IEnumerable<TrackResult> tracks)
+    {
+        var priority = configured;
+        var faults = new List<string>();
+        foreach (var track in tracks)
+        {
+            if (track.Weight == 0)
+            {
+                if (!track.Healthy)
+                {
+                    faults.Add(track.Name);
+                }
+            }
+            else if (track.Weight > 0 == track.Healthy)
+            {
+                priority += track.Weight;
+            }
+        }
+        if (faults.Count > 0)
+        {
+            return new EffectivePriority(configured, $"{string.Join(", ", faults)} failed");
+        }
+        return new EffectivePriority(configured == 255 ? 255 : Math.Clamp(priority, 1, 254), null);
+    }
+}

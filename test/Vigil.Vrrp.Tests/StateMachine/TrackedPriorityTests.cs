@@ -1,0 +1,37 @@
+using Vigil.Vrrp.StateMachine;
+
+namespace Vigil.Vrrp.Tests.StateMachine;
+
+public class TrackedPriorityTests
+{
+    [Theory]
+    [InlineData(-30, true, 100)]   // negative weight: nothing while OK
+    [InlineData(-30, false, 70)]   // ... subtracted while failing (haproxy-track: 100 - 30 = 70 < 90)
+    [InlineData(20, true, 120)]    // positive weight: added while OK
+    [InlineData(20, false, 100)]   // ... nothing while failing
+    public void Weight_MovesThePriority_AsKeepalivedDocuments(int weight, bool healthy, int expected)
+    {
+        var result = TrackedPriority.Compute(100, [new TrackResult("chk_haproxy", weight, healthy)]);
+        Assert.Equal(new EffectivePriority(expected, null), result);
+    }
+
+    [Fact]
+    public void WeightZero_Failing_IsFault_NamingWhatFailed()
+    {
+        var result = TrackedPriority.Compute(100, [new TrackResult("eth1", 0, false), new TrackResult("chk", -10, false), new TrackResult("chk_db", 0, false)]);
+        Assert.True(result.IsFault);
+        Assert.Equal("eth1, chk_db failed", result.FaultReason);
+    }
+
+    [Fact]
+    public void SeveralTracks_AddUp_AndStayWithin1To254()
+    {
+        Assert.Equal(254, TrackedPriority.Compute(200, [new TrackResult("a", 50, true), new TrackResult("b", 50, true)]).Priority);
+        Assert.Equal(1, TrackedPriority.Compute(20, [new TrackResult("a", -50, false)]).Priority);
+        Assert.Equal(60, TrackedPriority.Compute(100, [new TrackResult("a", -30, false), new TrackResult("b", -10, false), new TrackResult("c", 5, false)]).Priority);
+    }
+
+    [Fact]
+    public void AddressOwner_StaysAt255() =>
+        Assert.Equal(255, TrackedPriority.Compute(255, [new TrackResult("a", -100, false)]).Priority);
+}
