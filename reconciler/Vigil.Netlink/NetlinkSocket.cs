@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Vigil.Netlink.Interop;
+using Vigil.Netlink.Wire;
+
+namespace Vigil.Netlink;
+
+/// <summary>Thrown when the kernel answers a request with an error; carries the errno.</summary>
+public sealed class NetlinkException(int errno, string message) : Exception($"{message}: {Describe(errno)}")
+{
+    public int Errno { get; } = errno;
+
+    private static string Describe(int errno) => errno switch
+    {
+        1 => "EPERM (operation not permitted: needs CAP_NET_ADMIN)",
+        2 => "ENOENT (no such entry)",
+        17 => "EEXIST (already exists)",
+        19 => "ENODEV (no such device)",
+        22 => "EINVAL (invalid argument)",
+        99 => "EADDRNOTAVAIL (address not available)",
+        _ => $"errno {errno}",
+    };
+}
+
+/// <summary>Parses one message of a dump; false skips it.</summary>
+public delegate bool NetlinkMessageParser<T>(NetlinkMessage message, out T value);
+
+/// <summary>A netlink socket to the kernel: the I/O edge under the rtnetlink and IPVS clients.</summary>
+public sealed class NetlinkSocket : IDisposable
+{
+    public const int Route = 0;
+    public const int Generic = 16;
+
+    private static readonly Libc.SockaddrNl Kernel = new() { Family = Libc.AfNetlink };
+
+    private readonly int _fd;
+    private readonly byte[] _receive = new byte[64 * 1024];
+    private uint _sequence = (uint)Environment.TickCount;
+
+    private NetlinkSocket(int protocol)
+    {
+        _fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloexec, protocol);
+        if (_fd < 0)
+        {
+            throw new NetlinkException(Marshal.GetLastPInvokeError(), "open a netlink socket");
+        }
+        // Port id 0: the kernel assigns one.
+        if (Libc.Bind(_fd, Kernel, Marshal.SizeOf<Libc.SockaddrNl>()) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            Libc.Close(_fd);
+            throw new NetlinkException(errno, "bind a netlink socket");
+        }
+    }
+
+    public static NetlinkSocket Open(int protocol) => new(protocol);
+
+    /// <summary>
+    /// Opens a socket in a named network namespace (/var/run/netns/NAME, as <c>ip netns add</c> makes). A socket
+    /// belongs to the namespace it was created in, so only a short-lived thread enters the namespace.
+    /// </summary>
+    public static NetlinkSocket OpenInNamespace(int protocol, string name)
+    {
+        NetlinkSocket? socket = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var target = File.OpenHandle(Path.Combine("/var/run/netns", name));
+                if (Libc.SetNs(target.DangerousGetHandle(), Libc.CloneNewNet) < 0)
+                {
+                    throw new NetlinkException(Marshal.GetLastPInvokeError(), $"enter network namespace {name}");
+                }
+                socket = new NetlinkSocket(protocol);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return socket ?? throw failure!;
+    }
+
+    public uint NextSequence() => ++_sequence;
+
+    /// <summary>Sends a dump request and collects every parsed message until NLMSG_DONE.</summary>
+    public List<T> Dump<T>(ReadOnlyMemory<byte> request, NetlinkMessageParser<T> parse, string what)
+    {
+        var results = new List<T>();
+        Exchange(request, what, (message) =>
+        {
+            if (parse(message, out var value))
+            {
+                results.Add(value);
+            }
+        });
+        return results;
+    }
+
+    /// <summary>Sends a request with NLM_F_ACK and waits for the acknowledgement.</summary>
+    public void Execute(ReadOnlyMemory<byte> request, string what) => Exchange(request, what, _ => { });
+
+    private delegate void MessageHandler(NetlinkMessage message);
+
+    private void Exchange(ReadOnlyMemory<byte> request, string what, MessageHandler onMessage)
+    {
+        var sequence = BinaryPrimitives.ReadUInt32LittleEndian(request.Span[8..]);
+        if (Libc.SendTo(_fd, request.Span, request.Length, 0, Kernel, Marshal.SizeOf<Libc.SockaddrNl>()) < 0)
+        {
+            throw new NetlinkException(Marshal.GetLastPInvokeError(), what);
+        }
+        while (true)
+        {
+            var received = Libc.Receive(_fd, _receive, _receive.Length, 0);
+            if (received < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == 4)
+                {
+                    continue; // EINTR
+                }
+                throw new NetlinkException(errno, what);
+            }
+            var reader = new NetlinkMessageReader(_receive.AsSpan(0, (int)received));
+            while (reader.TryRead(out var message))
+            {
+                if (message.Header.Sequence != sequence)
+                {
+                    continue; // a late answer to an earlier request
+                }
+                switch (message.Header.Type)
+                {
+                    case NetlinkHeader.Done:
+                        return;
+                    case NetlinkHeader.Error when message.ErrorCode == 0:
+                        return; // acknowledgement
+                    case NetlinkHeader.Error:
+                        throw new NetlinkException(-message.ErrorCode, what);
+                    default:
+                        onMessage(message);
+                        if (!message.Header.Flags.HasFlag(NetlinkFlags.Multi))
+                        {
+                            return;
+                        }
+                        break;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => Libc.Close(_fd);
+}
