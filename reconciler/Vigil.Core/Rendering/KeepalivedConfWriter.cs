@@ -225,10 +225,16 @@ public sealed class KeepalivedConfWriter
         Close();
     }
 
-    private static (string Host, string? Port) SplitHostPort(string server)
+    /// <summary>host, host:port, [v6] or [v6]:port; a bare IPv6 address has no port.</summary>
+    internal static (string Host, string? Port) SplitHostPort(string server)
     {
-        var colon = server.LastIndexOf(':');
-        return colon > 0 && !server.EndsWith(']') && server.IndexOf(':') == colon ? (server[..colon], server[(colon + 1)..]) : (server.Trim('[', ']'), null);
+        if (server.StartsWith('['))
+        {
+            var close = server.IndexOf(']', StringComparison.Ordinal);
+            return (server[1..close], close + 1 < server.Length && server[close + 1] == ':' ? server[(close + 2)..] : null);
+        }
+        var colon = server.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon == server.LastIndexOf(':') ? (server[..colon], server[(colon + 1)..]) : (server, null);
     }
 
     private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture);

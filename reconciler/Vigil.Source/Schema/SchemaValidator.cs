@@ -98,7 +98,8 @@ internal sealed class SchemaValidator(SchemaSet schemas)
                     : $"unknown field '{name}' (fields here: {string.Join(", ", known)})");
             }
             case ValidationErrorKind.PropertyRequired:
-                return (SourceOriginParent(path), $"missing required field '{error.Property}'");
+                // Reported at the parent: that is where the missing field would be written.
+                return (SourceOrigin.Parent(path), $"missing required field '{error.Property}'");
             case ValidationErrorKind.StringExpected or ValidationErrorKind.PatternMismatch when schema?.Pattern == Durations.Pattern:
                 return (path, $"must be a duration with a unit, like 100ms, 1s or 5m (got {got})");
             case ValidationErrorKind.StringExpected:
@@ -145,9 +146,6 @@ internal sealed class SchemaValidator(SchemaSet schemas)
     /// <summary>NJsonSchema paths look like <c>#/spec.members[0].priority</c>; ours drop the <c>#/</c>.</summary>
     internal static string FieldPath(string? path) =>
         path is null ? "" : path.StartsWith("#/", StringComparison.Ordinal) ? path[2..] : path.TrimStart('#');
-
-    /// <summary>A missing field is reported at its parent, which is where it would be written.</summary>
-    private static string SourceOriginParent(string path) => SourceOrigin.Parent(path);
 
     private static string Hint(JsonSchema? schema) => schema?.Description is { Length: > 0 } d ? $": {d.TrimEnd('.')}" : "";
 

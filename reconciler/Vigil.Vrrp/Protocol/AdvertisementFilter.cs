@@ -2,31 +2,6 @@ using System.Net;
 
 namespace Vigil.Vrrp.Protocol;
 
-/// <summary>Why an instance did not act on a received packet: the codec's rejections, then the instance's own checks.</summary>
-public enum VrrpDropReason
-{
-    None = 0,
-    TooShort,
-    MalformedIpHeader,
-    NotVrrp,
-    TtlNot255,
-    BadVersion,
-    BadType,
-    LengthMismatch,
-    BadChecksum,
-    UnsupportedAuthType,
-    /// <summary>Another VRID on the same interface: not ours, not an error.</summary>
-    OtherVirtualRouter,
-    /// <summary>Our own advert looped back (multicast loop, or a peer list that includes us).</summary>
-    OwnPacket,
-    /// <summary>The sender runs the other VRRP version.</summary>
-    VersionMismatch,
-    /// <summary>v2: Auth Type or password differs from ours (RFC 3768 section 7.1: discard and count).</summary>
-    AuthenticationMismatch,
-    /// <summary>v2: Adver Int differs from ours (RFC 3768 section 7.1); v3 adopts the master's instead.</summary>
-    IntervalMismatch,
-}
-
 /// <summary>What an instance expects of the adverts it acts on.</summary>
 public sealed record InstanceExpectation(
     byte Version,
@@ -42,54 +17,54 @@ public sealed record InstanceExpectation(
 /// </summary>
 public sealed class AdvertisementFilter(InstanceExpectation expectation)
 {
-    private readonly long[] _drops = new long[Enum.GetValues<VrrpDropReason>().Length];
+    private readonly long[] _drops = new long[Enum.GetValues<VrrpRejection>().Length];
 
     public InstanceExpectation Expectation { get; } = expectation;
 
-    public long Dropped(VrrpDropReason reason) => Interlocked.Read(ref _drops[(int)reason]);
+    public long Dropped(VrrpRejection reason) => Interlocked.Read(ref _drops[(int)reason]);
 
     /// <summary>Counts per reason, zero counts left out: for status and metrics.</summary>
-    public IReadOnlyDictionary<VrrpDropReason, long> DropCounts() =>
-        Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None && Dropped(r) > 0).ToDictionary(r => r, Dropped);
+    public IReadOnlyDictionary<VrrpRejection, long> DropCounts() =>
+        Enum.GetValues<VrrpRejection>().Where(r => r != VrrpRejection.None && Dropped(r) > 0).ToDictionary(r => r, Dropped);
 
     /// <summary>Checks a decoded packet; <paramref name="codecVerdict"/> is the codec's, so malformed packets are counted here too.</summary>
-    public VrrpDropReason Check(VrrpRejection codecVerdict, IPAddress source, VrrpAdvertisement? advertisement)
+    public VrrpRejection Check(VrrpRejection codecVerdict, IPAddress source, VrrpAdvertisement? advertisement)
     {
-        var reason = codecVerdict != VrrpRejection.None ? (VrrpDropReason)(int)codecVerdict : Decide(source, advertisement!);
-        if (reason != VrrpDropReason.None)
+        var reason = codecVerdict != VrrpRejection.None ? codecVerdict : Decide(source, advertisement!);
+        if (reason != VrrpRejection.None)
         {
             Interlocked.Increment(ref _drops[(int)reason]);
         }
         return reason;
     }
 
-    private VrrpDropReason Decide(IPAddress source, VrrpAdvertisement advertisement)
+    private VrrpRejection Decide(IPAddress source, VrrpAdvertisement advertisement)
     {
         var expected = Expectation;
         if (advertisement.VirtualRouterId != expected.VirtualRouterId)
         {
-            return VrrpDropReason.OtherVirtualRouter;
+            return VrrpRejection.OtherVirtualRouter;
         }
         if (expected.OwnAddresses.Contains(source))
         {
-            return VrrpDropReason.OwnPacket;
+            return VrrpRejection.OwnPacket;
         }
         if (advertisement.Version != expected.Version)
         {
-            return VrrpDropReason.VersionMismatch;
+            return VrrpRejection.VersionMismatch;
         }
         if (expected.Version == 2)
         {
             if (advertisement.AuthType != expected.AuthType
                 || (expected.AuthType == VrrpAuthType.SimpleText && !advertisement.AuthenticationData.Span.SequenceEqual(expected.AuthenticationData.Span)))
             {
-                return VrrpDropReason.AuthenticationMismatch;
+                return VrrpRejection.AuthenticationMismatch;
             }
             if (advertisement.AdvertisementInterval != expected.AdvertisementInterval)
             {
-                return VrrpDropReason.IntervalMismatch;
+                return VrrpRejection.IntervalMismatch;
             }
         }
-        return VrrpDropReason.None;
+        return VrrpRejection.None;
     }
 }

@@ -2,7 +2,8 @@ namespace Vigil.Vrrp.Protocol;
 
 /// <summary>
 /// Why a received packet was dropped, one value per reason so each can be counted
-/// (keepalived's vrrp_check_packet does the same). <see cref="None"/> means accepted.
+/// (keepalived's vrrp_check_packet does the same). <see cref="None"/> means accepted. The codec decides
+/// the packet-level reasons; <see cref="AdvertisementFilter"/> adds the instance-level ones at the end.
 /// </summary>
 public enum VrrpRejection
 {
@@ -25,4 +26,14 @@ public enum VrrpRejection
     BadChecksum,
     /// <summary>v2 Auth Type other than 0 or 1.</summary>
     UnsupportedAuthType,
+    /// <summary>Another VRID on the same interface: not ours, not an error.</summary>
+    OtherVirtualRouter,
+    /// <summary>Our own advert looped back (multicast loop, or a peer list that includes us).</summary>
+    OwnPacket,
+    /// <summary>The sender runs the other VRRP version.</summary>
+    VersionMismatch,
+    /// <summary>v2: Auth Type or password differs from ours (RFC 3768 section 7.1: discard and count).</summary>
+    AuthenticationMismatch,
+    /// <summary>v2: Adver Int differs from ours (RFC 3768 section 7.1); v3 adopts the master's instead.</summary>
+    IntervalMismatch,
 }

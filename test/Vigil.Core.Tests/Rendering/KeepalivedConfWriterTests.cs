@@ -47,4 +47,14 @@ public class KeepalivedConfWriterTests
         Assert.Contains("    real_server 198.51.100.21 80 {\n        weight 1\n        TCP_CHECK {\n", text, StringComparison.Ordinal);
         Assert.Contains("        HTTP_GET {\n            url {\n                path /\n                status_code 200\n            }\n", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("203.0.113.25", "203.0.113.25", null)]
+    [InlineData("203.0.113.25:587", "203.0.113.25", "587")]
+    [InlineData("smtp.example.org:25", "smtp.example.org", "25")]
+    [InlineData("2001:db8::25", "2001:db8::25", null)]
+    [InlineData("[2001:db8::25]", "2001:db8::25", null)]
+    [InlineData("[2001:db8::25]:25", "2001:db8::25", "25")]
+    public void SmtpServer_IsSplitIntoHostAndPort(string server, string host, string? port) =>
+        Assert.Equal((host, port), KeepalivedConfWriter.SplitHostPort(server));
 }
