@@ -37,15 +37,15 @@ public sealed class NetlinkSocket : IDisposable
     private readonly byte[] _receive = new byte[64 * 1024];
     private uint _sequence = (uint)Environment.TickCount;
 
-    private NetlinkSocket(int protocol)
+    private NetlinkSocket(int protocol, uint groups = 0)
     {
         _fd = Libc.Socket(Libc.AfNetlink, Libc.SockRaw | Libc.SockCloexec, protocol);
         if (_fd < 0)
         {
             throw new NetlinkException(Marshal.GetLastPInvokeError(), "open a netlink socket");
         }
-        // Port id 0: the kernel assigns one.
-        if (Libc.Bind(_fd, Kernel, Marshal.SizeOf<Libc.SockaddrNl>()) < 0)
+        // Port id 0: the kernel assigns one. Groups: the multicast groups whose events this socket receives.
+        if (Libc.Bind(_fd, Kernel with { Groups = groups }, Marshal.SizeOf<Libc.SockaddrNl>()) < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             Libc.Close(_fd);
@@ -55,11 +55,17 @@ public sealed class NetlinkSocket : IDisposable
 
     public static NetlinkSocket Open(int protocol) => new(protocol);
 
+    /// <summary>A socket that receives the kernel's event notifications for <paramref name="groups"/> (e.g. RTMGRP_LINK).</summary>
+    public static NetlinkSocket OpenSubscribed(int protocol, uint groups, string? networkNamespace = null) =>
+        networkNamespace is null ? new(protocol, groups) : InNamespace(networkNamespace, () => new NetlinkSocket(protocol, groups));
+
     /// <summary>
     /// Opens a socket in a named network namespace (/var/run/netns/NAME, as <c>ip netns add</c> makes). A socket
     /// belongs to the namespace it was created in, so only a short-lived thread enters the namespace.
     /// </summary>
-    public static NetlinkSocket OpenInNamespace(int protocol, string name)
+    public static NetlinkSocket OpenInNamespace(int protocol, string name) => InNamespace(name, () => new NetlinkSocket(protocol));
+
+    private static NetlinkSocket InNamespace(string name, Func<NetlinkSocket> open)
     {
         NetlinkSocket? socket = null;
         Exception? failure = null;
@@ -72,7 +78,7 @@ public sealed class NetlinkSocket : IDisposable
                 {
                     throw new NetlinkException(Marshal.GetLastPInvokeError(), $"enter network namespace {name}");
                 }
-                socket = new NetlinkSocket(protocol);
+                socket = open();
             }
             catch (Exception e)
             {
@@ -102,6 +108,35 @@ public sealed class NetlinkSocket : IDisposable
 
     /// <summary>Sends a request with NLM_F_ACK and waits for the acknowledgement.</summary>
     public void Execute(ReadOnlyMemory<byte> request, string what) => Exchange(request, what, _ => { });
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for notifications and returns those that parse; empty when none came.
+    /// For subscribed sockets (the link watcher's loop).
+    /// </summary>
+    public List<T> ReceiveNotifications<T>(TimeSpan timeout, NetlinkMessageParser<T> parse)
+    {
+        var results = new List<T>();
+        var poll = new Libc.PollFd { Fd = _fd, Events = Libc.PollIn };
+        var ready = Libc.Poll(ref poll, 1, (int)timeout.TotalMilliseconds);
+        if (ready <= 0)
+        {
+            return results;
+        }
+        var received = Libc.Receive(_fd, _receive, _receive.Length, 0);
+        if (received < 0)
+        {
+            throw new NetlinkException(Marshal.GetLastPInvokeError(), "receive netlink notifications");
+        }
+        var reader = new NetlinkMessageReader(_receive.AsSpan(0, (int)received));
+        while (reader.TryRead(out var message))
+        {
+            if (parse(message, out var value))
+            {
+                results.Add(value);
+            }
+        }
+        return results;
+    }
 
     private delegate void MessageHandler(NetlinkMessage message);
 

@@ -35,6 +35,18 @@ internal static partial class Libc
     public static partial nint Receive(int fd, Span<byte> buffer, nint length, int flags);
 
     public const int CloneNewNet = 0x40000000;
+    public const short PollIn = 0x1;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     public static partial int SetNs(nint fd, int nsType);

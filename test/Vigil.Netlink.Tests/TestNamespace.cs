@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Vigil.Netlink.Tests;
+
+/// <summary>
+/// A network namespace a test creates and deletes, holding a veth pair d0/d1 with d0 up (this kernel has
+/// no dummy driver). iproute2's `ip` builds it and is the independent witness. Needs root.
+/// </summary>
+internal sealed class TestNamespace : IDisposable
+{
+    public const string SkipReason = "needs root and iproute2 to create a network namespace (test/run runs as root and installs iproute2)";
+
+    private static readonly string[] IpPaths = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"];
+    private static int _counter;
+
+    private readonly bool _added;
+
+    public TestNamespace()
+    {
+        Name = $"vigil-nl-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !IpPaths.Any(File.Exists))
+        {
+            return;
+        }
+        _added = Ip("netns", "add", Name).ExitCode == 0;
+        Ready = _added
+            && Ip("-n", Name, "link", "add", "d0", "type", "veth", "peer", "name", "d1").ExitCode == 0
+            && Ip("-n", Name, "link", "set", "d0", "up").ExitCode == 0;
+    }
+
+    public string Name { get; }
+
+    public bool Ready { get; }
+
+    /// <summary>The interface index of d0, as iproute2 reports it.</summary>
+    public int D0Index => int.Parse(Ip("-n", Name, "-o", "link", "show", "d0").Output.Split(':')[0], CultureInfo.InvariantCulture);
+
+    public (int ExitCode, string Output) InNamespace(params string[] args) => Ip(["-n", Name, .. args]);
+
+    public void Dispose()
+    {
+        if (_added)
+        {
+            Ip("netns", "del", Name);
+        }
+    }
+
+    private static (int ExitCode, string Output) Ip(params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("ip", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+}
