@@ -57,38 +57,10 @@ public sealed class NetlinkSocket : IDisposable
 
     /// <summary>A socket that receives the kernel's event notifications for <paramref name="groups"/> (e.g. RTMGRP_LINK).</summary>
     public static NetlinkSocket OpenSubscribed(int protocol, uint groups, string? networkNamespace = null) =>
-        networkNamespace is null ? new(protocol, groups) : InNamespace(networkNamespace, () => new NetlinkSocket(protocol, groups));
+        networkNamespace is null ? new(protocol, groups) : NetworkNamespace.Run(networkNamespace, () => new NetlinkSocket(protocol, groups));
 
-    /// <summary>
-    /// Opens a socket in a named network namespace (/var/run/netns/NAME, as <c>ip netns add</c> makes). A socket
-    /// belongs to the namespace it was created in, so only a short-lived thread enters the namespace.
-    /// </summary>
-    public static NetlinkSocket OpenInNamespace(int protocol, string name) => InNamespace(name, () => new NetlinkSocket(protocol));
-
-    private static NetlinkSocket InNamespace(string name, Func<NetlinkSocket> open)
-    {
-        NetlinkSocket? socket = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var target = File.OpenHandle(Path.Combine("/var/run/netns", name));
-                if (Libc.SetNs(target.DangerousGetHandle(), Libc.CloneNewNet) < 0)
-                {
-                    throw new NetlinkException(Marshal.GetLastPInvokeError(), $"enter network namespace {name}");
-                }
-                socket = open();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        return socket ?? throw failure!;
-    }
+    /// <summary>Opens a socket in a named network namespace (see <see cref="NetworkNamespace"/>).</summary>
+    public static NetlinkSocket OpenInNamespace(int protocol, string name) => NetworkNamespace.Run(name, () => new NetlinkSocket(protocol));
 
     public uint NextSequence() => ++_sequence;
 

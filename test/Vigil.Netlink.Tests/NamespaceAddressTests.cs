@@ -1,5 +1,6 @@
 using System.Net;
 using Vigil.Netlink.Rtnetlink;
+using Vigil.Tests;
 
 namespace Vigil.Netlink.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vigil.Netlink.Rtnetlink;
+using Vigil.Tests;
 
 namespace Vigil.Netlink.Tests;
 

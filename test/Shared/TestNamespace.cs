@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Vigil.Netlink.Tests;
+namespace Vigil.Tests;
 
 /// <summary>
 /// A network namespace a test creates and deletes, holding a veth pair d0/d1 with d0 up (this kernel has

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Vigil.Vrrp.Protocol;
+
+namespace Vigil.Vrrp.Transport;
+
+/// <summary>
+/// Raw IPv4 sockets for IP protocol 112 on one interface: sends adverts with TTL 255 and TOS 0xc0
+/// (RFC 5798 section 5.1.1.3, keepalived's TOS), joins 224.0.0.18 there for multicast, and hands received
+/// datagrams (IP header included) to the codec. Parsing stays in <see cref="VrrpDatagram"/>.
+/// </summary>
+public sealed class Ipv4VrrpSocket : IDisposable
+{
+    /// <summary>RFC 5798 section 5.1.1.2: the IPv4 multicast group for VRRP.</summary>
+    public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
+
+    private const int SolSocket = 1;
+    private const int SoBindToDevice = 25;
+
+    // Two sockets, as keepalived has: a raw socket bound to an address receives only datagrams sent to that
+    // address, so the receiving one is bound to the device alone (and joins the group), the sending one to our address.
+    private readonly Socket _out;
+    private readonly Socket? _in;
+    private readonly byte[] _send = new byte[1500];
+    private readonly byte[] _receive = new byte[65535];
+
+    /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
+    public Ipv4VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast)
+    {
+        _out = OnDevice(interfaceName);
+        try
+        {
+            _in = OnDevice(interfaceName);
+            _out.Bind(new IPEndPoint(sourceAddress, 0));
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, Ipv4Header.VrrpTimeToLive);
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, Ipv4Header.VrrpTimeToLive);
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, Ipv4Header.VrrpTypeOfService);
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, false);
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.HostToNetworkOrder(interfaceIndex));
+            if (joinMulticast)
+            {
+                _in.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(MulticastGroup, interfaceIndex));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        SourceAddress = sourceAddress;
+    }
+
+    private static Socket OnDevice(string interfaceName)
+    {
+        var socket = Interop.RawSockets.Open(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol);
+        // Only this interface's traffic, in and out.
+        socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
+        return socket;
+    }
+
+    public IPAddress SourceAddress { get; }
+
+    /// <summary>Sends one advert to the multicast group or a unicast peer; the kernel writes the IP header.</summary>
+    public void Send(VrrpAdvertisement advertisement, IPAddress destination)
+    {
+        var length = VrrpCodec.Encode(advertisement, SourceAddress, destination, _send);
+        _out.SendTo(_send.AsSpan(0, length), SocketFlags.None, new IPEndPoint(destination, 0));
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for one datagram; null when none came. Never throws on bad packets.</summary>
+    public ReceivedAdvertisement? Receive(TimeSpan timeout)
+    {
+        if (!_in!.Poll(timeout, SelectMode.SelectRead))
+        {
+            return null;
+        }
+        var length = _in.Receive(_receive);
+        var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement);
+        return new ReceivedAdvertisement(verdict, header, advertisement);
+    }
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        _in?.Dispose();
+    }
+}
+
+/// <summary>One received datagram: the codec's verdict, the IP header (source, TTL) and the advert when it decoded.</summary>
+public sealed record ReceivedAdvertisement(VrrpRejection Verdict, Ipv4Header Header, VrrpAdvertisement? Advertisement);
