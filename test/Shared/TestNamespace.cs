@@ -34,7 +34,21 @@ internal sealed class TestNamespace : IDisposable
     public bool Ready { get; }
 
     /// <summary>The interface index of d0, as iproute2 reports it.</summary>
-    public int D0Index => int.Parse(Ip("-n", Name, "-o", "link", "show", "d0").Output.Split(':')[0], CultureInfo.InvariantCulture);
+    public int D0Index => IndexOf("d0");
+
+    public int IndexOf(string device) => int.Parse(InNamespace("-o", "link", "show", device).Output.Split(':')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Joins two namespaces: <paramref name="left"/>'s d0 keeps <paramref name="leftAddress"/>, its peer d1 moves to
+    /// <paramref name="right"/> (whose own pair makes way) with <paramref name="rightAddress"/>. True when all went well.
+    /// </summary>
+    public static bool Connect(TestNamespace left, string leftAddress, TestNamespace right, string rightAddress) =>
+        left.Ready && right.Ready
+        && right.InNamespace("link", "del", "d0").ExitCode == 0
+        && left.InNamespace("link", "set", "d1", "netns", right.Name).ExitCode == 0
+        && left.InNamespace("addr", "add", leftAddress, "dev", "d0").ExitCode == 0
+        && right.InNamespace("addr", "add", rightAddress, "dev", "d1").ExitCode == 0
+        && right.InNamespace("link", "set", "d1", "up").ExitCode == 0;
 
     public (int ExitCode, string Output) InNamespace(params string[] args) => Ip(["-n", Name, .. args]);
 

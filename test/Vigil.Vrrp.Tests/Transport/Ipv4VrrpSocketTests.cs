@@ -21,13 +21,7 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
 
     public Ipv4VrrpSocketTests()
     {
-        // ka2's own veth pair makes way for the other end of ka1's.
-        _ready = _ka1.Ready && _ka2.Ready
-            && _ka2.InNamespace("link", "del", "d0").ExitCode == 0
-            && _ka1.InNamespace("link", "set", "d1", "netns", _ka2.Name).ExitCode == 0
-            && _ka1.InNamespace("addr", "add", "198.51.100.11/24", "dev", "d0").ExitCode == 0
-            && _ka2.InNamespace("addr", "add", "198.51.100.12/24", "dev", "d1").ExitCode == 0
-            && _ka2.InNamespace("link", "set", "d1", "up").ExitCode == 0;
+        _ready = TestNamespace.Connect(_ka1, "198.51.100.11/24", _ka2, "198.51.100.12/24");
     }
 
     public void Dispose()
@@ -51,8 +45,8 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
         {
             Assert.Skip(TestNamespace.SkipReason);
         }
-        using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", IndexOf(_ka1, "d0"), Ka1, joinMulticast: true));
-        using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", IndexOf(_ka2, "d1"), Ka2, joinMulticast: true));
+        using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
+        using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));
 
         ReceivedAdvertisement? received = null;
         // The veth link may need a moment to carry traffic after coming up: resend until one arrives (bounded).
@@ -68,7 +62,4 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
         Assert.Equal((Ipv4Header.VrrpTimeToLive, Ipv4Header.VrrpTypeOfService), (received.Header.TimeToLive, received.Header.TypeOfService));
         Assert.Equal(Ka1Advert(100), received.Advertisement);
     }
-
-    private static int IndexOf(TestNamespace ns, string device) =>
-        int.Parse(ns.InNamespace("-o", "link", "show", device).Output.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
 }
