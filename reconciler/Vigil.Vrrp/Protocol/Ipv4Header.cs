@@ -7,8 +7,10 @@ namespace Vigil.Vrrp.Protocol;
 /// The IPv4 header around a VRRP message (RFC 791), as a raw IPv4 socket delivers it and as keepalived
 /// writes it with IP_HDRINCL: TOS 0xc0, TTL 255, DF clear, the identification counting up.
 /// </summary>
-public readonly record struct Ipv4Header(byte TypeOfService, ushort Identification, byte TimeToLive, byte Protocol, IPAddress Source, IPAddress Destination)
+public readonly record struct Ipv4Header(byte TypeOfService, ushort Identification, byte TimeToLive, byte Protocol, IPAddress Source, IPAddress Destination, bool DontFragment = false)
 {
+    private const ushort DontFragmentFlag = 0x4000;
+
     public const int Length = 20;
     /// <summary>RFC 5798 section 5.1.1.3: packets are sent with TTL 255 and checked for it on receipt.</summary>
     public const byte VrrpTimeToLive = 255;
@@ -24,6 +26,7 @@ public readonly record struct Ipv4Header(byte TypeOfService, ushort Identificati
         header[1] = TypeOfService;
         BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)(Length + payloadLength));
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], Identification);
+        BinaryPrimitives.WriteUInt16BigEndian(header[6..], DontFragment ? DontFragmentFlag : (ushort)0);
         header[8] = TimeToLive;
         header[9] = Protocol;
         Source.TryWriteBytes(header[12..], out _);
@@ -51,7 +54,8 @@ public readonly record struct Ipv4Header(byte TypeOfService, ushort Identificati
             return VrrpRejection.TooShort;
         }
         header = new Ipv4Header(datagram[1], BinaryPrimitives.ReadUInt16BigEndian(datagram[4..]), datagram[8], datagram[9],
-            new IPAddress(datagram.Slice(12, 4)), new IPAddress(datagram.Slice(16, 4)));
+            new IPAddress(datagram.Slice(12, 4)), new IPAddress(datagram.Slice(16, 4)),
+            (BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]) & DontFragmentFlag) != 0);
         payload = headerLength..totalLength;
         return VrrpRejection.None;
     }

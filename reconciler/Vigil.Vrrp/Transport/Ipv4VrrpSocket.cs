@@ -17,6 +17,8 @@ public sealed class Ipv4VrrpSocket : IDisposable
 
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
+    private const int IpMtuDiscover = 10;
+    private const int IpPmtuDiscDont = 0;
 
     // Two sockets, as keepalived has: a raw socket bound to an address receives only datagrams sent to that
     // address, so the receiving one is bound to the device alone (and joins the group), the sending one to our address.
@@ -36,6 +38,8 @@ public sealed class Ipv4VrrpSocket : IDisposable
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, Ipv4Header.VrrpTimeToLive);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, Ipv4Header.VrrpTimeToLive);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, Ipv4Header.VrrpTypeOfService);
+            // DF clear, as keepalived sends (Linux sets DF on raw sockets for path-MTU discovery otherwise).
+            _out.SetRawSocketOption((int)SocketOptionLevel.IP, IpMtuDiscover, BitConverter.GetBytes(IpPmtuDiscDont));
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, false);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.HostToNetworkOrder(interfaceIndex));
             if (joinMulticast)
@@ -54,9 +58,17 @@ public sealed class Ipv4VrrpSocket : IDisposable
     private static Socket OnDevice(string interfaceName)
     {
         var socket = Interop.RawSockets.Open(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol);
-        // Only this interface's traffic, in and out.
-        socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
-        return socket;
+        try
+        {
+            // Only this interface's traffic, in and out.
+            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public IPAddress SourceAddress { get; }

@@ -120,4 +120,15 @@ public class VrrpCodecRejectionTests
         }
         Assert.True(accepted < 20, $"{accepted} random datagrams were accepted");
     }
+
+    [Fact]
+    public void DontFragment_IsReadFromTheFlags_AndKeepalivedLeavesItClear()
+    {
+        Assert.Equal(VrrpRejection.None, VrrpDatagram.TryDecodeIpv4(Convert.FromHexString(V3), out var clear, out _));
+        Assert.False(clear.DontFragment);
+        var withDf = Convert.FromHexString(V3);
+        withDf[6] = 0x40;
+        Assert.Equal(VrrpRejection.None, Ipv4Header.TryRead(withDf, out var set, out _));
+        Assert.True(set.DontFragment);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
     [Theory]
     [InlineData("224.0.0.18")]
     [InlineData("198.51.100.12")]
-    public void Advert_SentFromOneNamespace_ArrivesInTheOther_WithTtl255AndTos0xc0(string destination)
+    public void Advert_SentFromOneNamespace_ArrivesInTheOther_WithTtl255Tos0xc0AndDfClear(string destination)
     {
         if (!_ready)
         {
@@ -60,6 +60,8 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
         Assert.Equal(VrrpRejection.None, received.Verdict);
         Assert.Equal((Ka1, IPAddress.Parse(destination)), (received.Header.Source, received.Header.Destination));
         Assert.Equal((Ipv4Header.VrrpTimeToLive, Ipv4Header.VrrpTypeOfService), (received.Header.TimeToLive, received.Header.TypeOfService));
+        Assert.False(received.Header.DontFragment); // as keepalived sends
+
         Assert.Equal(Ka1Advert(100), received.Advertisement);
     }
 }
