@@ -11,7 +11,8 @@ namespace Vigil.Vrrp.StateMachine;
 /// </summary>
 public sealed class VrrpStateMachine : IDisposable
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _gate;
+    private readonly VrrpSyncGroup? _group;
     private readonly TimeProvider _time;
     private readonly IVrrpActions _actions;
     private readonly ITimer _adverTimer;
@@ -19,8 +20,11 @@ public sealed class VrrpStateMachine : IDisposable
     private TimeSpan _masterAdverInterval;
     private DateTimeOffset? _preemptAt;
 
-    public VrrpStateMachine(VrrpMachineSettings settings, IVrrpActions actions, TimeProvider time)
+    /// <param name="group">The sync group this instance belongs to, if any: its members share one lock and follow each other.</param>
+    public VrrpStateMachine(VrrpMachineSettings settings, IVrrpActions actions, TimeProvider time, VrrpSyncGroup? group = null)
     {
+        _group = group;
+        _gate = group?.Gate ?? new Lock();
         Settings = settings;
         Priority = settings.Priority;
         _actions = actions;
@@ -28,7 +32,11 @@ public sealed class VrrpStateMachine : IDisposable
         _masterAdverInterval = settings.AdvertisementInterval;
         _adverTimer = time.CreateTimer(_ => OnAdverTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _masterDownTimer = time.CreateTimer(_ => OnMasterDownTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        group?.Add(this);
     }
+
+    /// <summary>Whether this instance's own tracking put it in Fault (as opposed to following its sync group there).</summary>
+    public bool HasOwnFault { get; private set; }
 
     public VrrpMachineSettings Settings { get; }
 
@@ -106,15 +114,38 @@ public sealed class VrrpStateMachine : IDisposable
     {
         lock (_gate)
         {
+            HasOwnFault = fault;
             if (fault && State is VrrpState.Backup or VrrpState.Master)
             {
                 LeaveCurrentState(sendPriorityZero: true);
                 SetState(VrrpState.Fault, reason);
             }
-            else if (!fault && State == VrrpState.Fault)
+            else if (!fault && State == VrrpState.Fault && _group?.AnyOtherFaulty(this) != true)
             {
                 EnterBackup(reason);
             }
+        }
+    }
+
+    /// <summary>Another member of the sync group changed state (called under the group's lock).</summary>
+    internal void FollowGroup(VrrpState to, string reason)
+    {
+        switch (to)
+        {
+            case VrrpState.Master when State == VrrpState.Backup:
+                BecomeMaster(reason);
+                break;
+            case VrrpState.Backup when State == VrrpState.Master:
+                LeaveCurrentState(sendPriorityZero: false);
+                EnterBackup(reason);
+                break;
+            case VrrpState.Backup when State == VrrpState.Fault && !HasOwnFault:
+                EnterBackup(reason);
+                break;
+            case VrrpState.Fault when State is VrrpState.Backup or VrrpState.Master:
+                LeaveCurrentState(sendPriorityZero: true);
+                SetState(VrrpState.Fault, reason);
+                break;
         }
     }
 
@@ -245,6 +276,10 @@ public sealed class VrrpStateMachine : IDisposable
         if (from != to)
         {
             _actions.StateChanged(from, to, reason);
+            if (to != VrrpState.Initialize)
+            {
+                _group?.MemberChanged(this, to, reason);
+            }
         }
     }
 
