@@ -36,7 +36,7 @@ internal static class RenderCommand
             var nodeName = parse.GetValue(node)!;
             if (result.State.ClusterSpec.Nodes.All(n => n.Name != nodeName))
             {
-                error.WriteLine($"vigil: node '{nodeName}' is not in the Cluster (nodes: {string.Join(", ", result.State.ClusterSpec.Nodes.Select(n => n.Name))})");
+                error.WriteLine($"vigil: {NodeProjection.UnknownNode(result.State.ClusterSpec, nodeName)}");
                 return ExitCodes.Usage;
             }
             var state = NodeProjection.For(result.State, nodeName);

@@ -9,7 +9,7 @@ public static class NodeProjection
     {
         var cluster = state.ClusterSpec;
         var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName)
-            ?? throw new KeyNotFoundException($"node '{nodeName}' is not in the Cluster (nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name))})");
+            ?? throw new KeyNotFoundException(UnknownNode(cluster, nodeName));
 
         var groupOf = state.SyncGroups
             .SelectMany(g => g.Spec.Instances.Select(i => (Instance: i, Group: g.Name)))
@@ -35,6 +35,10 @@ public static class NodeProjection
             Notification = cluster.Notification,
         };
     }
+
+    /// <summary>The message for a node name that the Cluster does not list.</summary>
+    public static string UnknownNode(ClusterSpec cluster, string nodeName) =>
+        $"node '{nodeName}' is not in the Cluster (nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name))})";
 
     private static NodeVrrpInstance Project(Resource<VrrpInstanceSpec> instance, NodeSpec node, ClusterSpec cluster, DesiredState state, string? syncGroup)
     {

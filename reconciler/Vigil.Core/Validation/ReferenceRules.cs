@@ -31,7 +31,7 @@ internal static class ReferenceRules
                 if (!nodes.Contains(node) && state.Cluster is not null)
                 {
                     bag.Error(instance.Origin, field, "unknown-node",
-                        $"node '{node}' is not in the Cluster's nodes{Suggest(node, nodes)}");
+                        $"node '{node}' is not in the Cluster's nodes{NearMiss.Suggestion(node, nodes)}");
                 }
                 if (!members.TryAdd(node, i))
                 {
@@ -44,7 +44,7 @@ internal static class ReferenceRules
                 if (!scripts.Contains(script) && !unreadable.Contains(Kinds.VrrpScript, script))
                 {
                     bag.Error(instance.Origin, $"spec.trackScripts[{i}].name", "unknown-script",
-                        $"tracks VrrpScript '{script}', which no document defines{Suggest(script, scripts)}");
+                        $"tracks VrrpScript '{script}', which no document defines{NearMiss.Suggestion(script, scripts)}");
                 }
             }
         }
@@ -63,7 +63,7 @@ internal static class ReferenceRules
                         continue;
                     }
                     bag.Error(group.Origin, field, "unknown-instance",
-                        $"VrrpInstance '{instance}' is not defined{Suggest(instance, instances)}");
+                        $"VrrpInstance '{instance}' is not defined{NearMiss.Suggestion(instance, instances)}");
                 }
                 else if (!groupOf.TryAdd(instance, group.Name) && groupOf[instance] != group.Name)
                 {
@@ -96,17 +96,15 @@ internal static class ReferenceRules
         }
     }
 
-    /// <summary>"; did you mean 'x'?" when a known name is within two edits.</summary>
-    internal static string Suggest(string name, IEnumerable<string> known)
-    {
-        var best = NearMiss.Closest(name, known);
-        return best is null ? "" : $"; did you mean '{best}'?";
-    }
 }
 
 /// <summary>Finds the known name an operator most likely meant.</summary>
 public static class NearMiss
 {
+    /// <summary>"; did you mean 'x'?" when a known name is close, else nothing: appended to "unknown ..." messages.</summary>
+    public static string Suggestion(string name, IEnumerable<string> known) =>
+        Closest(name, known) is { } best ? $"; did you mean '{best}'?" : "";
+
     public static string? Closest(string name, IEnumerable<string> known)
     {
         string? best = null;

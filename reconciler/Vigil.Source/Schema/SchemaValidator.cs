@@ -33,9 +33,8 @@ internal sealed class SchemaValidator(SchemaSet schemas)
         var kind = (string)kindToken!;
         if (!Kinds.All.Contains(kind))
         {
-            var near = NearMiss.Closest(kind, Kinds.All);
             diagnostics.Error(document.Origin, "kind", "schema",
-                $"unknown kind '{kind}'{(near is null ? "" : $"; did you mean '{near}'?")} (kinds: {string.Join(", ", Kinds.All)})");
+                $"unknown kind '{kind}'{NearMiss.Suggestion(kind, Kinds.All)} (kinds: {string.Join(", ", Kinds.All)})");
             return false;
         }
 
@@ -127,8 +126,8 @@ internal sealed class SchemaValidator(SchemaSet schemas)
             case ValidationErrorKind.NotInEnumeration:
             {
                 var allowed = schema?.Enumeration.Select(e => e?.ToString() ?? "null").ToList() ?? [];
-                var near = error.Token?.Type == JTokenType.String ? NearMiss.Closest((string)error.Token!, allowed) : null;
-                return (path, $"{got} is not one of: {string.Join(", ", allowed)}{(near is null ? "" : $"; did you mean '{near}'?")}");
+                var suggestion = error.Token?.Type == JTokenType.String ? NearMiss.Suggestion((string)error.Token!, allowed) : "";
+                return (path, $"{got} is not one of: {string.Join(", ", allowed)}{suggestion}");
             }
             case ValidationErrorKind.TooFewItems:
                 return (path, $"needs at least {schema?.MinItems} item{(schema?.MinItems == 1 ? "" : "s")}");

@@ -117,8 +117,7 @@ public sealed class VrrpStateMachine : IDisposable
             HasOwnFault = fault;
             if (fault && State is VrrpState.Backup or VrrpState.Master)
             {
-                LeaveCurrentState(sendPriorityZero: true);
-                SetState(VrrpState.Fault, reason);
+                EnterFault(reason);
             }
             else if (!fault && State == VrrpState.Fault && _group?.AnyOtherFaulty(this) != true)
             {
@@ -143,8 +142,7 @@ public sealed class VrrpStateMachine : IDisposable
                 EnterBackup(reason);
                 break;
             case VrrpState.Fault when State is VrrpState.Backup or VrrpState.Master:
-                LeaveCurrentState(sendPriorityZero: true);
-                SetState(VrrpState.Fault, reason);
+                EnterFault(reason);
                 break;
         }
     }
@@ -185,8 +183,7 @@ public sealed class VrrpStateMachine : IDisposable
         if (priority == 0)
         {
             // RFC 5798 section 6.4.3: another router gave up; assert mastership at once.
-            _actions.SendAdvertisement(Priority);
-            _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
+            Advertise();
             return;
         }
         if (priority > Priority || (priority == Priority && Compare(source, Settings.PrimaryAddress) > 0))
@@ -206,12 +203,10 @@ public sealed class VrrpStateMachine : IDisposable
     {
         lock (_gate)
         {
-            if (State != VrrpState.Master)
+            if (State == VrrpState.Master)
             {
-                return;
+                Advertise();
             }
-            _actions.SendAdvertisement(Priority);
-            _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -232,10 +227,23 @@ public sealed class VrrpStateMachine : IDisposable
         _preemptAt = null;
         MasterSeen = Settings.PrimaryAddress;
         // As keepalived: one advert first, then the VIPs and their announcements.
-        _actions.SendAdvertisement(Priority);
+        Advertise();
         _actions.TakeVirtualAddresses();
-        _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
         SetState(VrrpState.Master, reason);
+    }
+
+    /// <summary>Sends an advert now and the next one an Advertisement_Interval later.</summary>
+    private void Advertise()
+    {
+        _actions.SendAdvertisement(Priority);
+        _adverTimer.Change(Settings.AdvertisementInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A master gives up with a priority-0 advert and releases its VIPs; a backup just stops waiting.</summary>
+    private void EnterFault(string reason)
+    {
+        LeaveCurrentState(sendPriorityZero: true);
+        SetState(VrrpState.Fault, reason);
     }
 
     private void EnterBackup(string reason)
