@@ -31,6 +31,8 @@ public sealed class NetlinkSocket : IDisposable
     public const int Route = 0;
     public const int Generic = 16;
 
+    private const int Eintr = 4;
+
     private static readonly Libc.SockaddrNl Kernel = new() { Family = Libc.AfNetlink };
 
     private readonly int _fd;
@@ -90,9 +92,13 @@ public sealed class NetlinkSocket : IDisposable
         var results = new List<T>();
         var poll = new Libc.PollFd { Fd = _fd, Events = Libc.PollIn };
         var ready = Libc.Poll(ref poll, 1, (int)timeout.TotalMilliseconds);
+        if (ready < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Eintr)
+        {
+            throw new NetlinkException(errno, "wait for netlink notifications");
+        }
         if (ready <= 0)
         {
-            return results;
+            return results; // timed out, or interrupted: the caller's loop asks again
         }
         var received = Libc.Receive(_fd, _receive, _receive.Length, 0);
         if (received < 0)
@@ -125,9 +131,9 @@ public sealed class NetlinkSocket : IDisposable
             if (received < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == 4)
+                if (errno == Eintr)
                 {
-                    continue; // EINTR
+                    continue;
                 }
                 throw new NetlinkException(errno, what);
             }
