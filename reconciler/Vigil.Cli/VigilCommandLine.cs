@@ -14,6 +14,8 @@ public static class VigilCommandLine
         {
             ValidateCommand.Create(),
             RenderCommand.Create(),
+            AgentCommand.Create(),
+            StatusCommand.Create(),
         };
         root.Options.Add(new Option<bool>("--verbose", "-v") { Description = "Log debug detail to stderr.", Recursive = true });
         return root;

@@ -166,13 +166,15 @@ public sealed class VrrpStateMachine : IDisposable
         MasterSeen = source;
         if (Settings.PreemptDelay > TimeSpan.Zero)
         {
-            // keepalived: the delay starts at the first lower-priority advert; until it ends, that master stands.
+            // keepalived: the delay starts at the first lower-priority advert; until it ends, that master stands
+            // (its adverts rearm Master_Down_Timer as anyone's would). After it, they are discarded, so this router
+            // takes over one Master_Down_Interval after the last advert it heard within the delay.
             var now = _time.GetUtcNow();
             _preemptAt ??= now + Settings.PreemptDelay;
-            var wait = _preemptAt.Value - now;
-            if (wait > TimeSpan.Zero)
+            if (now < _preemptAt.Value)
             {
-                _masterDownTimer.Change(wait < MasterDownInterval ? wait : MasterDownInterval, Timeout.InfiniteTimeSpan);
+                _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+                return;
             }
         }
         // Otherwise the advert is discarded: Master_Down_Timer runs out and this router preempts.
@@ -216,7 +218,7 @@ public sealed class VrrpStateMachine : IDisposable
         {
             if (State == VrrpState.Backup)
             {
-                BecomeMaster(_preemptAt is { } at && _time.GetUtcNow() >= at ? "preempt delay elapsed" : "master down");
+                BecomeMaster(_preemptAt is { } at && _time.GetUtcNow() >= at ? "preempt delay elapsed, lower-priority master ignored" : "master down");
             }
         }
     }
@@ -303,6 +305,7 @@ public sealed class VrrpStateMachine : IDisposable
 
     public void Dispose()
     {
+        _group?.Remove(this);
         _adverTimer.Dispose();
         _masterDownTimer.Dispose();
     }

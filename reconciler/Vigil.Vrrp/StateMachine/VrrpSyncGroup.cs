@@ -25,6 +25,15 @@ public sealed class VrrpSyncGroup(string name)
         }
     }
 
+    /// <summary>A member stopped for good (removed or redefined on reload).</summary>
+    internal void Remove(VrrpStateMachine member)
+    {
+        lock (Gate)
+        {
+            _members.Remove(member);
+        }
+    }
+
     /// <summary>True while some member other than <paramref name="except"/> has a fault of its own.</summary>
     internal bool AnyOtherFaulty(VrrpStateMachine except) => _members.Any(m => m != except && m.HasOwnFault);
 

@@ -10,13 +10,11 @@ namespace Vigil.Vrrp.Transport;
 /// (RFC 5798 section 5.1.1.3, keepalived's TOS), joins 224.0.0.18 there for multicast, and hands received
 /// datagrams (IP header included) to the codec. Parsing stays in <see cref="VrrpDatagram"/>.
 /// </summary>
-public sealed class Ipv4VrrpSocket : IDisposable
+public sealed class Ipv4VrrpSocket : IVrrpChannel
 {
     /// <summary>RFC 5798 section 5.1.1.2: the IPv4 multicast group for VRRP.</summary>
     public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
 
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
     private const int IpMtuDiscover = 10;
     private const int IpPmtuDiscDont = 0;
 
@@ -30,10 +28,10 @@ public sealed class Ipv4VrrpSocket : IDisposable
     /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
     public Ipv4VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast)
     {
-        _out = OnDevice(interfaceName);
+        _out = Interop.RawSockets.OpenOnDevice(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol, interfaceName);
         try
         {
-            _in = OnDevice(interfaceName);
+            _in = Interop.RawSockets.OpenOnDevice(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol, interfaceName);
             _out.Bind(new IPEndPoint(sourceAddress, 0));
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, Ipv4Header.VrrpTimeToLive);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, Ipv4Header.VrrpTimeToLive);
@@ -55,22 +53,6 @@ public sealed class Ipv4VrrpSocket : IDisposable
         SourceAddress = sourceAddress;
     }
 
-    private static Socket OnDevice(string interfaceName)
-    {
-        var socket = Interop.RawSockets.Open(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol);
-        try
-        {
-            // Only this interface's traffic, in and out.
-            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     public IPAddress SourceAddress { get; }
 
     /// <summary>Sends one advert to the multicast group or a unicast peer; the kernel writes the IP header.</summary>
@@ -89,7 +71,7 @@ public sealed class Ipv4VrrpSocket : IDisposable
         }
         var length = _in.Receive(_receive);
         var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement);
-        return new ReceivedAdvertisement(verdict, header, advertisement);
+        return new ReceivedAdvertisement(verdict, header.Source, header.Destination, advertisement) { Ipv4Header = header };
     }
 
     public void Dispose()
@@ -98,6 +80,3 @@ public sealed class Ipv4VrrpSocket : IDisposable
         _in?.Dispose();
     }
 }
-
-/// <summary>One received datagram: the codec's verdict, the IP header (source, TTL) and the advert when it decoded.</summary>
-public sealed record ReceivedAdvertisement(VrrpRejection Verdict, Ipv4Header Header, VrrpAdvertisement? Advertisement);

@@ -203,19 +203,22 @@ public sealed class VrrpStateMachineTests : IDisposable
     }
 
     [Fact]
-    public void PreemptDelay_CountsFromTheFirstLowerPriorityAdvert()
+    public void PreemptDelay_CountsFromTheFirstLowerPriorityAdvert_ThenMasterDownAfterTheLastOneHeardWithinIt()
     {
+        // keepalived's measured figure (shared vrrp-vectors README): restart, first advert ~0.77 s later, delay 5 s,
+        // VIP back 8377-8392 ms after the restart = the advert at first+4 s, plus Master_Down_Interval 3609.4 ms.
         var machine = Machine(100, preemptDelay: TimeSpan.FromSeconds(5));
         machine.Start();
-        _time.Advance(TimeSpan.FromMilliseconds(700));
+        _time.Advance(TimeSpan.FromMilliseconds(770));
         var first = _time.Elapsed;
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 10 && machine.State == VrrpState.Backup; i++)
         {
             machine.ReceiveAdvertisement(80, OneSecond, Ka1);
-            _time.Advance(OneSecond);
+            _time.Advance(i == 4 ? TimeSpan.FromMilliseconds(1001) : OneSecond); // the 6th arrives just after the delay
         }
-        Assert.Equal(first + TimeSpan.FromSeconds(5), _actions.FirstAt("take VIPs"));
-        Assert.Contains("Backup -> Master: preempt delay elapsed", _actions.Actions);
+        Assert.Equal(first + TimeSpan.FromSeconds(4) + TimeSpan.FromMilliseconds(3609.375), _actions.FirstAt("take VIPs"));
+        Assert.InRange(_actions.FirstAt("take VIPs").TotalMilliseconds, 8377, 8392);
+        Assert.Contains("Backup -> Master: preempt delay elapsed, lower-priority master ignored", _actions.Actions);
     }
 
     [Fact]

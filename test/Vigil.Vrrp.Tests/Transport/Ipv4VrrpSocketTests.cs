@@ -58,9 +58,9 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
 
         Assert.NotNull(received);
         Assert.Equal(VrrpRejection.None, received.Verdict);
-        Assert.Equal((Ka1, IPAddress.Parse(destination)), (received.Header.Source, received.Header.Destination));
-        Assert.Equal((Ipv4Header.VrrpTimeToLive, Ipv4Header.VrrpTypeOfService), (received.Header.TimeToLive, received.Header.TypeOfService));
-        Assert.False(received.Header.DontFragment); // as keepalived sends
+        Assert.Equal((Ka1, IPAddress.Parse(destination)), (received.Source, received.Destination));
+        Assert.Equal((Ipv4Header.VrrpTimeToLive, Ipv4Header.VrrpTypeOfService), (received.Ipv4Header!.Value.TimeToLive, received.Ipv4Header!.Value.TypeOfService));
+        Assert.False(received.Ipv4Header!.Value.DontFragment); // as keepalived sends
 
         Assert.Equal(Ka1Advert(100), received.Advertisement);
     }

@@ -98,15 +98,15 @@ public sealed class KeepalivedInteropTests : IDisposable
         while (advert is null && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             var received = socket.Receive(TimeSpan.FromMilliseconds(250));
-            if (received is not null && filter.Check(received.Verdict, received.Header.Source, received.Advertisement) == VrrpRejection.None)
+            if (received is not null && filter.Check(received.Verdict, received.Ipv4Header!.Value.Source, received.Advertisement) == VrrpRejection.None)
             {
                 advert = received;
             }
         }
 
         Assert.True(advert is not null, $"no advert from keepalived accepted within 10 s; drops: {string.Join(", ", filter.DropCounts())}");
-        Assert.Equal(Ka1, advert.Header.Source);
-        Assert.Equal(IPAddress.Parse("224.0.0.18"), advert.Header.Destination);
+        Assert.Equal(Ka1, advert.Source);
+        Assert.Equal(IPAddress.Parse("224.0.0.18"), advert.Destination);
         Assert.Equal((byte)100, advert.Advertisement!.Priority);
         Assert.Equal([IPAddress.Parse("198.51.100.100")], advert.Advertisement.IpAddresses);
         Assert.Equal(version == 2 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(100), advert.Advertisement.Interval);

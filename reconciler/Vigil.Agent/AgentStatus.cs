@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vigil.Vrrp.Engine;
+
+namespace Vigil.Agent;
+
+/// <summary>What a running agent reports about itself; written as JSON for `vigil status` to read.</summary>
+public sealed record AgentStatus(string Node, string ConfigPath, int ProcessId, DateTimeOffset StartedAt, DateTimeOffset LoadedAt, IReadOnlyList<VirtualRouterStatus> Instances)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public JsonObject ToJson() => new()
+    {
+        ["node"] = Node,
+        ["configPath"] = ConfigPath,
+        ["pid"] = ProcessId,
+        ["startedAt"] = StartedAt,
+        ["loadedAt"] = LoadedAt,
+        ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
+    };
+
+    private static JsonObject InstanceJson(VirtualRouterStatus s) => new()
+    {
+        ["name"] = s.Name,
+        ["state"] = s.State.ToString(),
+        ["priority"] = s.Priority,
+        ["masterSeen"] = s.MasterSeen?.ToString(),
+        ["since"] = s.Since,
+        ["reason"] = s.Reason,
+        ["advertisementsSent"] = s.AdvertisementsSent,
+        ["advertisementsReceived"] = s.AdvertisementsReceived,
+        ["becameMaster"] = s.BecameMaster,
+        ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(JsonNamingPolicy.CamelCase.ConvertName(d.Key.ToString()), (JsonNode?)d.Value))]),
+    };
+
+    /// <summary>Writes beside and renames, so a reader never sees half a file.</summary>
+    public void WriteTo(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, ToJson().ToJsonString(Indented));
+        File.Move(temporary, path, overwrite: true);
+    }
+}

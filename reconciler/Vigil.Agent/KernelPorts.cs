@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Vigil.Core.Desired;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Vrrp.Engine;
+using Vigil.Vrrp.Transport;
+
+namespace Vigil.Agent;
+
+/// <summary>The real edges: raw VRRP sockets, rtnetlink for addresses and links, libpcap for announcements.</summary>
+public sealed class KernelPorts(RtnetlinkClient rtnetlink) : IVirtualRouterPorts
+{
+    public IReadOnlyList<NetworkLink> Links() => rtnetlink.Links();
+
+    public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) => VirtualAddresses.Resolve(instance, rtnetlink.Links());
+
+    public VirtualRouterPorts Open(NodeVrrpInstance instance)
+    {
+        var link = rtnetlink.Link(instance.Interface)
+            ?? throw new InvalidOperationException($"instance {instance.Name}: interface {instance.Interface} does not exist on this node");
+        // RFC 5798 section 5.1.2.1: over IPv6 multicast the source is the interface's link-local address.
+        var source = instance.Family == IpFamily.IPv6 && instance.Transport == VrrpTransport.Multicast
+            ? FirstAddress(instance, link)
+            : instance.SourceAddress ?? FirstAddress(instance, link);
+        IVrrpChannel channel = instance.Family == IpFamily.IPv6
+            ? new Ipv6VrrpSocket(link.Name, link.Index, source, instance.Transport == VrrpTransport.Multicast)
+            : new Ipv4VrrpSocket(link.Name, link.Index, source, instance.Transport == VrrpTransport.Multicast);
+        try
+        {
+            var mac = link.HardwareAddress ?? PhysicalAddress.None;
+            return new VirtualRouterPorts(channel, rtnetlink, new PcapAnnouncer(link.Name, mac));
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Without a configured address, the interface's first of the family (keepalived's primary address).</summary>
+    private IPAddress FirstAddress(NodeVrrpInstance instance, NetworkLink link)
+    {
+        var family = instance.Family == IpFamily.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        return rtnetlink.Addresses().FirstOrDefault(a => a.InterfaceIndex == link.Index && a.Address.AddressFamily == family
+                && (family == AddressFamily.InterNetwork || a.Address.IsIPv6LinkLocal))?.Address
+            ?? throw new InvalidOperationException($"instance {instance.Name}: interface {link.Name} has no {instance.Family} address to send from");
+    }
+}

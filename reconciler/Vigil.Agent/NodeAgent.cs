@@ -1,0 +1,152 @@
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Vrrp.Engine;
+using Vigil.Vrrp.StateMachine;
+
+namespace Vigil.Agent;
+
+/// <summary>
+/// Runs one node's VRRP instances: applies a desired state with the fewest moves (see <see cref="ReloadPlan"/>),
+/// keeps tracked-interface priorities current, stops everything cleanly. Calls are serialized.
+/// </summary>
+public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILogger log) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, VirtualRouter> _routers = [];
+    private readonly Dictionary<string, VrrpSyncGroup> _groups = [];
+
+    /// <summary>The desired state last applied.</summary>
+    public NodeDesiredState? Running { get; private set; }
+
+    public event Action<StateTransition>? Transitioned;
+
+    /// <summary>
+    /// Moves the running instances to <paramref name="next"/>: stops what went away or changed beyond repair first
+    /// (freeing VIPs and sockets), adjusts in place what can be, then starts the rest. An instance that cannot start
+    /// (say its interface is missing) is logged and left out; the others run.
+    /// </summary>
+    public IReadOnlyList<InstanceReload> Apply(NodeDesiredState next)
+    {
+        lock (_gate)
+        {
+            var plan = ReloadPlan.Between(Running, next);
+            var instances = next.VrrpInstances.ToDictionary(i => i.Name);
+            foreach (var step in plan.Where(s => s.Action is InstanceAction.Stop or InstanceAction.Restart))
+            {
+                StopRouter(step.Instance);
+            }
+            foreach (var gone in _groups.Keys.Where(g => next.SyncGroups.All(s => s.Name != g)).ToList())
+            {
+                _groups.Remove(gone);
+            }
+            foreach (var step in plan)
+            {
+                switch (step.Action)
+                {
+                    case InstanceAction.Adjust when _routers.TryGetValue(step.Instance, out var router):
+                        TryRun(step.Instance, () => router.Redefine(instances[step.Instance], ports.Resolve(instances[step.Instance])));
+                        break;
+                    case InstanceAction.Start or InstanceAction.Restart:
+                    case InstanceAction.Adjust or InstanceAction.Keep when !_routers.ContainsKey(step.Instance):
+                        TryRun(step.Instance, () => StartRouter(instances[step.Instance]));
+                        break;
+                }
+                if (step.Action != InstanceAction.Keep)
+                {
+                    log.Information("{Instance}: {Action}", step.Instance, step.Action);
+                }
+            }
+            Running = next;
+            TrackLinks(ports.Links());
+            return plan;
+        }
+    }
+
+    /// <summary>Links changed (the watcher saw an RTM_NEWLINK): recompute tracked priorities and faults.</summary>
+    public void LinksChanged(IReadOnlyList<NetworkLink> links)
+    {
+        lock (_gate)
+        {
+            TrackLinks(links);
+        }
+    }
+
+    /// <summary>Graceful stop of every instance: priority-0 adverts, VIPs removed.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            foreach (var name in _routers.Keys.ToList())
+            {
+                StopRouter(name);
+            }
+            Running = null;
+        }
+    }
+
+    public IReadOnlyList<VirtualRouterStatus> Status()
+    {
+        lock (_gate)
+        {
+            return [.. _routers.Values.Select(r => r.Status()).OrderBy(s => s.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    private void StartRouter(NodeVrrpInstance instance)
+    {
+        var addresses = ports.Resolve(instance);
+        var group = instance.SyncGroup is { } name
+            ? _groups.TryGetValue(name, out var existing) ? existing : _groups[name] = new VrrpSyncGroup(name)
+            : null;
+        var router = new VirtualRouter(instance, addresses, ports.Open(instance), time, log, group);
+        router.Transitioned += t => Transitioned?.Invoke(t);
+        _routers[instance.Name] = router;
+        router.Start();
+    }
+
+    private void StopRouter(string name)
+    {
+        if (_routers.Remove(name, out var router))
+        {
+            router.Stop();
+            router.Dispose();
+        }
+    }
+
+    private void TryRun(string instance, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or Vigil.Netlink.NetlinkException or SharpPcap.PcapException)
+        {
+            log.Error("{Instance}: not started: {Error}", instance, e.Message);
+            StopRouter(instance);
+        }
+    }
+
+    /// <summary>
+    /// keepalived's rules: the instance's own interface going down is a fault; tracked interfaces move the priority
+    /// by their weight, or fault it with weight 0.
+    /// </summary>
+    private void TrackLinks(IReadOnlyList<NetworkLink> links)
+    {
+        foreach (var router in _routers.Values)
+        {
+            var instance = router.Instance;
+            bool Up(string name) => links.FirstOrDefault(l => l.Name == name)?.IsUp ?? false;
+            IEnumerable<TrackResult> tracks =
+            [
+                new TrackResult($"interface {instance.Interface}", 0, Up(instance.Interface)),
+                .. instance.TrackInterfaces.Select(t => new TrackResult($"interface {t.Name}", t.Weight, Up(t.Name))),
+            ];
+            var effective = TrackedPriority.Compute(instance.Priority, tracks);
+            router.UpdatePriority(effective.Priority);
+            router.SetFault(effective.IsFault, effective.FaultReason ?? "tracked interfaces up");
+        }
+    }
+
+    public void Dispose() => Stop();
+}

@@ -1,0 +1,66 @@
+using Vigil.Core.Desired;
+
+namespace Vigil.Agent;
+
+public enum InstanceAction
+{
+    /// <summary>Unchanged: state and VIPs untouched.</summary>
+    Keep,
+    /// <summary>Changed only in what can change in place (VIPs, priority, GARP, tracking, hooks): state kept.</summary>
+    Adjust,
+    /// <summary>Changed in what the wire or the election depends on: stopped cleanly, started again.</summary>
+    Restart,
+    Start,
+    Stop,
+}
+
+public sealed record InstanceReload(string Instance, InstanceAction Action);
+
+/// <summary>What a reload does to each instance: pure, from the running and the next desired state of the node.</summary>
+public static class ReloadPlan
+{
+    public static IReadOnlyList<InstanceReload> Between(NodeDesiredState? running, NodeDesiredState next)
+    {
+        var before = running?.VrrpInstances.ToDictionary(i => i.Name) ?? [];
+        var changedGroups = ChangedSyncGroups(running, next);
+        var plan = new List<InstanceReload>();
+        foreach (var instance in before.Values.Where(i => next.VrrpInstances.All(n => n.Name != i.Name)))
+        {
+            plan.Add(new(instance.Name, InstanceAction.Stop));
+        }
+        foreach (var instance in next.VrrpInstances)
+        {
+            var action = !before.TryGetValue(instance.Name, out var old) ? InstanceAction.Start
+                : instance.SyncGroup is { } g && changedGroups.Contains(g) ? InstanceAction.Restart
+                : old == instance ? InstanceAction.Keep
+                : AdjustableOnly(old, instance) ? InstanceAction.Adjust
+                : InstanceAction.Restart;
+            plan.Add(new(instance.Name, action));
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// True when the two differ only in fields the running machine can take in place. The owner priority (255)
+    /// changes how the machine starts, so moving to or from it restarts.
+    /// </summary>
+    private static bool AdjustableOnly(NodeVrrpInstance old, NodeVrrpInstance next) =>
+        (old.Priority == 255) == (next.Priority == 255)
+        && old with
+        {
+            Priority = next.Priority,
+            PreferredMaster = next.PreferredMaster,
+            VirtualAddresses = next.VirtualAddresses,
+            ExcludedAddresses = next.ExcludedAddresses,
+            Garp = next.Garp,
+            Notify = next.Notify,
+            TrackInterfaces = next.TrackInterfaces,
+            TrackScripts = next.TrackScripts,
+        } == next;
+
+    private static HashSet<string> ChangedSyncGroups(NodeDesiredState? running, NodeDesiredState next)
+    {
+        var before = running?.SyncGroups ?? [];
+        return [.. next.SyncGroups.Where(g => !before.Contains(g)).Select(g => g.Name)];
+    }
+}

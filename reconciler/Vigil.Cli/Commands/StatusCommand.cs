@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Vigil.Cli.Output;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>`vigil status`: what the agents on this machine report (their status files).</summary>
+internal static class StatusCommand
+{
+    public const string DefaultDirectory = "/run/vigil";
+
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("status-file")
+        {
+            Description = $"Status files to read (default: every *.json in {DefaultDirectory}).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
+        var command = new Command("status",
+            "Show each running instance: state, priority, the master last heard, since when and why, adverts sent and " +
+            "received, and drops by reason.\nExit codes: 0 shown, 1 no agent status found, 2 usage error.")
+        {
+            files,
+            output,
+        };
+        command.SetAction(parse =>
+        {
+            var paths = parse.GetValue(files) is { Length: > 0 } given ? given
+                : Directory.Exists(DefaultDirectory) ? Directory.GetFiles(DefaultDirectory, "*.json").Order(StringComparer.Ordinal).ToArray()
+                : [];
+            var agents = new List<JsonObject>();
+            foreach (var path in paths)
+            {
+                try
+                {
+                    if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject agent)
+                    {
+                        agent["running"] = IsRunning(agent["pid"]?.GetValue<int>());
+                        agents.Add(agent);
+                    }
+                }
+                catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine($"vigil: {path}: {e.Message}");
+                }
+            }
+            var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                stdout.WriteLine(new JsonArray([.. agents]).ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            }
+            else
+            {
+                Print(Terminal.ForStandardOutput(stdout), agents);
+            }
+            if (agents.Count == 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"vigil: no agent status found{(paths.Length == 0 ? $" in {DefaultDirectory}" : "")}");
+                return ExitCodes.Failed;
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static bool IsRunning(int? pid) => pid is { } p && Directory.Exists($"/proc/{p.ToString(CultureInfo.InvariantCulture)}");
+
+    private static void Print(Terminal terminal, List<JsonObject> agents)
+    {
+        foreach (var agent in agents)
+        {
+            var running = agent["running"]!.GetValue<bool>() ? "" : terminal.Red(" (not running: stale status)");
+            terminal.Writer.WriteLine($"node {terminal.Bold((string)agent["node"]!)} (pid {agent["pid"]}){running}, config {agent["configPath"]}, loaded {agent["loadedAt"]}");
+            terminal.Writer.WriteLine($"  {"INSTANCE",-16} {"STATE",-10} {"PRIO",4} {"MASTER SEEN",-24} {"SENT",8} {"RECEIVED",8}  SINCE / DROPS");
+            foreach (var instance in agent["instances"]!.AsArray().OfType<JsonObject>())
+            {
+                var state = (string)instance["state"]!;
+                var painted = state == "Master" ? terminal.Green($"{state,-10}") : state == "Fault" ? terminal.Red($"{state,-10}") : $"{state,-10}";
+                var drops = instance["dropped"]!.AsObject().Select(d => $"{d.Key}={d.Value}").ToList();
+                terminal.Writer.WriteLine(
+                    $"  {(string)instance["name"]!,-16} {painted} {instance["priority"],4} {(string?)instance["masterSeen"] ?? "-",-24} " +
+                    $"{instance["advertisementsSent"],8} {instance["advertisementsReceived"],8}  {instance["since"]} ({instance["reason"]})" +
+                    (drops.Count > 0 ? $"; dropped {string.Join(", ", drops)}" : ""));
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace Vigil.Netlink.Rtnetlink;
+
+/// <summary>Where VIPs are added and removed; the engine sees only this, so tests can record the calls.</summary>
+public interface IAddressTable
+{
+    /// <summary>Adds the address; false when it was already there (not an error: the state is what was asked).</summary>
+    bool Add(InterfaceAddress address);
+
+    /// <summary>Deletes the address; false when it was not there.</summary>
+    bool Delete(InterfaceAddress address);
+
+    IReadOnlyList<InterfaceAddress> Addresses();
+}
+
+/// <summary>
+/// Addresses and links of the network namespace the process runs in, over one rtnetlink socket.
+/// Requests on a netlink socket must not interleave, so they are serialized.
+/// </summary>
+public sealed class RtnetlinkClient : IAddressTable, IDisposable
+{
+    private const int Eexist = 17;
+    private const int Eaddrnotavail = 99;
+
+    private readonly Lock _gate = new();
+    private readonly NetlinkSocket _socket;
+
+    private RtnetlinkClient(NetlinkSocket socket) => _socket = socket;
+
+    public static RtnetlinkClient Open() => new(NetlinkSocket.Open(NetlinkSocket.Route));
+
+    public static RtnetlinkClient OpenInNamespace(string name) => new(NetlinkSocket.OpenInNamespace(NetlinkSocket.Route, name));
+
+    public IReadOnlyList<NetworkLink> Links()
+    {
+        lock (_gate)
+        {
+            return _socket.Dump<NetworkLink>(LinkMessages.DumpRequest(_socket.NextSequence()), LinkMessages.TryParse, "list links");
+        }
+    }
+
+    public NetworkLink? Link(string name) => Links().FirstOrDefault(l => l.Name == name);
+
+    public IReadOnlyList<InterfaceAddress> Addresses()
+    {
+        lock (_gate)
+        {
+            return _socket.Dump<InterfaceAddress>(AddressMessages.DumpRequest(_socket.NextSequence()), AddressMessages.TryParse, "list addresses");
+        }
+    }
+
+    public bool Add(InterfaceAddress address) => Change(add: true, address, Eexist);
+
+    public bool Delete(InterfaceAddress address) => Change(add: false, address, Eaddrnotavail);
+
+    private bool Change(bool add, InterfaceAddress address, int alreadyDone)
+    {
+        var what = $"{(add ? "add" : "delete")} {address.Address}/{address.PrefixLength} {(add ? "to" : "from")} interface {address.InterfaceIndex}";
+        lock (_gate)
+        {
+            try
+            {
+                _socket.Execute(AddressMessages.ChangeRequest(add, address, _socket.NextSequence()), what);
+                return true;
+            }
+            catch (NetlinkException e) when (e.Errno == alreadyDone)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

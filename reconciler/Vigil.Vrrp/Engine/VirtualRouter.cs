@@ -1,0 +1,320 @@
+using System.Net;
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Vrrp.Protocol;
+using Vigil.Vrrp.StateMachine;
+using Vigil.Vrrp.Transport;
+
+namespace Vigil.Vrrp.Engine;
+
+/// <summary>The I/O an instance needs, owned (and disposed) by its <see cref="VirtualRouter"/>.</summary>
+public sealed record VirtualRouterPorts(IVrrpChannel Channel, IAddressTable Addresses, IAnnouncer Announcer);
+
+/// <summary>A transition, as reported to the agent (logs, status, notifications).</summary>
+public sealed record StateTransition(string Instance, VrrpState From, VrrpState To, string Reason, int Priority, DateTimeOffset At);
+
+/// <summary>What `vigil status` shows for one instance.</summary>
+public sealed record VirtualRouterStatus(
+    string Name,
+    VrrpState State,
+    int Priority,
+    IPAddress? MasterSeen,
+    DateTimeOffset Since,
+    string Reason,
+    long AdvertisementsSent,
+    long AdvertisementsReceived,
+    long BecameMaster,
+    IReadOnlyDictionary<VrrpRejection, long> Dropped);
+
+/// <summary>
+/// One VRRP instance running on this node: its channel's adverts go through the filter into the state
+/// machine, whose actions send adverts, add or remove the VIPs and announce them. A receive thread per
+/// instance; the machine's timers drive everything else.
+/// </summary>
+public sealed class VirtualRouter : IVrrpActions, IDisposable
+{
+    /// <summary>RFC 5798 section 5.1.2.2: the IPv6 multicast group for VRRP.</summary>
+    private static readonly IPAddress Ipv6MulticastGroup = IPAddress.Parse("ff02::12");
+    private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(100);
+
+    private readonly VirtualRouterPorts _ports;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly AdvertisementFilter _filter;
+    private readonly VrrpStateMachine _machine;
+    private readonly ITimer _announceTimer;
+    private readonly Thread _receiver;
+    private volatile bool _stopping;
+    private volatile Definition _definition;
+    private long _sent;
+    private long _received;
+    private long _becameMaster;
+    private int _announceRounds;
+    private DateTimeOffset _since;
+    private string _reason = "not started";
+
+    /// <summary>What reloads may change in place, swapped as one value so the timers see a consistent set.</summary>
+    private sealed record Definition(NodeVrrpInstance Instance, IReadOnlyList<InterfaceAddress> Addresses);
+
+    public VirtualRouter(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses, VirtualRouterPorts ports,
+        TimeProvider time, ILogger log, VrrpSyncGroup? group = null)
+    {
+        _definition = new Definition(instance, addresses);
+        _ports = ports;
+        _time = time;
+        _log = log;
+        _since = time.GetUtcNow();
+        _filter = new AdvertisementFilter(ExpectationOf(instance, ports.Channel.SourceAddress));
+        _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
+        _announceTimer = time.CreateTimer(_ => AnnounceLater(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp {instance.Name}" };
+    }
+
+    public NodeVrrpInstance Instance => _definition.Instance;
+
+    public VrrpState State => _machine.State;
+
+    public event Action<StateTransition>? Transitioned;
+
+    public void Start()
+    {
+        if (_machine.Settings.Priority != 255)
+        {
+            // A backup must not hold the VIPs: a crashed run may have left them (keepalived clears them too).
+            foreach (var address in _definition.Addresses.Where(_ports.Addresses.Delete))
+            {
+                _log.Warning("{Instance}: removed {Address}/{PrefixLength} left on the interface by an earlier run",
+                    Instance.Name, address.Address, address.PrefixLength);
+            }
+        }
+        _receiver.Start();
+        _machine.Start();
+    }
+
+    /// <summary>Graceful stop: a master sends a priority-0 advert and removes its VIPs.</summary>
+    public void Stop()
+    {
+        _machine.Stop();
+        _stopping = true;
+        if (_receiver.IsAlive)
+        {
+            _receiver.Join();
+        }
+    }
+
+    public void UpdatePriority(int priority) => _machine.UpdatePriority(priority);
+
+    public void SetFault(bool fault, string reason) => _machine.SetFault(fault, reason);
+
+    /// <summary>
+    /// A reload changed only what can change in place (VIPs, priority, GARP, tracking, hooks): a master adds the
+    /// new VIPs, removes the old ones and announces the new ones; the state is kept.
+    /// </summary>
+    public void Redefine(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
+    {
+        // The priority is the agent's to set: it recomputes tracking from the new definition.
+        var before = _definition;
+        _definition = new Definition(instance, addresses);
+        if (_machine.State != VrrpState.Master)
+        {
+            return;
+        }
+        foreach (var gone in before.Addresses.Except(addresses))
+        {
+            Delete(gone);
+        }
+        var added = addresses.Except(before.Addresses).ToList();
+        foreach (var address in added)
+        {
+            Add(address);
+        }
+        Announce(added, instance.Garp.Repeat);
+    }
+
+    public VirtualRouterStatus Status() => new(
+        Instance.Name, _machine.State, _machine.Priority, _machine.MasterSeen, _since, _reason,
+        Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _becameMaster), _filter.DropCounts());
+
+    void IVrrpActions.SendAdvertisement(int priority)
+    {
+        var instance = Instance;
+        var channel = _ports.Channel;
+        var advertisement = new VrrpAdvertisement
+        {
+            Version = (byte)instance.Version,
+            VirtualRouterId = (byte)instance.VirtualRouterId,
+            Priority = (byte)priority,
+            AdvertisementInterval = IntervalField(instance),
+            IpAddresses = [.. instance.VirtualAddresses.Select(a => a.Address.Address)],
+            AuthType = AuthTypeOf(instance),
+            AuthenticationData = AuthenticationOf(instance),
+        };
+        IReadOnlyList<IPAddress> destinations = instance.Transport == VrrpTransport.Unicast
+            ? instance.UnicastPeers
+            : [MulticastGroup(instance.Family)];
+        foreach (var destination in destinations)
+        {
+            try
+            {
+                channel.Send(advertisement, destination);
+                Interlocked.Increment(ref _sent);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                _log.Warning("{Instance}: advert to {Destination} not sent: {Error}", instance.Name, destination, e.Message);
+            }
+        }
+    }
+
+    void IVrrpActions.TakeVirtualAddresses()
+    {
+        var definition = _definition;
+        foreach (var address in definition.Addresses)
+        {
+            Add(address);
+        }
+        Announce(definition.Addresses, definition.Instance.Garp.Repeat);
+        Interlocked.Increment(ref _becameMaster);
+        _announceRounds = 0;
+        var garp = definition.Instance.Garp;
+        // keepalived: a second burst garp_master_delay later, then a refresh every garp_master_refresh.
+        var first = garp.Delay > TimeSpan.Zero ? garp.Delay : garp.Refresh;
+        if (first > TimeSpan.Zero)
+        {
+            _announceTimer.Change(first, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    void IVrrpActions.ReleaseVirtualAddresses()
+    {
+        _announceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        foreach (var address in _definition.Addresses)
+        {
+            Delete(address);
+        }
+    }
+
+    void IVrrpActions.StateChanged(VrrpState from, VrrpState to, string reason)
+    {
+        _since = _time.GetUtcNow();
+        _reason = reason;
+        _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", Instance.Name, from, to, reason, _machine.Priority);
+        Transitioned?.Invoke(new StateTransition(Instance.Name, from, to, reason, _machine.Priority, _since));
+    }
+
+    private void AnnounceLater()
+    {
+        var definition = _definition;
+        var garp = definition.Instance.Garp;
+        if (_machine.State != VrrpState.Master)
+        {
+            return;
+        }
+        // The delayed burst repeats as many as the first; each refresh sends refreshRepeat.
+        var delayedBurst = _announceRounds++ == 0 && garp.Delay > TimeSpan.Zero;
+        Announce(definition.Addresses, delayedBurst ? garp.Repeat : garp.RefreshRepeat);
+        if (garp.Refresh > TimeSpan.Zero)
+        {
+            _announceTimer.Change(garp.Refresh, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Add(InterfaceAddress address)
+    {
+        try
+        {
+            if (!_ports.Addresses.Add(address))
+            {
+                _log.Warning("{Instance}: {Address}/{PrefixLength} was already on the interface", Instance.Name, address.Address, address.PrefixLength);
+            }
+        }
+        catch (Vigil.Netlink.NetlinkException e)
+        {
+            _log.Error("{Instance}: VIP {Address} not added, the kernel refused: {Error}", Instance.Name, address.Address, e.Message);
+        }
+    }
+
+    private void Delete(InterfaceAddress address)
+    {
+        try
+        {
+            _ports.Addresses.Delete(address);
+        }
+        catch (Vigil.Netlink.NetlinkException e)
+        {
+            _log.Error("{Instance}: VIP {Address} not removed, the kernel refused: {Error}", Instance.Name, address.Address, e.Message);
+        }
+    }
+
+    private void Announce(IReadOnlyList<InterfaceAddress> addresses, int times)
+    {
+        if (addresses.Count == 0 || times <= 0)
+        {
+            return;
+        }
+        try
+        {
+            _ports.Announcer.Announce([.. addresses.Select(a => a.Address)], times);
+        }
+        catch (Exception e) when (e is SharpPcap.PcapException or InvalidOperationException)
+        {
+            _log.Warning("{Instance}: announcements not sent: {Error}", Instance.Name, e.Message);
+        }
+    }
+
+    private void ReceiveLoop()
+    {
+        while (!_stopping)
+        {
+            var received = _ports.Channel.Receive(ReceivePoll);
+            if (received is null || _filter.Check(received.Verdict, received.Source, received.Advertisement) != VrrpRejection.None)
+            {
+                continue;
+            }
+            Interlocked.Increment(ref _received);
+            var advertisement = received.Advertisement!;
+            _machine.ReceiveAdvertisement(advertisement.Priority, advertisement.Interval, received.Source);
+        }
+    }
+
+    public static VrrpMachineSettings SettingsOf(NodeVrrpInstance instance, IPAddress primaryAddress) => new()
+    {
+        Version = instance.Version,
+        Priority = instance.Priority,
+        AdvertisementInterval = instance.AdvertInterval,
+        Preempt = instance.Preempt,
+        PreemptDelay = instance.PreemptDelay,
+        PrimaryAddress = primaryAddress,
+    };
+
+    public static InstanceExpectation ExpectationOf(NodeVrrpInstance instance, IPAddress ownAddress) => new(
+        (byte)instance.Version, (byte)instance.VirtualRouterId, IntervalField(instance), AuthTypeOf(instance), AuthenticationOf(instance), [ownAddress]);
+
+    public static IPAddress MulticastGroup(IpFamily family) => family == IpFamily.IPv6 ? Ipv6MulticastGroup : Ipv4VrrpSocket.MulticastGroup;
+
+    /// <summary>Adver Int in seconds for v2, Max Adver Int in centiseconds for v3.</summary>
+    private static ushort IntervalField(NodeVrrpInstance instance) => instance.Version == 2
+        ? (ushort)instance.AdvertInterval.TotalSeconds
+        : (ushort)(instance.AdvertInterval.TotalMilliseconds / 10);
+
+    /// <summary>v3 has no authentication (RFC 5798 section 9); keepalived drops it there too.</summary>
+    private static VrrpAuthType AuthTypeOf(NodeVrrpInstance instance) =>
+        instance.Version == 2 && instance.Authentication is not null ? VrrpAuthType.SimpleText : VrrpAuthType.NoAuthentication;
+
+    private static ReadOnlyMemory<byte> AuthenticationOf(NodeVrrpInstance instance) =>
+        AuthTypeOf(instance) == VrrpAuthType.SimpleText ? VrrpCodec.SimpleTextAuthentication(instance.Authentication!.Password) : ReadOnlyMemory<byte>.Empty;
+
+    public void Dispose()
+    {
+        _stopping = true;
+        if (_receiver.IsAlive)
+        {
+            _receiver.Join();
+        }
+        _announceTimer.Dispose();
+        _machine.Dispose();
+        _ports.Channel.Dispose();
+        _ports.Announcer.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using Vigil.Vrrp.Interop;
+using Vigil.Vrrp.Protocol;
+
+namespace Vigil.Vrrp.Transport;
+
+/// <summary>
+/// A raw IPv6 socket for next header 112 on one interface (VRRPv3 only): sends from the link-local address
+/// with hop limit 255 and traffic class 0xc0, joins ff02::12 for multicast, and reads the received hop limit
+/// from ancillary data so that packets from off the link are dropped and counted.
+/// </summary>
+public sealed class Ipv6VrrpSocket : IVrrpChannel
+{
+    /// <summary>RFC 5798 section 5.1.2.2: the IPv6 multicast group for VRRP.</summary>
+    public static readonly IPAddress MulticastGroup = IPAddress.Parse("ff02::12");
+
+    private const int Ipv6UnicastHops = 16;
+    private const int Ipv6MulticastHops = 18;
+    private const int Ipv6TrafficClass = 67;
+
+    // Two sockets, as for IPv4: the sending one bound to our address pins the source the checksum covers; a raw
+    // socket bound to an address would receive only datagrams sent to it, so the receiving one is not bound.
+    private readonly Socket _out;
+    private readonly Socket _in;
+    private readonly byte[] _send = new byte[1500];
+    private readonly byte[] _receive = new byte[65535];
+    private readonly int _interfaceIndex;
+
+    public Ipv6VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast)
+    {
+        _interfaceIndex = interfaceIndex;
+        _out = RawSockets.OpenOnDevice(AddressFamily.InterNetworkV6, InternetChecksum.VrrpProtocol, interfaceName);
+        _in = RawSockets.OpenOnDevice(AddressFamily.InterNetworkV6, InternetChecksum.VrrpProtocol, interfaceName);
+        try
+        {
+            var ipv6 = ReceiveMessage.IpProtoIpv6;
+            _out.Bind(new IPEndPoint(Scoped(sourceAddress), 0));
+            _out.SetRawSocketOption(ipv6, Ipv6UnicastHops, BitConverter.GetBytes(255));
+            _out.SetRawSocketOption(ipv6, Ipv6MulticastHops, BitConverter.GetBytes(255));
+            _out.SetRawSocketOption(ipv6, Ipv6TrafficClass, BitConverter.GetBytes((int)Ipv4Header.VrrpTypeOfService));
+            _out.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, false);
+            _out.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface, interfaceIndex);
+            _in.SetRawSocketOption(ipv6, ReceiveMessage.Ipv6RecvHopLimit, BitConverter.GetBytes(1));
+            _in.SetRawSocketOption(ipv6, ReceiveMessage.Ipv6RecvPacketInfo, BitConverter.GetBytes(1));
+            if (joinMulticast)
+            {
+                _in.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(MulticastGroup, interfaceIndex));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        SourceAddress = sourceAddress;
+    }
+
+    /// <summary>Link-local and link-scope multicast addresses need the interface as scope.</summary>
+    private IPAddress Scoped(IPAddress address) => address.IsIPv6LinkLocal || address.IsIPv6Multicast
+        ? new IPAddress(address.GetAddressBytes(), _interfaceIndex)
+        : address;
+
+    public IPAddress SourceAddress { get; }
+
+    public void Send(VrrpAdvertisement advertisement, IPAddress destination)
+    {
+        // The checksum covers the pseudo-header with the link-local source the kernel will use (we pin it here).
+        var length = VrrpCodec.Encode(advertisement, SourceAddress, destination, _send);
+        _out.SendTo(_send.AsSpan(0, length), SocketFlags.None, new IPEndPoint(Scoped(destination), 0));
+    }
+
+    public ReceivedAdvertisement? Receive(TimeSpan timeout)
+    {
+        if (!_in.Poll(timeout, SelectMode.SelectRead))
+        {
+            return null;
+        }
+        var length = ReceiveMessage.Receive(_in.SafeHandle, _receive, out var source, out var destination, out var hopLimit);
+        if (hopLimit != Ipv4Header.VrrpTimeToLive)
+        {
+            return new ReceivedAdvertisement(VrrpRejection.TtlNot255, source, destination, null);
+        }
+        var verdict = VrrpCodec.TryDecode(_receive.AsSpan(0, length), source, destination, out var advertisement);
+        return new ReceivedAdvertisement(verdict, source, destination, advertisement);
+    }
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        _in.Dispose();
+    }
+}
