@@ -3,6 +3,7 @@ using Vigil.Core.Desired;
 using Vigil.Core.Validation;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Source;
+using Vigil.Vrrp.Engine;
 
 namespace Vigil.Agent;
 
@@ -21,6 +22,7 @@ public sealed class AgentHost : IDisposable
     private readonly AgentOptions _options;
     private readonly ILogger _log;
     private readonly RtnetlinkClient _rtnetlink;
+    private readonly PreciseTimeProvider _time = new();
     private readonly NodeAgent _agent;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly Timer _statusTimer;
@@ -34,7 +36,7 @@ public sealed class AgentHost : IDisposable
         _options = options;
         _log = log;
         _rtnetlink = RtnetlinkClient.Open();
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink), TimeProvider.System, log);
+        _agent = new NodeAgent(new KernelPorts(_rtnetlink), _time, log);
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -142,5 +144,6 @@ public sealed class AgentHost : IDisposable
         _links?.Dispose();
         _agent.Dispose();
         _rtnetlink.Dispose();
+        _time.Dispose();
     }
 }

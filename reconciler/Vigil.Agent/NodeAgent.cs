@@ -96,6 +96,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     private void StartRouter(NodeVrrpInstance instance)
     {
         var addresses = ports.Resolve(instance);
+        VirtualRouter.Rehearse(instance, addresses);
         var group = instance.SyncGroup is { } name
             ? _groups.TryGetValue(name, out var existing) ? existing : _groups[name] = new VrrpSyncGroup(name)
             : null;

@@ -82,10 +82,17 @@ public sealed class NamespaceLab : IDisposable
         return host;
     }
 
+    /// <summary>Another address on a host's eth0 (say an IPv6 one beside the IPv4 one).</summary>
+    public void AddAddress(LabHost host, string address) => Ip("-n", host.Namespace, "addr", "add", address, "dev", "eth0");
+
     /// <summary>Starts a process inside a host's namespace; the lab kills it on dispose if it still runs.</summary>
-    public Process Start(LabHost host, string file, IEnumerable<string> arguments, Action<string>? onLine = null)
+    public Process Start(LabHost host, string file, IEnumerable<string> arguments, Action<string>? onLine = null) =>
+        Start(host.Namespace, file, arguments, onLine);
+
+    /// <summary>Starts a process inside one of the lab's namespaces (a host's, or the bridge's to capture).</summary>
+    public Process Start(string networkNamespace, string file, IEnumerable<string> arguments, Action<string>? onLine = null)
     {
-        var info = new ProcessStartInfo("ip", ["netns", "exec", host.Namespace, file, .. arguments])
+        var info = new ProcessStartInfo("ip", ["netns", "exec", networkNamespace, file, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

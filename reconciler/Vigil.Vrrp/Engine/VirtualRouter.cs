@@ -1,4 +1,6 @@
 using System.Net;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Serilog;
 using Vigil.Core.Desired;
 using Vigil.Netlink.Rtnetlink;
@@ -51,6 +53,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private long _received;
     private long _becameMaster;
     private int _announceRounds;
+    private long _lastHeard;
     private DateTimeOffset _since;
     private string _reason = "not started";
 
@@ -88,6 +91,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
                     Instance.Name, address.Address, address.PrefixLength);
             }
         }
+        WarmUp();
         _receiver.Start();
         _machine.Start();
     }
@@ -140,16 +144,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         var instance = Instance;
         var channel = _ports.Channel;
-        var advertisement = new VrrpAdvertisement
-        {
-            Version = (byte)instance.Version,
-            VirtualRouterId = (byte)instance.VirtualRouterId,
-            Priority = (byte)priority,
-            AdvertisementInterval = IntervalField(instance),
-            IpAddresses = [.. instance.VirtualAddresses.Select(a => a.Address.Address)],
-            AuthType = AuthTypeOf(instance),
-            AuthenticationData = AuthenticationOf(instance),
-        };
+        var advertisement = AdvertisementOf(instance, priority);
         IReadOnlyList<IPAddress> destinations = instance.Transport == VrrpTransport.Unicast
             ? instance.UnicastPeers
             : [MulticastGroup(instance.Family)];
@@ -199,7 +194,17 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         _since = _time.GetUtcNow();
         _reason = reason;
-        _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", Instance.Name, from, to, reason, _machine.Priority);
+        if (to == VrrpState.Master && _lastHeard != 0)
+        {
+            // How long the old master had been silent: the takeover's own timing, for the operator.
+            var silent = System.Diagnostics.Stopwatch.GetElapsedTime(_lastHeard).TotalMilliseconds;
+            _log.Information("{Instance}: {From} -> {To} ({Reason}, last advert heard {Silent:F1} ms ago), priority {Priority}",
+                Instance.Name, from, to, reason, silent, _machine.Priority);
+        }
+        else
+        {
+            _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", Instance.Name, from, to, reason, _machine.Priority);
+        }
         Transitioned?.Invoke(new StateTransition(Instance.Name, from, to, reason, _machine.Priority, _since));
     }
 
@@ -265,6 +270,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     private void ReceiveLoop()
     {
+        // An advert must rearm Master_Down_Timer when it arrives, not when the scheduler gets round to it.
+        Interop.ThreadNice.TryRaise();
         while (!_stopping)
         {
             var received = _ports.Channel.Receive(ReceivePoll);
@@ -273,9 +280,64 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
                 continue;
             }
             Interlocked.Increment(ref _received);
+            _lastHeard = System.Diagnostics.Stopwatch.GetTimestamp();
             var advertisement = received.Advertisement!;
             _machine.ReceiveAdvertisement(advertisement.Priority, advertisement.Interval, received.Source);
         }
+    }
+
+    private static VrrpAdvertisement AdvertisementOf(NodeVrrpInstance instance, int priority) => new()
+    {
+        Version = (byte)instance.Version,
+        VirtualRouterId = (byte)instance.VirtualRouterId,
+        Priority = (byte)priority,
+        AdvertisementInterval = IntervalField(instance),
+        IpAddresses = [.. instance.VirtualAddresses.Select(a => a.Address.Address)],
+        AuthType = AuthTypeOf(instance),
+        AuthenticationData = AuthenticationOf(instance),
+    };
+
+    /// <summary>
+    /// Runs the takeover's pure code once (advert encoding, netlink requests) so that its first real run is not
+    /// slowed by loading and compiling it: a takeover is timed against the RFC bound to the millisecond.
+    /// </summary>
+    private void WarmUp()
+    {
+        var scratch = new byte[1500];
+        var source = _ports.Channel.SourceAddress;
+        VrrpCodec.Encode(AdvertisementOf(Instance, Instance.Priority), source, MulticastGroup(Instance.Family), scratch);
+        foreach (var address in _definition.Addresses)
+        {
+            _ = AddressMessages.ChangeRequest(add: true, address, 0);
+        }
+        // The I/O edges of the takeover, compiled now rather than on its critical path.
+        foreach (var (type, name) in TakeoverEdges)
+        {
+            foreach (var method in type.GetMethods().Where(m => m.Name == name && !m.IsGenericMethodDefinition && !m.IsAbstract))
+            {
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+        }
+    }
+
+    private static readonly (Type Type, string Method)[] TakeoverEdges =
+    [
+        (typeof(Ipv4VrrpSocket), nameof(Ipv4VrrpSocket.Send)),
+        (typeof(Ipv6VrrpSocket), nameof(Ipv6VrrpSocket.Send)),
+        (typeof(PcapAnnouncer), nameof(PcapAnnouncer.Announce)),
+        (typeof(RtnetlinkClient), nameof(RtnetlinkClient.Add)),
+    ];
+
+    /// <summary>
+    /// Plays a whole takeover and stop once, against ports that go nowhere, so that the first real one runs
+    /// compiled code: cold, it was measured ~5 ms slower than keepalived, whose takeover is within 0.3-5 ms of
+    /// the RFC bound. Priority 255 makes the machine take over at once.
+    /// </summary>
+    public static void Rehearse(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
+    {
+        using var router = new VirtualRouter(instance with { Priority = 255 }, addresses, RehearsalPorts.Create(), TimeProvider.System, Serilog.Core.Logger.None);
+        router.Start();
+        router.Stop();
     }
 
     public static VrrpMachineSettings SettingsOf(NodeVrrpInstance instance, IPAddress primaryAddress) => new()

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -23,6 +26,32 @@ public sealed class PcapAnnouncer : IAnnouncer
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
             ?? throw new InvalidOperationException($"libpcap does not list interface {interfaceName}");
         _device.Open(DeviceModes.None);
+        // Load and compile the frame builders and bind libpcap's send now, not during the first takeover.
+        _ = GratuitousArp.Build(source, IPAddress.Loopback);
+        _ = UnsolicitedNeighborAdvertisement.Build(source, IPAddress.IPv6Loopback);
+        PrepareSend();
+    }
+
+    /// <summary>Generates the pcap_sendpacket marshalling stub ahead of time (several milliseconds when cold).</summary>
+    private static void PrepareSend()
+    {
+        var natives = typeof(LibPcapLiveDevice).Assembly.GetType("SharpPcap.LibPcap.LibPcapSafeNativeMethods");
+        foreach (var method in natives?.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+                     .Where(m => m.Name == "pcap_sendpacket") ?? [])
+        {
+            try
+            {
+                Marshal.Prelink(method);
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // Bound on first use instead.
+            }
+        }
+        foreach (var method in typeof(LibPcapLiveDevice).GetMethods().Where(m => m.Name == nameof(LibPcapLiveDevice.SendPacket) && !m.IsGenericMethodDefinition))
+        {
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
     }
 
     public void Announce(IReadOnlyList<IPAddress> addresses, int times)

@@ -1,3 +1,4 @@
+using Vigil.Tests;
 using Vigil.Vrrp.StateMachine;
 
 namespace Vigil.Vrrp.Tests.StateMachine;

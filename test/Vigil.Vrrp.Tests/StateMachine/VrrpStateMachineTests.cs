@@ -1,3 +1,4 @@
+using Vigil.Tests;
 using System.Net;
 using Vigil.Vrrp.StateMachine;
 

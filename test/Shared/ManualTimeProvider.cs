@@ -1,4 +1,4 @@
-namespace Vigil.Vrrp.Tests;
+namespace Vigil.Tests;
 
 /// <summary>Time that moves only when a test says so; due timers fire in order while it advances (no sleeping).</summary>
 internal sealed class ManualTimeProvider : TimeProvider

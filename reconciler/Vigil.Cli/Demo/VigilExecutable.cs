@@ -1,0 +1,16 @@
+namespace Vigil.Cli.Demo;
+
+/// <summary>How to start this same vigil again in another namespace: the apphost, or `dotnet vigil.dll`.</summary>
+public static class VigilExecutable
+{
+    public static (string File, IReadOnlyList<string> Prefix) Current()
+    {
+        var process = Environment.ProcessPath ?? "vigil";
+        var dll = typeof(VigilExecutable).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [dll]) : (process, []);
+    }
+
+    /// <summary>The apphost beside this assembly (for tests, whose own process is not vigil).</summary>
+    public static (string File, IReadOnlyList<string> Prefix) BesideAssembly() =>
+        (Path.Combine(Path.GetDirectoryName(typeof(VigilExecutable).Assembly.Location)!, "vigil"), []);
+}

@@ -1,0 +1,37 @@
+using System.Net;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Vrrp.Transport;
+
+namespace Vigil.Vrrp.Engine;
+
+/// <summary>Ports that accept everything and send nothing, for <see cref="VirtualRouter.Rehearse"/>.</summary>
+internal sealed class RehearsalPorts : IVrrpChannel, IAddressTable, IAnnouncer
+{
+    public static VirtualRouterPorts Create()
+    {
+        var ports = new RehearsalPorts();
+        return new VirtualRouterPorts(ports, ports, ports);
+    }
+
+    public IPAddress SourceAddress => IPAddress.Loopback;
+
+    public void Send(Protocol.VrrpAdvertisement advertisement, IPAddress destination)
+    {
+    }
+
+    public ReceivedAdvertisement? Receive(TimeSpan timeout) => null;
+
+    public bool Add(InterfaceAddress address) => true;
+
+    public bool Delete(InterfaceAddress address) => true;
+
+    public IReadOnlyList<InterfaceAddress> Addresses() => [];
+
+    public void Announce(IReadOnlyList<IPAddress> addresses, int times)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Vigil.Cli;
+using Vigil.Cli.Demo;
+
+namespace Vigil.Agent.Tests.Lab;
+
+/// <summary>What the two nodes run: one VRRP instance, VRID 51, ka1 priority 100 and ka2 80, one VIP.</summary>
+internal sealed record Scenario(
+    int Version = 3,
+    string Interval = "100ms",
+    string Transport = "multicast",
+    bool Preempt = true,
+    string? PreemptDelay = null,
+    string? Password = null,
+    bool Ipv6 = false)
+{
+    public TimeSpan AdvertInterval => Interval.EndsWith("ms", StringComparison.Ordinal)
+        ? TimeSpan.FromMilliseconds(int.Parse(Interval[..^2], CultureInfo.InvariantCulture))
+        : TimeSpan.FromSeconds(int.Parse(Interval[..^1], CultureInfo.InvariantCulture));
+
+    public string Vip => Ipv6 ? "2001:db8::100" : "198.51.100.100";
+
+    /// <summary>RFC 5798 section 6.1 for the backup (priority 80).</summary>
+    public TimeSpan SkewTime => TimeSpan.FromTicks((256 - 80) * AdvertInterval.Ticks / 256);
+
+    public TimeSpan MasterDownInterval => (3 * AdvertInterval) + SkewTime;
+}
+
+/// <summary>
+/// Two nodes (ka1 198.51.100.11, ka2 .12; 2001:db8::11/12 for IPv6) and a client (.50) behind a bridge, each in
+/// its own namespace; tcpdump on the bridge; Vigil agents or keepalived started in the nodes. Removes it all.
+/// </summary>
+internal sealed class FailoverLab : IDisposable
+{
+    private static readonly string[] TcpdumpPaths = ["/usr/bin/tcpdump", "/usr/sbin/tcpdump"];
+    private static readonly string[] KeepalivedPaths = ["/usr/sbin/keepalived", "/sbin/keepalived"];
+    private static int _counter;
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _output = new();
+
+    public FailoverLab(Scenario scenario)
+    {
+        Scenario = scenario;
+        Directory = System.IO.Directory.CreateTempSubdirectory("vigil-lab-").FullName;
+        Lab = NamespaceLab.Create($"vt{Environment.ProcessId % 100000}-{Interlocked.Increment(ref _counter)}");
+        try
+        {
+            Ka1 = Lab.AddHost("ka1", "198.51.100.11/24", 0x11);
+            Ka2 = Lab.AddHost("ka2", "198.51.100.12/24", 0x12);
+            Client = Lab.AddHost("client", "198.51.100.50/24", 0x50);
+            if (scenario.Ipv6)
+            {
+                Lab.AddAddress(Ka1, "2001:db8::11/64");
+                Lab.AddAddress(Ka2, "2001:db8::12/64");
+                Lab.AddAddress(Client, "2001:db8::50/64");
+            }
+            Wire = new WireCapture(Lab);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        ConfigFolder = WriteConfig("config", scenario);
+    }
+
+    /// <summary>Why these tests cannot run here (they skip with it), or null.</summary>
+    public static string? SkipReason =>
+        NamespaceLab.Unavailable()
+        ?? (TcpdumpPaths.Any(File.Exists) ? null : "tcpdump is not installed (test/run installs it)");
+
+    public static string? KeepalivedSkipReason =>
+        SkipReason ?? (KeepalivedPaths.Any(File.Exists) ? null : "keepalived is not installed (test/run installs it)");
+
+    public Scenario Scenario { get; }
+
+    public NamespaceLab Lab { get; }
+
+    public WireCapture Wire { get; } = null!;
+
+    public LabHost Ka1 { get; } = null!;
+
+    public LabHost Ka2 { get; } = null!;
+
+    public LabHost Client { get; } = null!;
+
+    public string Directory { get; }
+
+    public string ConfigFolder { get; }
+
+    /// <summary>Writes a cluster folder for <paramref name="scenario"/> and returns its path.</summary>
+    public string WriteConfig(string name, Scenario scenario)
+    {
+        var folder = Path.Combine(Directory, name);
+        System.IO.Directory.CreateDirectory(folder);
+        string Address(string last) => scenario.Ipv6 ? $"2001:db8::{last}/64" : $"198.51.100.{last}/24";
+        File.WriteAllText(Path.Combine(folder, "cluster.yaml"), $"""
+            apiVersion: vigil/v1
+            kind: Cluster
+            metadata:
+              name: lab
+            spec:
+              defaults:
+                interface: eth0
+                vrrpVersion: {scenario.Version}
+                advertInterval: {scenario.Interval}
+              nodes:
+                - name: ka1
+                  interfaces:
+                    - name: eth0
+                      addresses: [{Address("11")}]
+                - name: ka2
+                  interfaces:
+                    - name: eth0
+                      addresses: [{Address("12")}]
+            """);
+        var optional = string.Concat(
+            scenario.Transport == "unicast" ? "\n  transport: unicast" : "",
+            scenario.Preempt ? "" : "\n  preempt: false",
+            scenario.PreemptDelay is null ? "" : $"\n  preemptDelay: {scenario.PreemptDelay}",
+            scenario.Password is null ? "" : $"\n  authentication:\n    password: {scenario.Password}");
+        File.WriteAllText(Path.Combine(folder, "vi_1.yaml"), $"""
+            apiVersion: vigil/v1
+            kind: VrrpInstance
+            metadata:
+              name: vi_1
+            spec:
+              virtualRouterId: 51{optional}
+              members:
+                - node: ka1
+                  priority: 100
+                - node: ka2
+                  priority: 80
+              virtualAddresses:
+                - address: {scenario.Vip}/{(scenario.Ipv6 ? 64 : 24)}
+            """);
+        return folder;
+    }
+
+    public LabHost Host(string node) => Lab[node];
+
+    public Process StartVigil(string node, string? config = null)
+    {
+        var (file, prefix) = VigilExecutable.BesideAssembly();
+        return Lab.Start(Host(node), file,
+            [.. prefix, "agent", "--config", config ?? ConfigFolder, "--node", node,
+             "--log-file", Path.Combine(Directory, node + ".log"), "--status-file", StatusFile(node)],
+            Collect(node));
+    }
+
+    /// <summary>Debian's keepalived, VRRP only, with the configuration `vigil render -o keepalived` gives for the node.</summary>
+    public Process StartKeepalived(string node, string? config = null)
+    {
+        using var rendered = new StringWriter();
+        using var error = new StringWriter();
+        if (VigilCommandLine.Run(["render", config ?? ConfigFolder, "--node", node, "--output", "keepalived"], rendered, error) != 0)
+        {
+            throw new InvalidOperationException(error.ToString());
+        }
+        var conf = Path.Combine(Directory, node + ".keepalived.conf");
+        File.WriteAllText(conf, rendered.ToString());
+        return Lab.Start(Host(node), KeepalivedPaths.First(File.Exists),
+            ["-n", "-l", "-D", "-P", "-G", "-f", conf, "-p", Path.Combine(Directory, node + ".keepalived.pid"), "-r", KeepalivedVrrpPidFile(node)],
+            Collect(node));
+    }
+
+    /// <summary>
+    /// Crashes keepalived as a power cut would: its parent is frozen (so it neither respawns the VRRP child nor
+    /// tells it to stop), the child is killed, then the parent.
+    /// </summary>
+    public void CrashKeepalived(string node, Process parent)
+    {
+        NamespaceLab.Signal(parent, "STOP");
+        var child = File.ReadAllText(KeepalivedVrrpPidFile(node)).Trim();
+        NamespaceLab.Run("kill", "-KILL", child);
+        NamespaceLab.Signal(parent, "KILL");
+    }
+
+    public string StatusFile(string node) => Path.Combine(Directory, node + ".json");
+
+    /// <summary>The instance's entry in a Vigil agent's status file, or null while there is none.</summary>
+    public JsonObject? Status(string node)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(StatusFile(node)))?["instances"]?.AsArray().OfType<JsonObject>().FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public string? State(string node) => (string?)Status(node)?["state"];
+
+    public string Output(string node) => _output.TryGetValue(node, out var lines) ? string.Join('\n', lines) : "";
+
+    /// <summary>The node's output and the wire, for assertion messages.</summary>
+    public string Explain() =>
+        $"ka1:\n{Output("ka1")}\nka2:\n{Output("ka2")}\nwire:\n{Wire.Dump()}";
+
+    public static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
+    private string KeepalivedVrrpPidFile(string node) => Path.Combine(Directory, node + ".vrrp.pid");
+
+    private Action<string> Collect(string node)
+    {
+        var lines = _output.GetOrAdd(node, _ => new ConcurrentQueue<string>());
+        return lines.Enqueue;
+    }
+
+    public void Dispose()
+    {
+        Lab.Dispose();
+        Wire?.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

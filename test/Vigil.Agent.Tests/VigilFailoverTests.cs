@@ -1,0 +1,159 @@
+using System.Globalization;
+using Vigil.Agent.Tests.Lab;
+using Vigil.Cli.Demo;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// Two Vigil agents in namespaces behind a bridge: who wins, how fast the backup takes over when the master dies
+/// or stops, preemption and its variants, unicast, v2, IPv6, authentication. tcpdump on the bridge is the witness.
+/// </summary>
+public sealed class VigilFailoverTests
+{
+    [Fact]
+    public void ElectionThenCrash_V3Multicast_HigherPriorityWins_BackupAnnouncesWithinMasterDownInterval_PingGapReported()
+    {
+        using var lab = Lab(new Scenario());
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil, together: true);
+        using var ping = new PingWatch(lab);
+
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        Takeover.AssertWithin(figures, lab.Scenario.MasterDownInterval, lab);
+        Assert.Equal("Master", lab.State("ka2"));
+        var gap = ping.LongestGap();
+        TestContext.Current.TestOutputHelper?.WriteLine($"client ping gap across the crash: {gap.TotalMilliseconds:F0} ms");
+        // The killed agent leaves the VIP on ka1's interface (as a killed keepalived does), so the client loses at most
+        // the takeover and one ping interval, usually far less: the ARP switch.
+        Assert.True(gap < lab.Scenario.MasterDownInterval + TimeSpan.FromMilliseconds(100), $"ping gap {gap.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void GracefulStop_V3_PriorityZeroThenBackupWithinSkewTime_AgentExitsZeroAndRemovesTheVip()
+    {
+        using var lab = Lab(new Scenario());
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "TERM"), graceful: true);
+
+        Takeover.AssertWithin(figures, lab.Scenario.SkewTime, lab);
+        Assert.True(ka1.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, ka1.ExitCode);
+        Assert.False(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+        Assert.False(File.Exists(lab.StatusFile("ka1")));
+    }
+
+    [Fact]
+    public void Crash_V3Unicast_AdvertsGoToThePeerAndTheBackupTakesOver()
+    {
+        using var lab = Lab(new Scenario(Transport: "unicast"));
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        Takeover.AssertWithin(figures, lab.Scenario.MasterDownInterval, lab);
+        Assert.All(lab.Wire.Events.Where(e => e.Kind == WireKind.Advert), e => Assert.NotEqual("224.0.0.18", e.Destination));
+        Assert.Contains(lab.Wire.Events, e => e is { Kind: WireKind.Advert, Source: "198.51.100.11", Destination: "198.51.100.12" });
+    }
+
+    [Fact]
+    public void Crash_V2OneSecondWithPassword_BackupTakesOverAfterMasterDownInterval()
+    {
+        using var lab = Lab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        Takeover.AssertWithin(figures, lab.Scenario.MasterDownInterval, lab);
+    }
+
+    [Fact]
+    public void Crash_Ipv6V3_BackupSendsUnsolicitedNeighbourAdvertsWithinMasterDownInterval()
+    {
+        using var lab = Lab(new Scenario(Ipv6: true));
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        Takeover.AssertWithin(figures, lab.Scenario.MasterDownInterval, lab);
+        Assert.Equal(WireKind.NeighborAdvert, figures.FirstAnnouncement.Kind);
+        Assert.Equal("2001:db8::100", figures.FirstAnnouncement.Address);
+        Assert.StartsWith("fe80::", figures.LastFromOldMaster.Source, StringComparison.Ordinal); // adverts from the link-local address
+        Assert.Equal("ff02::12", figures.LastFromOldMaster.Destination);
+    }
+
+    [Fact]
+    public void Preempt_ReturningHigherPriorityNodeTakesTheVipBack()
+    {
+        using var lab = Lab(new Scenario());
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        var restartedAt = Takeover.Now();
+        lab.StartVigil("ka1");
+
+        Assert.True(FailoverLab.WaitUntil(() => Takeover.Announced(lab, lab.Ka1, restartedAt) is not null && !lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip), TimeSpan.FromSeconds(10)),
+            lab.Explain());
+        Assert.True(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+        Takeover.AssertAtMostOneMaster(lab, restartedAt);
+    }
+
+    [Fact]
+    public void NoPreempt_ReturningHigherPriorityNodeStaysBackup()
+    {
+        using var lab = Lab(new Scenario(Preempt: false));
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        lab.StartVigil("ka1");
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Backup", TimeSpan.FromSeconds(10)), lab.Explain());
+        Thread.Sleep(10 * lab.Scenario.MasterDownInterval); // ten chances to preempt, none taken
+
+        Assert.Equal("Backup", lab.State("ka1"));
+        Assert.True(lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip));
+        Assert.False(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+    }
+
+    [Fact]
+    public void PreemptDelay_ReturningNodeWaitsTheDelayAfterTheFirstLowerPriorityAdvert()
+    {
+        using var lab = Lab(new Scenario(Preempt: true, PreemptDelay: "1s"));
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "KILL"), graceful: false);
+
+        lab.StartVigil("ka1");
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Backup", TimeSpan.FromSeconds(10)), lab.Explain());
+        var backupAt = DateTimeOffset.Parse((string)lab.Status("ka1")!["since"]!, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() / 1000.0;
+        var tookBack = lab.Wire.WaitFor(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.GratuitousArp && e.Time > backupAt, TimeSpan.FromSeconds(10));
+
+        Assert.True(tookBack is not null, lab.Explain());
+        var after = TimeSpan.FromSeconds(tookBack.Time - backupAt);
+        TestContext.Current.TestOutputHelper?.WriteLine($"took the VIP back {after.TotalMilliseconds:F0} ms after entering backup");
+        // keepalived: delay from the first lower-priority advert (within one interval of starting), then one
+        // Master_Down_Interval after the last advert heard within the delay.
+        Assert.InRange(after.TotalMilliseconds, 1000, (TimeSpan.FromSeconds(1) + lab.Scenario.MasterDownInterval + (2 * lab.Scenario.AdvertInterval) + TimeSpan.FromMilliseconds(50)).TotalMilliseconds);
+    }
+
+    [Fact]
+    public void AuthenticationMismatch_AdvertsAreIgnoredAndCounted_BothNodesBecomeMaster()
+    {
+        using var lab = Lab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
+        var other = lab.WriteConfig("other-password", lab.Scenario with { Password = "wrong" });
+        lab.StartVigil("ka1");
+        lab.StartVigil("ka2", other);
+
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master" && lab.State("ka2") == "Master"
+            && (long?)lab.Status("ka2")?["dropped"]?["authenticationMismatch"] >= 2, TimeSpan.FromSeconds(15)), lab.Explain());
+        Assert.True((long?)lab.Status("ka1")?["dropped"]?["authenticationMismatch"] >= 1, lab.Explain());
+        Assert.Equal(0L, (long?)lab.Status("ka2")?["advertisementsReceived"]);
+    }
+
+    private static FailoverLab Lab(Scenario scenario)
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        return new FailoverLab(scenario);
+    }
+}
