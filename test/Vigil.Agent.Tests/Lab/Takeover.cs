@@ -4,7 +4,7 @@ using Vigil.Cli.Demo;
 namespace Vigil.Agent.Tests.Lab;
 
 /// <summary>How a node runs in the lab: a Vigil agent or keepalived, and how it is crashed or stopped.</summary>
-internal enum Daemon { Vigil, Keepalived }
+public enum Daemon { Vigil, Keepalived }
 
 /// <summary>A takeover as seen on the wire: the old master's last word, the new master's first announcement.</summary>
 internal sealed record TakeoverFigures(WireEvent LastFromOldMaster, WireEvent FirstAnnouncement)
