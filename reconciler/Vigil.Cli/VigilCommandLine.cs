@@ -16,6 +16,7 @@ public static class VigilCommandLine
             RenderCommand.Create(),
             AgentCommand.Create(),
             StatusCommand.Create(),
+            DemoCommand.Create(),
         };
         root.Options.Add(new Option<bool>("--verbose", "-v") { Description = "Log debug detail to stderr.", Recursive = true });
         return root;

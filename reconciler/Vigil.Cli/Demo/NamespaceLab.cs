@@ -82,6 +82,9 @@ public sealed class NamespaceLab : IDisposable
         return host;
     }
 
+    /// <summary>Takes a host's eth0 down: to the rest of the lab, the machine is gone.</summary>
+    public void Unplug(LabHost host) => Ip("-n", host.Namespace, "link", "set", "eth0", "down");
+
     /// <summary>Another address on a host's eth0 (say an IPv6 one beside the IPv4 one).</summary>
     public void AddAddress(LabHost host, string address) => Ip("-n", host.Namespace, "addr", "add", address, "dev", "eth0");
 

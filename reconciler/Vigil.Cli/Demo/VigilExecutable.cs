@@ -7,7 +7,12 @@ public static class VigilExecutable
     {
         var process = Environment.ProcessPath ?? "vigil";
         var dll = typeof(VigilExecutable).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [dll]) : (process, []);
+        return Path.GetFileNameWithoutExtension(process) switch
+        {
+            "dotnet" => (process, [dll]),
+            "vigil" => (process, []),
+            _ => BesideAssembly(), // hosted by another program (a test runner)
+        };
     }
 
     /// <summary>The apphost beside this assembly (for tests, whose own process is not vigil).</summary>

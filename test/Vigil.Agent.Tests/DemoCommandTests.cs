@@ -1,0 +1,29 @@
+using Vigil.Agent.Tests.Lab;
+using Vigil.Cli;
+using Vigil.Tests;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>`vigil demo`, the README's main job, run as a user would: it must show the takeover and leave nothing behind.</summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public void Demo_OnTheBasicExample_ShowsTheTakeover_AndRemovesItsNamespaces()
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = VigilCommandLine.Run(["demo", Path.Combine(RepoPaths.Examples, "basic")], output, error);
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        var text = output.ToString();
+        Assert.Contains("ka1 holds 198.51.100.100 (master); ka2 is backup", text, StringComparison.Ordinal);
+        Assert.Matches(@"ka2 took over 198\.51\.100\.100 \d+ ms after the kill", text);
+        Assert.Contains("longest gap", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("vigil-demo", Cli.Demo.NamespaceLab.Run("ip", "netns", "list").Output, StringComparison.Ordinal);
+    }
+}
