@@ -19,7 +19,12 @@ internal sealed class RehearsalPorts : IVrrpChannel, IAddressTable, IAnnouncer
     {
     }
 
-    public ReceivedAdvertisement? Receive(TimeSpan timeout) => null;
+    /// <summary>Nothing ever comes; a short sleep keeps the rehearsal's receive thread from spinning.</summary>
+    public ReceivedAdvertisement? Receive(TimeSpan timeout)
+    {
+        Thread.Sleep(1);
+        return null;
+    }
 
     public bool Add(InterfaceAddress address) => true;
 
