@@ -8,8 +8,6 @@ public interface IAddressTable
 
     /// <summary>Deletes the address; false when it was not there.</summary>
     bool Delete(InterfaceAddress address);
-
-    IReadOnlyList<InterfaceAddress> Addresses();
 }
 
 /// <summary>

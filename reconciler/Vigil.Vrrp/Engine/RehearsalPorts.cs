@@ -30,8 +30,6 @@ internal sealed class RehearsalPorts : IVrrpChannel, IAddressTable, IAnnouncer
 
     public bool Delete(InterfaceAddress address) => true;
 
-    public IReadOnlyList<InterfaceAddress> Addresses() => [];
-
     public void Announce(IReadOnlyList<IPAddress> addresses, int times)
     {
     }
