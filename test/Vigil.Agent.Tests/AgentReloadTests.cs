@@ -1,4 +1,4 @@
-using Vigil.Agent.Tests.Lab;
+using Vigil.Lab;
 using Vigil.Cli.Demo;
 
 namespace Vigil.Agent.Tests;

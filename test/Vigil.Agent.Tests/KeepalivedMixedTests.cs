@@ -1,4 +1,4 @@
-using Vigil.Agent.Tests.Lab;
+using Vigil.Lab;
 using Vigil.Cli.Demo;
 
 namespace Vigil.Agent.Tests;
@@ -38,28 +38,12 @@ public sealed class KeepalivedMixedTests
         var (ka1, _) = Takeover.StartPair(lab, master, backup);
 
         var graceful = version == 2;
-        var figures = Takeover.Measure(lab, () => Stop(lab, master, ka1, graceful), graceful);
+        var figures = Takeover.Measure(lab, () => Takeover.Stop(lab, master, "ka1", ka1, graceful), graceful);
 
-        Takeover.AssertWithin(figures, graceful ? scenario.SkewTime : scenario.MasterDownInterval, lab);
+        TakeoverBounds.AssertWithin(figures, graceful ? scenario.SkewTime : scenario.MasterDownInterval, lab);
         if (transport == "unicast")
         {
             Assert.DoesNotContain(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination == "224.0.0.18");
-        }
-    }
-
-    private static void Stop(FailoverLab lab, Daemon daemon, System.Diagnostics.Process process, bool graceful)
-    {
-        if (graceful)
-        {
-            NamespaceLab.Signal(process, "TERM");
-        }
-        else if (daemon == Daemon.Keepalived)
-        {
-            lab.CrashKeepalived("ka1", process);
-        }
-        else
-        {
-            NamespaceLab.Signal(process, "KILL");
         }
     }
 }

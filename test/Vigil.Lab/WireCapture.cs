@@ -4,12 +4,12 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Vigil.Cli.Demo;
 
-namespace Vigil.Agent.Tests.Lab;
+namespace Vigil.Lab;
 
-internal enum WireKind { Advert, GratuitousArp, NeighborAdvert }
+public enum WireKind { Advert, GratuitousArp, NeighborAdvert }
 
 /// <summary>One frame seen on the lab's bridge, with the kernel's capture time (seconds since the epoch).</summary>
-internal sealed record WireEvent(double Time, string Mac, WireKind Kind, string Source, string Destination, int Priority, string Address)
+public sealed record WireEvent(double Time, string Mac, WireKind Kind, string Source, string Destination, int Priority, string Address)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Time:F6} {Mac} {Kind} {Source} > {Destination} prio {Priority} {Address}");
 }
@@ -18,7 +18,7 @@ internal sealed record WireEvent(double Time, string Mac, WireKind Kind, string 
 /// tcpdump on the lab's bridge: the independent witness of what went on the wire and when. Parses VRRP adverts,
 /// gratuitous ARPs and unsolicited neighbour advertisements out of `tcpdump -e -n -tt` lines.
 /// </summary>
-internal sealed partial class WireCapture : IDisposable
+public sealed partial class WireCapture : IDisposable
 {
     private readonly ConcurrentQueue<WireEvent> _events = new();
     private readonly ManualResetEventSlim _listening = new();

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Vigil.Agent.Tests.Lab;
+namespace Vigil.Lab;
 
 /// <summary>The client pings the VIP every 20 ms (iputils ping, timestamps on): the longest silence is the outage it saw.</summary>
-internal sealed partial class PingWatch : IDisposable
+public sealed partial class PingWatch : IDisposable
 {
     private readonly ConcurrentQueue<double> _replies = new();
     private readonly System.Diagnostics.Process _ping;

@@ -5,35 +5,13 @@ using System.Text.Json.Nodes;
 using Vigil.Cli;
 using Vigil.Cli.Demo;
 
-namespace Vigil.Agent.Tests.Lab;
-
-/// <summary>What the two nodes run: one VRRP instance, VRID 51, ka1 priority 100 and ka2 80, one VIP.</summary>
-internal sealed record Scenario(
-    int Version = 3,
-    string Interval = "100ms",
-    string Transport = "multicast",
-    bool Preempt = true,
-    string? PreemptDelay = null,
-    string? Password = null,
-    bool Ipv6 = false)
-{
-    public TimeSpan AdvertInterval => Interval.EndsWith("ms", StringComparison.Ordinal)
-        ? TimeSpan.FromMilliseconds(int.Parse(Interval[..^2], CultureInfo.InvariantCulture))
-        : TimeSpan.FromSeconds(int.Parse(Interval[..^1], CultureInfo.InvariantCulture));
-
-    public string Vip => Ipv6 ? "2001:db8::100" : "198.51.100.100";
-
-    /// <summary>RFC 5798 section 6.1 for the backup (priority 80).</summary>
-    public TimeSpan SkewTime => TimeSpan.FromTicks((256 - 80) * AdvertInterval.Ticks / 256);
-
-    public TimeSpan MasterDownInterval => (3 * AdvertInterval) + SkewTime;
-}
+namespace Vigil.Lab;
 
 /// <summary>
 /// Two nodes (ka1 198.51.100.11, ka2 .12; 2001:db8::11/12 for IPv6) and a client (.50) behind a bridge, each in
 /// its own namespace; tcpdump on the bridge; Vigil agents or keepalived started in the nodes. Removes it all.
 /// </summary>
-internal sealed class FailoverLab : IDisposable
+public sealed class FailoverLab : IDisposable
 {
     private static readonly string[] TcpdumpPaths = ["/usr/bin/tcpdump", "/usr/sbin/tcpdump"];
     private static readonly string[] KeepalivedPaths = ["/usr/sbin/keepalived", "/sbin/keepalived"];

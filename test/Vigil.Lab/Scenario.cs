@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace Vigil.Lab;
+
+/// <summary>What the two nodes run: one VRRP instance, VRID 51, ka1 priority 100 and ka2 80, one VIP.</summary>
+public sealed record Scenario(
+    int Version = 3,
+    string Interval = "100ms",
+    string Transport = "multicast",
+    bool Preempt = true,
+    string? PreemptDelay = null,
+    string? Password = null,
+    bool Ipv6 = false)
+{
+    public TimeSpan AdvertInterval => Interval.EndsWith("ms", StringComparison.Ordinal)
+        ? TimeSpan.FromMilliseconds(int.Parse(Interval[..^2], CultureInfo.InvariantCulture))
+        : TimeSpan.FromSeconds(int.Parse(Interval[..^1], CultureInfo.InvariantCulture));
+
+    public string Vip => Ipv6 ? "2001:db8::100" : "198.51.100.100";
+
+    /// <summary>RFC 5798 section 6.1 for the backup (priority 80).</summary>
+    public TimeSpan SkewTime => TimeSpan.FromTicks((256 - 80) * AdvertInterval.Ticks / 256);
+
+    public TimeSpan MasterDownInterval => (3 * AdvertInterval) + SkewTime;
+}
