@@ -96,7 +96,10 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     private void StartRouter(NodeVrrpInstance instance)
     {
         var addresses = ports.Resolve(instance);
-        VirtualRouter.Rehearse(instance, addresses);
+        if (!VirtualRouter.Rehearse(instance, addresses, time))
+        {
+            log.Warning("{Instance}: the rehearsed takeover did not complete; the first real one may be a few ms slower", instance.Name);
+        }
         var group = instance.SyncGroup is { } name
             ? _groups.TryGetValue(name, out var existing) ? existing : _groups[name] = new VrrpSyncGroup(name)
             : null;

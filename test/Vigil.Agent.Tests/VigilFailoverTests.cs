@@ -33,6 +33,8 @@ public sealed class VigilFailoverTests
     {
         using var lab = Lab(new Scenario());
         var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        // The agent re-executed itself (same pid) without tiered compilation, whose background work delays takeovers.
+        Assert.Contains("DOTNET_TieredCompilation=0", File.ReadAllText($"/proc/{ka1.Id}/environ").Split('\0'));
 
         var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "TERM"), graceful: true);
 

@@ -35,42 +35,48 @@ internal static class FailoverBenchmark
         Console.WriteLine($"failover: ms from the old master's last advert (crash) or priority-0 advert (graceful) to the new master's first GARP; {runs} runs each");
         foreach (var @case in cases)
         {
-            var gaps = Daemons.ToDictionary(d => d, _ => new List<double>());
+            var takeovers = Daemons.ToDictionary(d => d, _ => new List<TakeoverFigures>());
             for (var run = 1; run <= runs; run++)
             {
                 foreach (var daemon in Daemons)
                 {
                     try
                     {
-                        gaps[daemon].Add(Measure(@case, daemon));
+                        takeovers[daemon].Add(Measure(@case, daemon));
                     }
                     catch (LabException e)
                     {
                         Console.Error.WriteLine($"failover: {@case.Name}, {daemon} pair, run {run}: {e.Message}");
                         return 1;
                     }
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {@case.Name}, {daemon} pair, run {run}/{runs}: {gaps[daemon][^1]:F1} ms"));
+                    var last = takeovers[daemon][^1];
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {@case.Name}, {daemon} pair, run {run}/{runs}: first GARP {last.Gap.TotalMilliseconds:F1} ms, first advert {last.AdvertGap?.TotalMilliseconds:F1} ms"));
                 }
             }
-            Report(@case, Spread.Of(gaps[Daemon.Vigil]), Spread.Of(gaps[Daemon.Keepalived]));
+            Report(@case, takeovers[Daemon.Vigil], takeovers[Daemon.Keepalived]);
         }
         return 0;
     }
 
-    private static double Measure(Case @case, Daemon daemon)
+    private static TakeoverFigures Measure(Case @case, Daemon daemon)
     {
         using var lab = new FailoverLab(@case.Scenario);
         var (ka1, _) = Takeover.StartPair(lab, daemon, daemon);
         var figures = Takeover.Measure(lab, () => Takeover.Stop(lab, daemon, "ka1", ka1, @case.Graceful), @case.Graceful);
-        return figures.Gap.TotalMilliseconds;
+        return figures;
     }
 
-    private static void Report(Case @case, Spread vigil, Spread keepalived)
+    private static void Report(Case @case, List<TakeoverFigures> vigilRuns, List<TakeoverFigures> keepalivedRuns)
     {
         var bound = @case.Bound.TotalMilliseconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{@case.Name} (RFC bound {bound:F1} ms):"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  vigil       {vigil.Format("ms", "0.0")}  (median {vigil.Median - bound:+0.0;-0.0} ms from the bound)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  keepalived  {keepalived.Format("ms", "0.0")}  (median {keepalived.Median - bound:+0.0;-0.0} ms from the bound)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio vigil/keepalived: median {vigil.Median / keepalived.Median:F3}, min {vigil.Min / keepalived.Min:F3}, max {vigil.Max / keepalived.Max:F3}"));
+        var vigil = Spread.Of(vigilRuns.Select(f => f.Gap.TotalMilliseconds));
+        var keepalived = Spread.Of(keepalivedRuns.Select(f => f.Gap.TotalMilliseconds));
+        string Line(string name, Spread garp, List<TakeoverFigures> runs) => string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-11} {garp.Format("ms", "0.0")}  (median {garp.Median - bound:+0.0;-0.0} ms from the bound; first advert median {Spread.Of(runs.Select(f => f.AdvertGap?.TotalMilliseconds ?? double.NaN)).Median:F1} ms)");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{@case.Name} (RFC bound {bound:F1} ms), first GARP:"));
+        Console.WriteLine(Line("vigil", vigil, vigilRuns));
+        Console.WriteLine(Line("keepalived", keepalived, keepalivedRuns));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio vigil/keepalived: median {vigil.Median / keepalived.Median:F3} (min {vigil.Min / keepalived.Min:F3}, max {vigil.Max / keepalived.Max:F3})"));
     }
 }

@@ -7,9 +7,12 @@ namespace Vigil.Lab;
 public enum Daemon { Vigil, Keepalived }
 
 /// <summary>A takeover as seen on the wire: the old master's last word, the new master's first announcement.</summary>
-public sealed record TakeoverFigures(WireEvent LastFromOldMaster, WireEvent FirstAnnouncement)
+public sealed record TakeoverFigures(WireEvent LastFromOldMaster, WireEvent FirstAnnouncement, WireEvent? FirstAdvert)
 {
     public TimeSpan Gap => TimeSpan.FromSeconds(FirstAnnouncement.Time - LastFromOldMaster.Time);
+
+    /// <summary>When the new master's first advert went out: its timer firing, before the VIPs are added and announced.</summary>
+    public TimeSpan? AdvertGap => FirstAdvert is null ? null : TimeSpan.FromSeconds(FirstAdvert.Time - LastFromOldMaster.Time);
 }
 
 /// <summary>The steps every failover test takes: bring the pair up, stop the master one way or another, measure.</summary>
@@ -60,7 +63,8 @@ public static class Takeover
             && (graceful ? e.Priority == 0 : e.Priority > 0));
         LabException.ThrowUnless(last is not null, $"no {(graceful ? "priority-0 " : "")}advert from ka1 before the takeover\n{lab.Explain()}");
         LabException.ThrowUnless(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip), TimeSpan.FromSeconds(2)), $"ka2 announced but does not hold the VIP\n{lab.Explain()}");
-        return new TakeoverFigures(last, first);
+        var advert = lab.Wire.Events.FirstOrDefault(e => e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority > 0 && e.Time > last.Time);
+        return new TakeoverFigures(last, first, advert);
     }
 
     /// <summary>

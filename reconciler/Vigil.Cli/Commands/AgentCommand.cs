@@ -37,6 +37,7 @@ internal static class AgentCommand
                 parse.InvocationConfiguration.Error.WriteLine($"vigil: {path}: no such file or folder");
                 return ExitCodes.Usage;
             }
+            AgentProcess.ReexecuteWithoutTieredCompilation();
             var options = new AgentOptions(Path.GetFullPath(path), name,
                 parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"));
             using var log = new LoggerConfiguration()

@@ -4,12 +4,17 @@ using Vigil.Vrrp.Transport;
 
 namespace Vigil.Vrrp.Engine;
 
-/// <summary>Ports that accept everything and send nothing, for <see cref="VirtualRouter.Rehearse"/>.</summary>
-internal sealed class RehearsalPorts : IVrrpChannel, IAddressTable, IAnnouncer
+/// <summary>
+/// Ports that accept everything and send nothing, for <see cref="VirtualRouter.Rehearse"/>: the channel delivers
+/// one advert (the rehearsed master's priority-0 goodbye), then stays silent.
+/// </summary>
+internal sealed class RehearsalPorts(ReceivedAdvertisement goodbye) : IVrrpChannel, IAddressTable, IAnnouncer
 {
-    public static VirtualRouterPorts Create()
+    private int _delivered;
+
+    public static VirtualRouterPorts Create(ReceivedAdvertisement goodbye)
     {
-        var ports = new RehearsalPorts();
+        var ports = new RehearsalPorts(goodbye);
         return new VirtualRouterPorts(ports, ports, ports);
     }
 
@@ -19,16 +24,21 @@ internal sealed class RehearsalPorts : IVrrpChannel, IAddressTable, IAnnouncer
     {
     }
 
-    /// <summary>Nothing ever comes; a short sleep keeps the rehearsal's receive thread from spinning.</summary>
+    /// <summary>The goodbye once; then nothing, after a short sleep that keeps the receive thread from spinning.</summary>
     public ReceivedAdvertisement? Receive(TimeSpan timeout)
     {
+        if (Interlocked.Exchange(ref _delivered, 1) == 0)
+        {
+            return goodbye;
+        }
         Thread.Sleep(1);
         return null;
     }
 
     public bool Add(InterfaceAddress address) => true;
 
-    public bool Delete(InterfaceAddress address) => true;
+    /// <summary>Nothing to remove: no stale VIPs to report at the rehearsal's start.</summary>
+    public bool Delete(InterfaceAddress address) => false;
 
     public void Announce(IReadOnlyList<IPAddress> addresses, int times)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using Vigil.Vrrp.Protocol;
 
@@ -23,6 +24,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
     private readonly Socket _out;
     private readonly Socket? _in;
     private readonly byte[] _send = new byte[1500];
+    private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
     private readonly byte[] _receive = new byte[65535];
 
     /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
@@ -51,6 +53,8 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
             throw;
         }
         SourceAddress = sourceAddress;
+        DrySend.Run(() => Send(DrySend.Advertisement, MulticastGroup));
+        _sendHandle = _out.SafeHandle;
     }
 
     public IPAddress SourceAddress { get; }
@@ -59,7 +63,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
     public void Send(VrrpAdvertisement advertisement, IPAddress destination)
     {
         var length = VrrpCodec.Encode(advertisement, SourceAddress, destination, _send);
-        _out.SendTo(_send.AsSpan(0, length), SocketFlags.None, new IPEndPoint(destination, 0));
+        Interop.SendDatagram.To(_sendHandle, _send.AsSpan(0, length), destination);
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for one datagram; null when none came. Never throws on bad packets.</summary>

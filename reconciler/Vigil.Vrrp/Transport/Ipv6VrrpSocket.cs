@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Vigil.Vrrp.Interop;
 using Vigil.Vrrp.Protocol;
 
@@ -24,6 +25,7 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
     private readonly Socket _out;
     private readonly Socket _in;
     private readonly byte[] _send = new byte[1500];
+    private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
     private readonly byte[] _receive = new byte[65535];
     private readonly int _interfaceIndex;
 
@@ -54,6 +56,8 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
             throw;
         }
         SourceAddress = sourceAddress;
+        DrySend.Run(() => Send(DrySend.Advertisement, MulticastGroup));
+        _sendHandle = _out.SafeHandle;
     }
 
     /// <summary>Link-local and link-scope multicast addresses need the interface as scope.</summary>
@@ -67,7 +71,7 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
     {
         // The checksum covers the pseudo-header with the link-local source the kernel will use (we pin it here).
         var length = VrrpCodec.Encode(advertisement, SourceAddress, destination, _send);
-        _out.SendTo(_send.AsSpan(0, length), SocketFlags.None, new IPEndPoint(Scoped(destination), 0));
+        Interop.SendDatagram.To(_sendHandle, _send.AsSpan(0, length), Scoped(destination));
     }
 
     public ReceivedAdvertisement? Receive(TimeSpan timeout)

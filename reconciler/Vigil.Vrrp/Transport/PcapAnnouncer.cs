@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Reflection;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -26,31 +23,27 @@ public sealed class PcapAnnouncer : IAnnouncer
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
             ?? throw new InvalidOperationException($"libpcap does not list interface {interfaceName}");
         _device.Open(DeviceModes.None);
-        // Load and compile the frame builders and bind libpcap's send now, not during the first takeover.
+        // Load and compile the frame builders and the send now, not during the first takeover: a method is
+        // compiled on its first call, and PrepareMethod was measured not to prevent that.
         _ = GratuitousArp.Build(source, IPAddress.Loopback);
         _ = UnsolicitedNeighborAdvertisement.Build(source, IPAddress.IPv6Loopback);
-        PrepareSend();
+        Announce([], 1);
+        SendRunt();
     }
 
-    /// <summary>Generates the pcap_sendpacket marshalling stub ahead of time (several milliseconds when cold).</summary>
-    private static void PrepareSend()
+    /// <summary>
+    /// One byte, shorter than an Ethernet header: the kernel refuses it (EINVAL) and nothing is sent, but libpcap's
+    /// send and SharpPcap's wrapper around it have run once.
+    /// </summary>
+    private void SendRunt()
     {
-        var natives = typeof(LibPcapLiveDevice).Assembly.GetType("SharpPcap.LibPcap.LibPcapSafeNativeMethods");
-        foreach (var method in natives?.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-                     .Where(m => m.Name == "pcap_sendpacket") ?? [])
+        try
         {
-            try
-            {
-                Marshal.Prelink(method);
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-            {
-                // Bound on first use instead.
-            }
+            _device.SendPacket([0]);
         }
-        foreach (var method in typeof(LibPcapLiveDevice).GetMethods().Where(m => m.Name == nameof(LibPcapLiveDevice.SendPacket) && !m.IsGenericMethodDefinition))
+        catch (PcapException)
         {
-            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            // Refused, as intended.
         }
     }
 
