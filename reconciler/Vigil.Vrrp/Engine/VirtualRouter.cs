@@ -90,8 +90,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             }
         }
         WarmUp();
-        _receiver.Start();
+        // The machine first: an advert the receive thread reads while the machine is still in Initialize would be
+        // ignored (RFC 5798 6.4.1), and the rehearsal's one goodbye advert lost with it.
         _machine.Start();
+        _receiver.Start();
     }
 
     /// <summary>Graceful stop: a master sends a priority-0 advert and removes its VIPs.</summary>
