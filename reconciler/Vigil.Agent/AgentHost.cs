@@ -27,7 +27,7 @@ public sealed class AgentHost : IDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly Timer _statusTimer;
     private readonly Lock _statusGate = new();
-    private LinkWatcher? _links;
+    private KernelWatcher? _watcher;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
 
@@ -54,7 +54,7 @@ public sealed class AgentHost : IDisposable
             typeof(AgentHost).Assembly.GetName().Version, _options.Node, state.VrrpInstances.Count, _options.ConfigPath);
         _agent.Apply(state);
         _loadedAt = DateTimeOffset.UtcNow;
-        _links = new LinkWatcher(_rtnetlink.Links, _agent.LinksChanged);
+        _watcher = new KernelWatcher(_rtnetlink.Links, _agent.LinksChanged, _agent.AddressChanged);
         _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         return true;
     }
@@ -79,8 +79,8 @@ public sealed class AgentHost : IDisposable
     public void Stop()
     {
         _agent.Stop();
-        _links?.Dispose();
-        _links = null;
+        _watcher?.Dispose();
+        _watcher = null;
         lock (_statusGate)
         {
             _stopped = true;
@@ -89,8 +89,11 @@ public sealed class AgentHost : IDisposable
         _log.Information("stopped");
     }
 
-    public AgentStatus Status() =>
-        new(_options.Node, _options.ConfigPath, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status());
+    public AgentStatus Status()
+    {
+        var (drift, counts) = _agent.AddressDrifts();
+        return new(_options.Node, _options.ConfigPath, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts);
+    }
 
     private NodeDesiredState? Load()
     {
@@ -141,7 +144,7 @@ public sealed class AgentHost : IDisposable
     public void Dispose()
     {
         _statusTimer.Dispose();
-        _links?.Dispose();
+        _watcher?.Dispose();
         _agent.Dispose();
         _rtnetlink.Dispose();
         _time.Dispose();

@@ -5,7 +5,15 @@ using Vigil.Vrrp.Engine;
 namespace Vigil.Agent;
 
 /// <summary>What a running agent reports about itself; written as JSON for `vigil status` to read.</summary>
-public sealed record AgentStatus(string Node, string ConfigPath, int ProcessId, DateTimeOffset StartedAt, DateTimeOffset LoadedAt, IReadOnlyList<VirtualRouterStatus> Instances)
+public sealed record AgentStatus(
+    string Node,
+    string ConfigPath,
+    int ProcessId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LoadedAt,
+    IReadOnlyList<VirtualRouterStatus> Instances,
+    IReadOnlyList<AddressDrift> AddressDrift,
+    IReadOnlyDictionary<AddressDriftKind, long> AddressDriftCounts)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -17,6 +25,20 @@ public sealed record AgentStatus(string Node, string ConfigPath, int ProcessId, 
         ["startedAt"] = StartedAt,
         ["loadedAt"] = LoadedAt,
         ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
+        ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
+        ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
+    };
+
+    private static string CamelCase<T>(T value) where T : Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    private static JsonObject DriftJson(AddressDrift d) => new()
+    {
+        ["kind"] = CamelCase(d.Kind),
+        ["instance"] = d.Instance,
+        ["change"] = d.Event.Added ? "added" : "removed",
+        ["address"] = $"{d.Event.Address.Address}/{d.Event.Address.PrefixLength}",
+        ["interfaceIndex"] = d.Event.Address.InterfaceIndex,
+        ["at"] = d.At,
     };
 
     private static JsonObject InstanceJson(VirtualRouterStatus s) => new()
@@ -30,7 +52,7 @@ public sealed record AgentStatus(string Node, string ConfigPath, int ProcessId, 
         ["advertisementsSent"] = s.AdvertisementsSent,
         ["advertisementsReceived"] = s.AdvertisementsReceived,
         ["becameMaster"] = s.BecameMaster,
-        ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(JsonNamingPolicy.CamelCase.ConvertName(d.Key.ToString()), (JsonNode?)d.Value))]),
+        ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(CamelCase(d.Key), (JsonNode?)d.Value))]),
     };
 
     /// <summary>Writes beside and renames, so a reader never sees half a file.</summary>

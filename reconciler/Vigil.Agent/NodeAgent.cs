@@ -15,6 +15,12 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     private readonly Lock _gate = new();
     private readonly Dictionary<string, VirtualRouter> _routers = [];
     private readonly Dictionary<string, VrrpSyncGroup> _groups = [];
+    private readonly Queue<AddressDrift> _drift = new();
+    private readonly Dictionary<AddressDriftKind, long> _driftCounts = [];
+    private IReadOnlyList<NetworkLink> _links = [];
+
+    /// <summary>How many address drifts the status keeps (the counts keep everything).</summary>
+    private const int DriftKept = 50;
 
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
@@ -69,6 +75,44 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         lock (_gate)
         {
             TrackLinks(links);
+        }
+    }
+
+    /// <summary>
+    /// An address changed in the kernel (the watcher saw RTM_NEWADDR/RTM_DELADDR): a change the agent did not make on
+    /// an interface it manages is logged and kept for the drift report. Nothing is undone here.
+    /// </summary>
+    public void AddressChanged(AddressEvent change)
+    {
+        lock (_gate)
+        {
+            var managed = _routers.Values.Select(r => new ManagedAddresses(
+                r.Instance.Name,
+                r.State == VrrpState.Master,
+                _links.Where(l => l.Name == r.Instance.Interface).Select(l => l.Index).Concat(r.Addresses.Select(a => a.InterfaceIndex)).ToHashSet(),
+                r.Addresses)).ToList();
+            if (AddressDriftClassifier.Classify(change, managed, time.GetUtcNow()) is not { } drift)
+            {
+                return;
+            }
+            _drift.Enqueue(drift);
+            if (_drift.Count > DriftKept)
+            {
+                _drift.Dequeue();
+            }
+            _driftCounts[drift.Kind] = _driftCounts.GetValueOrDefault(drift.Kind) + 1;
+            var address = change.Address;
+            log.Warning("{Instance}: address drift {Kind}: {Address}/{PrefixLength} {Change} interface {InterfaceIndex} by someone else",
+                drift.Instance, drift.Kind, address.Address, address.PrefixLength, change.Added ? "added to" : "removed from", address.InterfaceIndex);
+        }
+    }
+
+    /// <summary>The address changes others made, latest last, and how many of each kind since the start.</summary>
+    public (IReadOnlyList<AddressDrift> Latest, IReadOnlyDictionary<AddressDriftKind, long> Counts) AddressDrifts()
+    {
+        lock (_gate)
+        {
+            return ([.. _drift], new Dictionary<AddressDriftKind, long>(_driftCounts));
         }
     }
 
@@ -137,6 +181,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// </summary>
     private void TrackLinks(IReadOnlyList<NetworkLink> links)
     {
+        _links = links;
         foreach (var router in _routers.Values)
         {
             var instance = router.Instance;

@@ -152,6 +152,27 @@ public sealed class VigilFailoverTests
         Assert.Equal(0L, (long?)lab.Status("ka2")?["advertisementsReceived"]);
     }
 
+    [Fact]
+    public void AddressDrift_ChangesMadeByHandOnManagedInterfaces_AreReportedInTheStatus()
+    {
+        using var lab = Lab(new Scenario());
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        var vip = $"{lab.Scenario.Vip}/24";
+
+        NamespaceLab.Run("ip", "-n", lab.Ka1.Namespace, "addr", "del", vip, "dev", "eth0");       // from the master
+        NamespaceLab.Run("ip", "-n", lab.Ka2.Namespace, "addr", "add", vip, "dev", "eth0");       // onto the backup
+        NamespaceLab.Run("ip", "-n", lab.Ka1.Namespace, "addr", "add", "198.51.100.77/24", "dev", "eth0");
+
+        long? Count(string node, string kind) => (long?)lab.Status(node)?.Root["addressDriftCounts"]?[kind];
+        Assert.True(FailoverLab.WaitUntil(() => Count("ka1", "vipRemovedFromMaster") == 1 && Count("ka2", "vipAddedOutsideMaster") == 1
+            && Count("ka1", "unmanagedAddressChanged") == 1, TimeSpan.FromSeconds(10)), lab.Explain());
+        var latest = lab.Status("ka1")!.Root["addressDrift"]!.AsArray().Select(d => $"{d!["kind"]} {d["change"]} {d["address"]} {d["instance"]}");
+        Assert.Equal(["vipRemovedFromMaster removed 198.51.100.100/24 vi_1", "unmanagedAddressChanged added 198.51.100.77/24 vi_1"], latest);
+        // The agents' own moves (the master's VIP at election) are not drift.
+        Assert.Null(Count("ka2", "vipRemovedFromMaster"));
+        Assert.Contains("address drift VipRemovedFromMaster", lab.Output("ka1"), StringComparison.Ordinal);
+    }
+
     private static FailoverLab Lab(Scenario scenario)
     {
         if (FailoverLab.SkipReason is { } reason)

@@ -20,7 +20,7 @@ internal static class StatusCommand
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
         var command = new Command("status",
             "Show each running instance: state, priority, the master last heard, since when and why, adverts sent and " +
-            "received, and drops by reason.\nExit codes: 0 shown, 1 no agent status found, 2 usage error.")
+            "received, drops by reason, and address changes others made on managed interfaces (drift).\nExit codes: 0 shown, 1 no agent status found, 2 usage error.")
         {
             files,
             output,
@@ -83,6 +83,14 @@ internal static class StatusCommand
                     $"  {(string)instance["name"]!,-16} {painted} {instance["priority"],4} {(string?)instance["masterSeen"] ?? "-",-24} " +
                     $"{instance["advertisementsSent"],8} {instance["advertisementsReceived"],8}  {instance["since"]} ({instance["reason"]})" +
                     (drops.Count > 0 ? $"; dropped {string.Join(", ", drops)}" : ""));
+            }
+            // Address changes made by others on managed interfaces: the latest of each kind, with the count.
+            var counts = agent["addressDriftCounts"]?.AsObject() ?? [];
+            foreach (var (kind, count) in counts)
+            {
+                var latest = agent["addressDrift"]?.AsArray().OfType<JsonObject>().LastOrDefault(d => (string?)d["kind"] == kind);
+                terminal.Writer.WriteLine(terminal.Red($"  drift: {kind} x{count}") +
+                    (latest is null ? "" : $", latest {latest["address"]} {latest["change"]} ({latest["instance"]}) at {latest["at"]}"));
             }
         }
     }

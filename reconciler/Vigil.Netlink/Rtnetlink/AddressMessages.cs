@@ -7,12 +7,19 @@ namespace Vigil.Netlink.Rtnetlink;
 /// <summary>An address on an interface as the kernel reports it (RTM_NEWADDR).</summary>
 public sealed record InterfaceAddress(int InterfaceIndex, IPAddress Address, int PrefixLength, byte Scope, string? Label);
 
+/// <summary>An address notification (RTM_NEWADDR or RTM_DELADDR), whoever made the change.</summary>
+public sealed record AddressEvent(bool Added, InterfaceAddress Address);
+
 /// <summary>RTM_*ADDR requests and replies: struct ifaddrmsg (8 bytes) then IFA_* attributes (linux/if_addr.h).</summary>
 public static class AddressMessages
 {
     public const ushort NewAddress = 20;
     public const ushort DeleteAddress = 21;
     public const ushort GetAddress = 22;
+
+    /// <summary>RTMGRP_IPV4_IFADDR and RTMGRP_IPV6_IFADDR: the groups that announce address changes.</summary>
+    public const uint Ipv4AddressGroup = 0x10;
+    public const uint Ipv6AddressGroup = 0x100;
 
     private const ushort IfaAddress = 1;
     private const ushort IfaLocal = 2;
@@ -41,8 +48,25 @@ public static class AddressMessages
     public static bool TryParse(NetlinkMessage message, out InterfaceAddress address)
     {
         address = null!;
-        var payload = message.Payload;
-        if (message.Header.Type != NewAddress || payload.Length < IfAddrMsgSize)
+        return message.Header.Type == NewAddress && TryParseAddress(message.Payload, out address);
+    }
+
+    /// <summary>An address notification: RTM_NEWADDR (added, or changed) or RTM_DELADDR (removed).</summary>
+    public static bool TryParseEvent(NetlinkMessage message, out AddressEvent addressEvent)
+    {
+        addressEvent = null!;
+        if (message.Header.Type is not (NewAddress or DeleteAddress) || !TryParseAddress(message.Payload, out var address))
+        {
+            return false;
+        }
+        addressEvent = new AddressEvent(message.Header.Type == NewAddress, address);
+        return true;
+    }
+
+    private static bool TryParseAddress(ReadOnlySpan<byte> payload, out InterfaceAddress address)
+    {
+        address = null!;
+        if (payload.Length < IfAddrMsgSize)
         {
             return false;
         }

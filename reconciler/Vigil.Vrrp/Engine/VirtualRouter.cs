@@ -74,6 +74,9 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     public NodeVrrpInstance Instance => _definition.Instance;
 
+    /// <summary>The kernel addresses this instance holds as master (VIPs and excluded addresses).</summary>
+    public IReadOnlyList<InterfaceAddress> Addresses => _definition.Addresses;
+
     public VrrpState State => _machine.State;
 
     public event Action<StateTransition>? Transitioned;
