@@ -36,7 +36,7 @@ public sealed class AgentHost : IDisposable
         _options = options;
         _log = log;
         _rtnetlink = RtnetlinkClient.Open();
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink), _time, log);
+        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log);
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -9,11 +9,13 @@ using Vigil.Vrrp.Transport;
 namespace Vigil.Agent;
 
 /// <summary>The real edges: raw VRRP sockets, rtnetlink for addresses and links, libpcap for announcements.</summary>
-public sealed class KernelPorts(RtnetlinkClient rtnetlink) : IVirtualRouterPorts
+public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) : IVirtualRouterPorts
 {
     public IReadOnlyList<NetworkLink> Links() => rtnetlink.Links();
 
-    public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) => VirtualAddresses.Resolve(instance, rtnetlink.Links());
+    /// <summary>With a virtual MAC, VIPs without their own device go on the macvlan (which <see cref="Open"/> makes).</summary>
+    public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) =>
+        VirtualAddresses.Resolve(instance, rtnetlink.Links(), instance.UseVirtualMac ? VirtualMac.InterfaceNameOf(instance) : null);
 
     public VirtualRouterPorts Open(NodeVrrpInstance instance)
     {
@@ -23,17 +25,22 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink) : IVirtualRouterPorts
         var source = instance.Family == IpFamily.IPv6 && instance.Transport == VrrpTransport.Multicast
             ? FirstAddress(instance, link)
             : instance.SourceAddress ?? FirstAddress(instance, link);
-        IVrrpChannel channel = instance.Family == IpFamily.IPv6
-            ? new Ipv6VrrpSocket(link.Name, link.Index, source, instance.Transport == VrrpTransport.Multicast)
-            : new Ipv4VrrpSocket(link.Name, link.Index, source, instance.Transport == VrrpTransport.Multicast);
+        // With a virtual MAC, adverts and announcements leave through the macvlan, so they carry the virtual MAC (the
+        // source address stays the parent's, as keepalived sends them).
+        var vmac = instance.UseVirtualMac ? VirtualMacLink.Open(rtnetlink, instance, link, log) : null;
+        var wire = vmac?.Link ?? link;
+        IVrrpChannel? channel = null;
         try
         {
-            var mac = link.HardwareAddress ?? PhysicalAddress.None;
-            return new VirtualRouterPorts(channel, rtnetlink, new PcapAnnouncer(link.Name, mac));
+            channel = instance.Family == IpFamily.IPv6
+                ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, instance.Transport == VrrpTransport.Multicast)
+                : new Ipv4VrrpSocket(wire.Name, wire.Index, source, instance.Transport == VrrpTransport.Multicast);
+            return new VirtualRouterPorts(channel, rtnetlink, new PcapAnnouncer(wire.Name, wire.HardwareAddress ?? PhysicalAddress.None), vmac);
         }
         catch
         {
-            channel.Dispose();
+            channel?.Dispose();
+            vmac?.Dispose();
             throw;
         }
     }

@@ -139,7 +139,20 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
 
     private void StartRouter(NodeVrrpInstance instance)
     {
-        var addresses = ports.Resolve(instance);
+        // Ports first: with a virtual MAC they make the macvlan the VIPs resolve to.
+        var opened = ports.Open(instance);
+        IReadOnlyList<InterfaceAddress> addresses;
+        try
+        {
+            addresses = ports.Resolve(instance);
+        }
+        catch
+        {
+            opened.Channel.Dispose();
+            opened.Announcer.Dispose();
+            opened.Link?.Dispose();
+            throw;
+        }
         if (!VirtualRouter.Rehearse(instance, addresses, time))
         {
             log.Warning("{Instance}: the rehearsed takeover did not complete; the first real one may be a few ms slower", instance.Name);
@@ -147,7 +160,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         var group = instance.SyncGroup is { } name
             ? _groups.TryGetValue(name, out var existing) ? existing : _groups[name] = new VrrpSyncGroup(name)
             : null;
-        var router = new VirtualRouter(instance, addresses, ports.Open(instance), time, log, group);
+        var router = new VirtualRouter(instance, addresses, opened, time, log, group);
         router.Transitioned += t => Transitioned?.Invoke(t);
         _routers[instance.Name] = router;
         router.Start();

@@ -46,6 +46,7 @@ public sealed class ReloadPlanTests
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { AdvertInterval = TimeSpan.FromSeconds(1) }));
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { Transport = VrrpTransport.Unicast }));
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { Priority = 255 })); // the owner starts as master
+        Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { UseVirtualMac = true })); // another interface on the wire
     }
 
     [Fact]

@@ -99,7 +99,8 @@ public sealed class FailoverLab : IDisposable
             scenario.Transport == "unicast" ? "\n  transport: unicast" : "",
             scenario.Preempt ? "" : "\n  preempt: false",
             scenario.PreemptDelay is null ? "" : $"\n  preemptDelay: {scenario.PreemptDelay}",
-            scenario.Password is null ? "" : $"\n  authentication:\n    password: {scenario.Password}");
+            scenario.Password is null ? "" : $"\n  authentication:\n    password: {scenario.Password}",
+            scenario.UseVirtualMac ? "\n  useVirtualMac: true" : "");
         File.WriteAllText(Path.Combine(folder, "vi_1.yaml"), $"""
             apiVersion: vigil/v1
             kind: VrrpInstance

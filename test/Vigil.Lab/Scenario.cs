@@ -10,7 +10,8 @@ public sealed record Scenario(
     bool Preempt = true,
     string? PreemptDelay = null,
     string? Password = null,
-    bool Ipv6 = false)
+    bool Ipv6 = false,
+    bool UseVirtualMac = false)
 {
     public TimeSpan AdvertInterval => Interval.EndsWith("ms", StringComparison.Ordinal)
         ? TimeSpan.FromMilliseconds(int.Parse(Interval[..^2], CultureInfo.InvariantCulture))

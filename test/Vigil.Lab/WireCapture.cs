@@ -6,7 +6,8 @@ using Vigil.Cli.Demo;
 
 namespace Vigil.Lab;
 
-public enum WireKind { Advert, GratuitousArp, NeighborAdvert }
+/// <summary>What a frame was; for <see cref="ArpReply"/> the event's Destination is the MAC the reply says the address is at.</summary>
+public enum WireKind { Advert, GratuitousArp, NeighborAdvert, ArpReply }
 
 /// <summary>One frame seen on the lab's bridge, with the kernel's capture time (seconds since the epoch).</summary>
 public sealed record WireEvent(double Time, string Mac, WireKind Kind, string Source, string Destination, int Priority, string Address)
@@ -16,7 +17,7 @@ public sealed record WireEvent(double Time, string Mac, WireKind Kind, string So
 
 /// <summary>
 /// tcpdump on the lab's bridge: the independent witness of what went on the wire and when. Parses VRRP adverts,
-/// gratuitous ARPs and unsolicited neighbour advertisements out of `tcpdump -e -n -tt` lines.
+/// gratuitous ARPs, ARP replies and unsolicited neighbour advertisements out of `tcpdump -e -n -tt` lines.
 /// </summary>
 public sealed partial class WireCapture : IDisposable
 {
@@ -77,6 +78,10 @@ public sealed partial class WireCapture : IDisposable
         {
             _events.Enqueue(new(time, mac, WireKind.GratuitousArp, garp.Groups["ip"].Value, "broadcast", 0, garp.Groups["ip"].Value));
         }
+        else if (ArpReply().Match(rest) is { Success: true } reply)
+        {
+            _events.Enqueue(new(time, mac, WireKind.ArpReply, reply.Groups["ip"].Value, reply.Groups["mac"].Value, 0, reply.Groups["ip"].Value));
+        }
         else if (NeighborAdvert().Match(rest) is { Success: true } na)
         {
             _events.Enqueue(new(time, mac, WireKind.NeighborAdvert, na.Groups["src"].Value, "ff02::1", 0, na.Groups["ip"].Value));
@@ -91,6 +96,9 @@ public sealed partial class WireCapture : IDisposable
 
     [GeneratedRegex(@"^Request who-has (?<ip>\S+) \(ff:ff:ff:ff:ff:ff\) tell \k<ip>,")]
     private static partial Regex Garp();
+
+    [GeneratedRegex(@"^Reply (?<ip>\S+) is-at (?<mac>[0-9a-f:]{17}),")]
+    private static partial Regex ArpReply();
 
     [GeneratedRegex(@"^(?<src>\S+) > ff02::1: ICMP6, neighbor advertisement, tgt is (?<ip>[^,\s]+)")]
     private static partial Regex NeighborAdvert();

@@ -75,6 +75,28 @@ public sealed class RtnetlinkClient : IAddressTable, IDisposable
 
     public bool Delete(InterfaceAddress address) => Change(add: false, address, Eaddrnotavail);
 
+    /// <summary>Creates a private-mode macvlan (down) and returns it as the kernel lists it.</summary>
+    public NetworkLink CreateMacvlan(string name, int parentIndex, System.Net.NetworkInformation.PhysicalAddress mac)
+    {
+        Execute(seq => LinkMessages.CreateMacvlanRequest(name, parentIndex, mac, seq), $"create macvlan {name} on interface {parentIndex}");
+        return Link(name) ?? throw new NetlinkException(19, $"macvlan {name} created but not listed");
+    }
+
+    public void SetUp(int index, bool up) => Execute(seq => LinkMessages.SetUpRequest(index, up, seq), $"set interface {index} {(up ? "up" : "down")}");
+
+    public void DeleteLink(int index) => Execute(seq => LinkMessages.DeleteRequest(index, seq), $"delete interface {index}");
+
+    public void SetIpv4Config(int index, IReadOnlyDictionary<Ipv4DeviceSetting, uint> settings) =>
+        Execute(seq => LinkMessages.SetIpv4ConfigRequest(index, settings, seq), $"set IPv4 settings of interface {index}");
+
+    private void Execute(Func<uint, ReadOnlyMemory<byte>> request, string what)
+    {
+        lock (_gate)
+        {
+            _socket.Execute(request(_socket.NextSequence()), what);
+        }
+    }
+
     private bool Change(bool add, InterfaceAddress address, int alreadyDone)
     {
         var what = $"{(add ? "add" : "delete")} {address.Address}/{address.PrefixLength} {(add ? "to" : "from")} interface {address.InterfaceIndex}";

@@ -6,13 +6,16 @@ namespace Vigil.Vrrp.Engine;
 /// <summary>Turns an instance's VIPs (and excluded addresses) into kernel addresses on this node's interfaces.</summary>
 public static class VirtualAddresses
 {
-    /// <summary>Every address the instance owns as master; throws naming the device when one does not exist.</summary>
-    public static IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance, IReadOnlyList<NetworkLink> links) =>
-        [.. instance.VirtualAddresses.Concat(instance.ExcludedAddresses).Select(spec => Resolve(instance, spec, links))];
+    /// <summary>
+    /// Every address the instance owns as master, on its own device or else on <paramref name="device"/> (the virtual
+    /// MAC's macvlan) or the instance's interface; throws naming the device when one does not exist.
+    /// </summary>
+    public static IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance, IReadOnlyList<NetworkLink> links, string? device = null) =>
+        [.. instance.VirtualAddresses.Concat(instance.ExcludedAddresses).Select(spec => Resolve(instance, spec, links, device ?? instance.Interface))];
 
-    private static InterfaceAddress Resolve(NodeVrrpInstance instance, VirtualAddressSpec spec, IReadOnlyList<NetworkLink> links)
+    private static InterfaceAddress Resolve(NodeVrrpInstance instance, VirtualAddressSpec spec, IReadOnlyList<NetworkLink> links, string instanceDevice)
     {
-        var device = spec.Dev ?? instance.Interface;
+        var device = spec.Dev ?? instanceDevice;
         var link = links.FirstOrDefault(l => l.Name == device)
             ?? throw new InvalidOperationException($"instance {instance.Name}: interface {device} for {spec.Address} does not exist on this node");
         return new InterfaceAddress(link.Index, spec.Address.Address, spec.Address.PrefixLength, Scope(spec.Scope), spec.Label);

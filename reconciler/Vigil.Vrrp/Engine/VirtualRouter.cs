@@ -8,8 +8,11 @@ using Vigil.Vrrp.Transport;
 
 namespace Vigil.Vrrp.Engine;
 
-/// <summary>The I/O an instance needs, owned (and disposed) by its <see cref="VirtualRouter"/>.</summary>
-public sealed record VirtualRouterPorts(IVrrpChannel Channel, IAddressTable Addresses, IAnnouncer Announcer);
+/// <summary>
+/// The I/O an instance needs, owned (and disposed) by its <see cref="VirtualRouter"/>; <paramref name="Link"/> is an
+/// interface made for the instance (its virtual MAC), removed last.
+/// </summary>
+public sealed record VirtualRouterPorts(IVrrpChannel Channel, IAddressTable Addresses, IAnnouncer Announcer, IDisposable? Link = null);
 
 /// <summary>A transition, as reported to the agent (logs, status, notifications).</summary>
 public sealed record StateTransition(string Instance, VrrpState From, VrrpState To, string Reason, int Priority, DateTimeOffset At);
@@ -379,5 +382,6 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _machine.Dispose();
         _ports.Channel.Dispose();
         _ports.Announcer.Dispose();
+        _ports.Link?.Dispose();
     }
 }
