@@ -27,7 +27,7 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
             : instance.SourceAddress ?? FirstAddress(instance, link);
         // With a virtual MAC, adverts and announcements leave through the macvlan, so they carry the virtual MAC (the
         // source address stays the parent's, as keepalived sends them).
-        var vmac = instance.UseVirtualMac ? VirtualMacLink.Open(rtnetlink, instance, link, log) : null;
+        var vmac = instance.UseVirtualMac ? VirtualMacLink.Open(rtnetlink, instance, link, source, log) : null;
         var wire = vmac?.Link ?? link;
         IVrrpChannel? channel = null;
         try

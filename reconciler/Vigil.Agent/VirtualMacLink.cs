@@ -47,7 +47,8 @@ public sealed class VirtualMacLink : IDisposable
     /// Creates the macvlan, or takes over the one an earlier run left when it matches (same parent and MAC); a
     /// mismatching macvlan of that name is replaced; any other interface of that name is left alone and refused.
     /// </summary>
-    public static VirtualMacLink Open(RtnetlinkClient rtnetlink, NodeVrrpInstance instance, NetworkLink parent, ILogger log)
+    /// <param name="source">The address adverts are sent from; for IPv6 the parent's link-local, which the macvlan gets too.</param>
+    public static VirtualMacLink Open(RtnetlinkClient rtnetlink, NodeVrrpInstance instance, NetworkLink parent, System.Net.IPAddress source, ILogger log)
     {
         var name = VirtualMac.InterfaceNameOf(instance);
         var mac = VirtualMac.AddressOf(instance);
@@ -78,6 +79,16 @@ public sealed class VirtualMacLink : IDisposable
                 // No IPv6 on an IPv4 virtual MAC: a backup's macvlan would otherwise send router solicitations and
                 // MLD reports from the shared MAC (keepalived turns it off too).
                 DisableIpv6(name);
+            }
+            else
+            {
+                // keepalived's way: no link-local made from the shared MAC; the parent's own link-local instead, so adverts
+                // leave from a unique address with the virtual MAC.
+                rtnetlink.SetNoIpv6AddressGeneration(link.Index);
+                if (!rtnetlink.Addresses().Any(a => a.InterfaceIndex == link.Index && a.Address.Equals(source)))
+                {
+                    rtnetlink.AddWithoutDuplicateDetection(new InterfaceAddress(link.Index, source, 64, source.IsIPv6LinkLocal ? (byte)253 : (byte)0, null));
+                }
             }
             rtnetlink.SetUp(link.Index, up: true);
         }

@@ -24,13 +24,20 @@ public static class AddressMessages
     private const ushort IfaAddress = 1;
     private const ushort IfaLocal = 2;
     private const ushort IfaLabel = 3;
+    private const ushort IfaFlags = 8;
+
+    /// <summary>IFA_F_NODAD: usable at once, without duplicate address detection.</summary>
+    private const uint IfaFNoDad = 0x02;
     private const int IfAddrMsgSize = 8;
 
     public static ReadOnlyMemory<byte> DumpRequest(uint sequence) =>
         new NetlinkMessageWriter(64).Raw(IfAddrMsg(AddressFamily.Unspecified, 0, 0, 0)).Finish(GetAddress, NetlinkFlags.Request | NetlinkFlags.Dump, sequence);
 
-    /// <summary>Add (NLM_F_CREATE | NLM_F_EXCL: an existing address is an error, not silently kept) or delete.</summary>
-    public static ReadOnlyMemory<byte> ChangeRequest(bool add, InterfaceAddress address, uint sequence)
+    /// <summary>
+    /// Add (NLM_F_CREATE | NLM_F_EXCL: an existing address is an error, not silently kept) or delete; an IPv6 address
+    /// added with <paramref name="skipDuplicateDetection"/> is usable at once (IFA_F_NODAD).
+    /// </summary>
+    public static ReadOnlyMemory<byte> ChangeRequest(bool add, InterfaceAddress address, uint sequence, bool skipDuplicateDetection = false)
     {
         var bytes = address.Address.GetAddressBytes();
         var writer = new NetlinkMessageWriter(128)
@@ -40,6 +47,10 @@ public static class AddressMessages
         if (address.Label is not null)
         {
             writer.Attribute(IfaLabel, address.Label);
+        }
+        if (add && skipDuplicateDetection)
+        {
+            writer.Attribute(IfaFlags, IfaFNoDad);
         }
         var flags = NetlinkFlags.Request | NetlinkFlags.Ack | (add ? NetlinkFlags.Create | NetlinkFlags.Excl : NetlinkFlags.None);
         return writer.Finish(add ? NewAddress : DeleteAddress, flags, sequence);

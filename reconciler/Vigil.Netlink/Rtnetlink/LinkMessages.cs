@@ -34,6 +34,9 @@ public static class LinkMessages
     private const ushort IflaMacvlanMode = 1;
     private const ushort IflaInetConf = 1;
     private const ushort AfInet = 2;
+    private const ushort AfInet6 = 10;
+    private const ushort IflaInet6AddrGenMode = 8;
+    private const byte In6AddrGenModeNone = 1;
 
     /// <summary>MACVLAN_MODE_PRIVATE: the mode keepalived's use_vmac creates (no traffic between macvlans of one parent).</summary>
     private const uint MacvlanModePrivate = 1;
@@ -82,6 +85,15 @@ public static class LinkMessages
         }
         return writer.EndNested().EndNested().EndNested().Finish(NewLink, NetlinkFlags.Request | NetlinkFlags.Ack, sequence);
     }
+
+    /// <summary>
+    /// IN6_ADDR_GEN_MODE_NONE: the kernel makes no link-local address of its own on the interface (RFC 5798 section 7.4:
+    /// a virtual MAC must not give the routers one shared link-local address).
+    /// </summary>
+    public static ReadOnlyMemory<byte> SetNoIpv6AddressGenerationRequest(int index, uint sequence) =>
+        new NetlinkMessageWriter(64).Raw(IfInfoMsg(index, 0, 0))
+            .BeginNested(IflaAfSpec).BeginNested(AfInet6).Attribute(IflaInet6AddrGenMode, [In6AddrGenModeNone]).EndNested().EndNested()
+            .Finish(NewLink, NetlinkFlags.Request | NetlinkFlags.Ack, sequence);
 
     /// <summary>struct ifinfomsg: family AF_UNSPEC, type, index, flags, change mask.</summary>
     private static byte[] IfInfoMsg(int index, uint flags, uint change)

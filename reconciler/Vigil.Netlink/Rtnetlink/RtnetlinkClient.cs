@@ -86,6 +86,13 @@ public sealed class RtnetlinkClient : IAddressTable, IDisposable
 
     public void DeleteLink(int index) => Execute(seq => LinkMessages.DeleteRequest(index, seq), $"delete interface {index}");
 
+    public void SetNoIpv6AddressGeneration(int index) =>
+        Execute(seq => LinkMessages.SetNoIpv6AddressGenerationRequest(index, seq), $"turn off IPv6 address generation on interface {index}");
+
+    /// <summary>An address the agent's own plumbing needs at once (a virtual MAC's link-local): no duplicate detection.</summary>
+    public void AddWithoutDuplicateDetection(InterfaceAddress address) =>
+        Execute(seq => AddressMessages.ChangeRequest(add: true, address, seq, skipDuplicateDetection: true), $"add {address.Address}/{address.PrefixLength} to interface {address.InterfaceIndex}");
+
     public void SetIpv4Config(int index, IReadOnlyDictionary<Ipv4DeviceSetting, uint> settings) =>
         Execute(seq => LinkMessages.SetIpv4ConfigRequest(index, settings, seq), $"set IPv4 settings of interface {index}");
 
