@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Vigil.Netlink.Generic;
+using Vigil.Netlink.Ipvs;
+using Vigil.Tests;
+
+namespace Vigil.Netlink.Tests;
+
+/// <summary>
+/// Generic netlink and the IPVS client. This host's kernel has no IPVS, so the IPVS tests run inside a user-mode Linux
+/// guest: <see cref="InUserModeLinux_GuestTestsPass"/> boots it and runs this very test executable there, filtered to
+/// the tests that carry the <c>guest</c> trait; run on the host, those skip and say so.
+/// </summary>
+public sealed partial class IpvsClientTests
+{
+    private const string GuestTrait = "guest";
+
+    [Fact]
+    public void ResolveFamily_TheControllerResolvesItself_AndAnUnknownNameIsNull()
+    {
+        using var socket = NetlinkSocket.Open(NetlinkSocket.Generic);
+
+        Assert.Equal(GenericNetlinkMessages.ControllerFamily, GenericNetlinkMessages.ResolveFamily(socket, "nlctrl"));
+        Assert.Null(GenericNetlinkMessages.ResolveFamily(socket, "no-such-family"));
+    }
+
+    [Fact]
+    public void Open_WithoutIpvsInTheKernel_SaysToLoadIpVs()
+    {
+        using (var socket = NetlinkSocket.Open(NetlinkSocket.Generic))
+        {
+            if (GenericNetlinkMessages.ResolveFamily(socket, IpvsClient.FamilyName) is not null)
+            {
+                Assert.Skip("this kernel has IPVS; the message for its absence cannot be seen here");
+            }
+        }
+
+        var refused = Assert.Throws<IpvsUnavailableException>(IpvsClient.Open);
+
+        Assert.StartsWith("this kernel has no IPVS: load ip_vs", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait(GuestTrait, "ipvs")]
+    public void Info_InTheGuest_AgreesWithIpvsadm()
+    {
+        SkipUnlessInGuest();
+        using var ipvs = IpvsClient.Open();
+
+        var info = ipvs.Info();
+
+        // ipvsadm, an independent implementation, prints "IP Virtual Server version 1.2.1 (size=4096)".
+        var header = IpvsadmHeader().Match(Run("ipvsadm", "-Ln"));
+        Assert.True(header.Success);
+        Assert.Equal(header.Groups["version"].Value, info.Version.ToString());
+        Assert.Equal(header.Groups["size"].Value, info.ConnectionTableSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void InUserModeLinux_GuestTestsPass()
+    {
+        if (UserModeLinux.IsInside)
+        {
+            Assert.Skip("already inside the guest");
+        }
+        if (UserModeLinux.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        var self = Path.Combine(AppContext.BaseDirectory, "Vigil.Netlink.Tests");
+        var (exitCode, output) = UserModeLinux.Run($"""
+            export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+            uml-modprobe ip_vs || exit 90
+            exec {self} -noColor -trait {GuestTrait}=ipvs
+            """, TimeSpan.FromMinutes(3));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.True(exitCode == 0, output);
+        // Every guest test ran there and passed: none skipped (a skip would mean the guest had no IPVS).
+        Assert.Matches(@"Total: [1-9]\d*, Errors: 0, Failed: 0, Skipped: 0", output);
+    }
+
+    private static void SkipUnlessInGuest()
+    {
+        if (!UserModeLinux.IsInside)
+        {
+            Assert.Skip("runs inside user-mode Linux, whose kernel has IPVS (see InUserModeLinux_GuestTestsPass)");
+        }
+    }
+
+    private static string Run(string file, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    [GeneratedRegex(@"IP Virtual Server version (?<version>[\d.]+) \(size=(?<size>\d+)\)")]
+    private static partial Regex IpvsadmHeader();
+}
