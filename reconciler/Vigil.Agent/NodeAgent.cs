@@ -148,9 +148,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
         catch
         {
-            opened.Channel.Dispose();
-            opened.Announcer.Dispose();
-            opened.Link?.Dispose();
+            opened.Dispose();
             throw;
         }
         if (!VirtualRouter.Rehearse(instance, addresses, time))

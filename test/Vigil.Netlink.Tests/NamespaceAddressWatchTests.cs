@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Tests;
@@ -9,6 +8,9 @@ namespace Vigil.Netlink.Tests;
 public sealed class NamespaceAddressWatchTests : IDisposable
 {
     private readonly TestNamespace _ns = new();
+
+    private static AddressEvent? WaitFor(NetlinkSocket watch, Func<AddressEvent, bool> match) =>
+        Notifications.WaitFor<AddressEvent>(watch, AddressMessages.TryParseEvent, match);
 
     public void Dispose() => _ns.Dispose();
 
@@ -39,17 +41,4 @@ public sealed class NamespaceAddressWatchTests : IDisposable
         Assert.Equal(_ns.D0Index, removed.Address.InterfaceIndex);
     }
 
-    /// <summary>Reads notifications until one matches, for at most 5 s (a bound, not a timing assertion).</summary>
-    private static AddressEvent? WaitFor(NetlinkSocket watch, Func<AddressEvent, bool> match)
-    {
-        var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (watch.ReceiveNotifications<AddressEvent>(TimeSpan.FromMilliseconds(200), AddressMessages.TryParseEvent).FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-        }
-        return null;
-    }
 }

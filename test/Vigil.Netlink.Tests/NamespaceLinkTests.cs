@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Tests;
 
@@ -8,6 +7,9 @@ namespace Vigil.Netlink.Tests;
 public sealed class NamespaceLinkTests : IDisposable
 {
     private readonly TestNamespace _ns = new();
+
+    private static bool WaitFor(NetlinkSocket watch, Func<NetworkLink, bool> match) =>
+        Notifications.WaitFor<NetworkLink>(watch, LinkMessages.TryParse, match) is not null;
 
     public void Dispose() => _ns.Dispose();
 
@@ -47,17 +49,4 @@ public sealed class NamespaceLinkTests : IDisposable
         Assert.True(WaitFor(watch, l => l.Name == "d0" && !l.AdministrativelyUp), "no event saying d0 went down");
     }
 
-    /// <summary>Reads notifications until one matches, for at most 5 s (a bound, not a timing assertion).</summary>
-    private static bool WaitFor(NetlinkSocket watch, Func<NetworkLink, bool> match)
-    {
-        var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (watch.ReceiveNotifications<NetworkLink>(TimeSpan.FromMilliseconds(200), LinkMessages.TryParse).Any(match))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 }

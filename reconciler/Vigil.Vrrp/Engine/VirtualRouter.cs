@@ -12,7 +12,16 @@ namespace Vigil.Vrrp.Engine;
 /// The I/O an instance needs, owned (and disposed) by its <see cref="VirtualRouter"/>; <paramref name="Link"/> is an
 /// interface made for the instance (its virtual MAC), removed last.
 /// </summary>
-public sealed record VirtualRouterPorts(IVrrpChannel Channel, IAddressTable Addresses, IAnnouncer Announcer, IDisposable? Link = null);
+public sealed record VirtualRouterPorts(IVrrpChannel Channel, IAddressTable Addresses, IAnnouncer Announcer, IDisposable? Link = null) : IDisposable
+{
+    /// <summary>Closes the sockets, then removes the link. The address table is shared by every instance: not ours to close.</summary>
+    public void Dispose()
+    {
+        Channel.Dispose();
+        Announcer.Dispose();
+        Link?.Dispose();
+    }
+}
 
 /// <summary>A transition, as reported to the agent (logs, status, notifications).</summary>
 public sealed record StateTransition(string Instance, VrrpState From, VrrpState To, string Reason, int Priority, DateTimeOffset At);
@@ -380,8 +389,6 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         }
         _announceTimer.Dispose();
         _machine.Dispose();
-        _ports.Channel.Dispose();
-        _ports.Announcer.Dispose();
-        _ports.Link?.Dispose();
+        _ports.Dispose();
     }
 }
