@@ -107,17 +107,14 @@ public sealed class RtnetlinkClient : IAddressTable, IDisposable
     private bool Change(bool add, InterfaceAddress address, int alreadyDone)
     {
         var what = $"{(add ? "add" : "delete")} {address.Address}/{address.PrefixLength} {(add ? "to" : "from")} interface {address.InterfaceIndex}";
-        lock (_gate)
+        try
         {
-            try
-            {
-                _socket.Execute(AddressMessages.ChangeRequest(add, address, _socket.NextSequence()), what);
-                return true;
-            }
-            catch (NetlinkException e) when (e.Errno == alreadyDone)
-            {
-                return false;
-            }
+            Execute(seq => AddressMessages.ChangeRequest(add, address, seq), what);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == alreadyDone)
+        {
+            return false;
         }
     }
 
