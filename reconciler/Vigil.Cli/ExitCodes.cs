@@ -9,6 +9,8 @@ public static class ExitCodes
     public const int Failed = 1;
     /// <summary>The command line is wrong: unknown option, missing argument, no such path.</summary>
     public const int Usage = 2;
+    /// <summary>plan only, as terraform plan -detailed-exitcode: there are changes to make.</summary>
+    public const int Changes = 2;
 
     public const string Help = "Exit codes: 0 success (valid), 1 invalid configuration or failure, 2 usage error.";
 }

@@ -16,6 +16,8 @@ public static class VigilCommandLine
             RenderCommand.Create(),
             AgentCommand.Create(),
             StatusCommand.Create(),
+            IpvsCommands.Plan(),
+            IpvsCommands.Apply(),
             DemoCommand.Create(),
         };
         root.Options.Add(new Option<bool>("--verbose", "-v") { Description = "Log debug detail to stderr.", Recursive = true });
@@ -34,7 +36,8 @@ public static class VigilCommandLine
                 error.WriteLine($"vigil: {parseError.Message}");
             }
             error.WriteLine("Try 'vigil --help'.");
-            return ExitCodes.Usage;
+            // plan's 2 means "changes"; its usage errors are 1, as terraform's are.
+            return parse.CommandResult.Command.Name == "plan" ? ExitCodes.Failed : ExitCodes.Usage;
         }
         return parse.Invoke(configuration);
     }

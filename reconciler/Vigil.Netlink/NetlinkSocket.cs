@@ -14,9 +14,14 @@ public sealed class NetlinkException(int errno, string message) : Exception($"{m
     {
         1 => "EPERM (operation not permitted: needs CAP_NET_ADMIN)",
         2 => "ENOENT (no such entry)",
+        3 => "ESRCH (no such entry to act on)",
         17 => "EEXIST (already exists)",
         19 => "ENODEV (no such device)",
         22 => "EINVAL (invalid argument)",
+        34 => "ERANGE (value out of range)",
+        93 => "EPROTONOSUPPORT (protocol not supported)",
+        95 => "EOPNOTSUPP (operation not supported)",
+        97 => "EAFNOSUPPORT (address family not supported)",
         99 => "EADDRNOTAVAIL (address not available)",
         _ => $"errno {errno}",
     };

@@ -22,24 +22,11 @@ internal static class RenderCommand
         };
         command.SetAction(parse =>
         {
-            var error = parse.InvocationConfiguration.Error;
-            var result = ConfigPathArgument.TryLoad(parse.GetValue(path)!, error);
-            if (result is null)
+            var state = NodeOptions.Load(parse.GetValue(path)!, parse.GetValue(node)!, parse.InvocationConfiguration.Error, out var exitCode);
+            if (state is null)
             {
-                return ExitCodes.Usage;
+                return exitCode;
             }
-            if (result.State is null)
-            {
-                DiagnosticsPrinter.Text(new Terminal(error, colour: false), parse.GetValue(path)!, result);
-                return ExitCodes.Failed;
-            }
-            var nodeName = parse.GetValue(node)!;
-            if (result.State.ClusterSpec.Nodes.All(n => n.Name != nodeName))
-            {
-                error.WriteLine($"vigil: {NodeProjection.UnknownNode(result.State.ClusterSpec, nodeName)}");
-                return ExitCodes.Usage;
-            }
-            var state = NodeProjection.For(result.State, nodeName);
             parse.InvocationConfiguration.Output.Write(parse.GetValue(output) switch
             {
                 OutputFormat.Json => NodeStateSerializer.Json(state) + "\n",

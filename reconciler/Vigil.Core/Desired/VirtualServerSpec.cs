@@ -8,6 +8,9 @@ public enum IpvsScheduler { Rr, Wrr, Lc, Wlc, Lblc, Lblcr, Dh, Sh, Sed, Nq, Fo, 
 
 public enum IpvsForwarding { Dr, Nat, Tun }
 
+/// <summary>The sh and mh schedulers' flags: keepalived's sh-fallback/mh-fallback and sh-port/mh-port.</summary>
+public enum SchedulerFlag { Fallback, Port }
+
 /// <summary>The <c>VirtualServer</c> kind: an IPVS service and its real servers.</summary>
 public sealed record VirtualServerSpec
 {
@@ -19,6 +22,10 @@ public sealed record VirtualServerSpec
     public IpFamily? Family { get; init; }
     public IpvsProtocol Protocol { get; init; } = IpvsProtocol.Tcp;
     public IpvsScheduler Scheduler { get; init; } = IpvsScheduler.Wlc;
+    /// <summary>Only for sh and mh: fallback to another server when the chosen one has weight 0; hash the port too.</summary>
+    public ValueList<SchedulerFlag> SchedulerFlags { get; init; } = [];
+    /// <summary>keepalived's ops: schedule every UDP datagram on its own.</summary>
+    public bool OnePacket { get; init; }
     /// <summary>keepalived's default lb_kind is NAT.</summary>
     public IpvsForwarding Forwarding { get; init; } = IpvsForwarding.Nat;
     public PersistenceSpec? Persistence { get; init; }
@@ -56,6 +63,10 @@ public sealed record RealServerSpec
     public int Weight { get; init; } = 1;
     /// <summary>On failure set weight 0 instead of removing the server, so established connections drain.</summary>
     public bool InhibitOnFailure { get; init; }
+    /// <summary>keepalived's uthreshold: no new connections above this many (0: no limit).</summary>
+    public int UpperThreshold { get; init; }
+    /// <summary>keepalived's lthreshold: new connections again below this many.</summary>
+    public int LowerThreshold { get; init; }
     public HealthCheckSpec? HealthCheck { get; init; }
 }
 

@@ -151,7 +151,9 @@ public sealed class KeepalivedConfWriter
         Open(spec.Fwmark is { } mark ? $"virtual_server fwmark {mark}" : $"virtual_server {spec.Address} {spec.Port}");
         Line($"delay_loop {Seconds(spec.DelayLoop)}");
         Line($"lb_algo {spec.Scheduler.ToString().ToLowerInvariant()}");
+        foreach (var flag in spec.SchedulerFlags) Line($"{spec.Scheduler.ToString().ToLowerInvariant()}-{flag.ToString().ToLowerInvariant()}");
         Line($"lb_kind {spec.Forwarding.ToString().ToUpperInvariant()}");
+        if (spec.OnePacket) Line("ops");
         Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
         if (spec.Fwmark is not null && spec.EffectiveFamily == IpFamily.IPv6) Line("ip_family inet6");
         if (spec.Persistence is { } persistence)
@@ -171,6 +173,8 @@ public sealed class KeepalivedConfWriter
         Open($"real_server {real.Address} {real.Port ?? service.Port ?? 0}");
         Line($"weight {real.Weight}");
         if (real.InhibitOnFailure) Line("inhibit_on_failure");
+        if (real.UpperThreshold != 0) Line($"uthreshold {real.UpperThreshold}");
+        if (real.LowerThreshold != 0) Line($"lthreshold {real.LowerThreshold}");
         if (real.HealthCheck is { } check) HealthCheck(check);
         Close();
     }

@@ -34,6 +34,15 @@ internal static class VirtualServerRules
                 bag.Error(origin, spec.Fwmark is null ? "spec.address" : "spec.fwmark", "service-unique",
                     $"{spec.Endpoint} is already defined by VirtualServer '{first.Name}' ({VrrpInstanceRules.At(first.Origin, "spec")})");
             }
+            if (spec.SchedulerFlags.Count > 0 && spec.Scheduler is not (IpvsScheduler.Sh or IpvsScheduler.Mh))
+            {
+                bag.Error(origin, "spec.schedulerFlags", "scheduler-flags",
+                    $"schedulerFlags apply to the sh and mh schedulers only, not {spec.Scheduler.ToString().ToLowerInvariant()}");
+            }
+            if (spec.OnePacket && spec.Protocol != IpvsProtocol.Udp)
+            {
+                bag.Error(origin, "spec.onePacket", "one-packet-udp", "onePacket schedules UDP datagrams: set protocol UDP or remove onePacket");
+            }
             CheckRealServers(server, bag);
             if (spec.SorryServer is { } sorry && ResolvedVrrpInstance.FamilyOf(sorry.Address) != spec.EffectiveFamily)
             {
@@ -72,6 +81,11 @@ internal static class VirtualServerRules
             {
                 bag.Error(server.Origin, field + ".port", "port-rewrite",
                     $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: real server port {real.Port} differs from the virtual server's {spec.Port}; use NAT or the same port");
+            }
+            if (real.UpperThreshold != 0 && real.LowerThreshold > real.UpperThreshold)
+            {
+                bag.Error(server.Origin, field + ".lowerThreshold", "thresholds",
+                    $"lowerThreshold {real.LowerThreshold} is above upperThreshold {real.UpperThreshold}");
             }
             if (real.HealthCheck is { } check)
             {

@@ -83,6 +83,14 @@ public sealed class NetlinkMessageWriter
         return Attribute(type, bytes);
     }
 
+    /// <summary>A u16 attribute (host order); named apart so a ushort never silently widens to the u32 overload.</summary>
+    public NetlinkMessageWriter AttributeUInt16(ushort type, ushort value)
+    {
+        Span<byte> bytes = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
+        return Attribute(type, bytes);
+    }
+
     /// <summary>A NUL-terminated string attribute.</summary>
     public NetlinkMessageWriter Attribute(ushort type, string value)
     {

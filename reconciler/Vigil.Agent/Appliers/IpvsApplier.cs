@@ -1,0 +1,67 @@
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+using Vigil.Core.Planning;
+using Vigil.Netlink.Ipvs;
+
+namespace Vigil.Agent.Appliers;
+
+/// <summary>A change the kernel refused, with its reason (the change, the errno and what it means).</summary>
+public sealed record FailedIpvsChange(IpvsChange Change, string Error);
+
+/// <summary>
+/// What an apply did: every change is in exactly one list, so nothing is left half-applied silently. A change is
+/// skipped when it needed a service whose creation failed.
+/// </summary>
+public sealed record IpvsApplyResult(IReadOnlyList<IpvsChange> Applied, IReadOnlyList<FailedIpvsChange> Failed, IReadOnlyList<IpvsChange> Skipped)
+{
+    public bool Succeeded => Failed.Count == 0 && Skipped.Count == 0;
+}
+
+/// <summary>Carries out an IPVS plan one request at a time, in the plan's order, and goes on past a refusal.</summary>
+public static class IpvsApplier
+{
+    public static IpvsApplyResult Apply(IIpvsKernel kernel, IpvsPlan plan, IProgress<int>? progress = null)
+    {
+        var applied = new List<IpvsChange>(plan.Changes.Count);
+        var failed = new List<FailedIpvsChange>();
+        var skipped = new List<IpvsChange>();
+        var missingServices = new HashSet<IpvsServiceKey>();
+        foreach (var change in plan.Changes)
+        {
+            if (missingServices.Contains(change.Service))
+            {
+                skipped.Add(change);
+                continue;
+            }
+            try
+            {
+                kernel.Execute(change);
+                applied.Add(change);
+            }
+            catch (IpvsException e)
+            {
+                failed.Add(new FailedIpvsChange(change, e.Message));
+                if (change is AddService)
+                {
+                    missingServices.Add(change.Service);
+                }
+            }
+            progress?.Report(applied.Count + failed.Count + skipped.Count);
+        }
+        return new IpvsApplyResult(applied, failed, skipped);
+    }
+
+    /// <summary>
+    /// Observe, plan, apply, observe again: the plan left after applying (empty when the kernel converged).
+    /// </summary>
+    public static (IpvsPlan Plan, IpvsApplyResult Result, IpvsPlan Remaining) Converge(
+        IIpvsKernel kernel, IEnumerable<VirtualServerSpec> servers, RealServerHealthLookup? health = null, IProgress<int>? progress = null)
+    {
+        var list = servers as IReadOnlyCollection<VirtualServerSpec> ?? [.. servers];
+        var observed = kernel.Read();
+        var plan = IpvsPlanner.Plan(DesiredIpvsTable.Build(list, observed, health), observed);
+        var result = Apply(kernel, plan, progress);
+        var after = kernel.Read();
+        return (plan, result, IpvsPlanner.Plan(DesiredIpvsTable.Build(list, after, health), after));
+    }
+}

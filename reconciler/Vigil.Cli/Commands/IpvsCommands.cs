@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Vigil.Agent.Appliers;
+using Vigil.Cli.Output;
+using Vigil.Core.Planning;
+using Vigil.Netlink;
+using Vigil.Netlink.Ipvs;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// `vigil plan` and `vigil apply` on a node: the IPVS table the node's configuration asks for against the kernel's.
+/// Health checks are not run here; every real server counts as healthy (the agent feeds its checks' results in).
+/// </summary>
+internal static class IpvsCommands
+{
+    public const string PlanExitCodes = "Exit codes (as terraform plan -detailed-exitcode): 0 no changes, 2 changes to make, 1 error (invalid configuration, no IPVS, usage).";
+    public const string ApplyExitCodes = "Exit codes: 0 applied and converged, 1 a change failed or the kernel does not match afterwards (each is listed), 2 usage error.";
+
+    public static Command Plan()
+    {
+        var node = new NodeOptions();
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
+        var netns = NamespaceOption();
+        var command = new Command("plan",
+            "Show what would change in this node's IPVS table (+ add, ~ edit in place, - delete) to match the configuration; change nothing. " +
+            "Every real server is assumed to pass its health check.\n" + PlanExitCodes);
+        node.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(netns);
+        command.SetAction(parse =>
+        {
+            var state = node.Load(parse, out var exitCode);
+            if (state is null)
+            {
+                return ExitCodes.Failed;
+            }
+            var error = parse.InvocationConfiguration.Error;
+            using var kernel = Open(parse.GetValue(netns), error);
+            if (kernel is null)
+            {
+                return ExitCodes.Failed;
+            }
+            var observed = kernel.Read();
+            var plan = IpvsPlanner.Plan(DesiredIpvsTable.Build(state.VirtualServers.Select(v => v.Spec), observed), observed);
+            var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, plan)));
+            }
+            else
+            {
+                IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, plan);
+            }
+            return plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+        });
+        return command;
+    }
+
+    public static Command Apply()
+    {
+        var node = new NodeOptions();
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
+        var netns = NamespaceOption();
+        var command = new Command("apply",
+            "Make this node's IPVS table match the configuration with the fewest requests, then read it back to prove it matches. " +
+            "A refused change is reported and the rest still applied; every change is listed as applied, failed or skipped.\n" + ApplyExitCodes);
+        node.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(netns);
+        command.SetAction(parse =>
+        {
+            var state = node.Load(parse, out var exitCode);
+            if (state is null)
+            {
+                return exitCode;
+            }
+            var error = parse.InvocationConfiguration.Error;
+            using var kernel = Open(parse.GetValue(netns), error);
+            if (kernel is null)
+            {
+                return ExitCodes.Failed;
+            }
+            var progress = Console.IsErrorRedirected || error != Console.Error
+                ? null
+                : new Progress<int>(done => { if (done % 500 == 0) error.Write($"\rapplied {done} changes"); });
+            var (_, result, remaining) = IpvsApplier.Converge(kernel, state.VirtualServers.Select(v => v.Spec), progress: progress);
+            var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, result, remaining)));
+            }
+            else
+            {
+                IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, result, remaining);
+            }
+            return result.Succeeded && remaining.IsEmpty ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Option<string?> NamespaceOption() => new("--netns")
+    {
+        Description = "Work on the IPVS table of this named network namespace (ip netns) instead of the current one.",
+    };
+
+    private static IpvsClient? Open(string? netns, TextWriter error)
+    {
+        try
+        {
+            return netns is null ? IpvsClient.Open() : IpvsClient.OpenInNamespace(netns);
+        }
+        catch (Exception e) when (e is IpvsUnavailableException or NetlinkException)
+        {
+            error.WriteLine($"vigil: {e.Message}");
+            return null;
+        }
+    }
+}

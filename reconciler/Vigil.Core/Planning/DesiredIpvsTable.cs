@@ -1,0 +1,126 @@
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+
+namespace Vigil.Core.Planning;
+
+/// <summary>What the health checks say of one real server: up or down, and a weight a check may set (misc dynamic).</summary>
+public readonly record struct RealServerHealth(bool Up, int? Weight = null)
+{
+    public static readonly RealServerHealth Healthy = new(true);
+    public static readonly RealServerHealth Failed = new(false);
+}
+
+public delegate RealServerHealth RealServerHealthLookup(VirtualServerSpec server, RealServerSpec real);
+
+/// <summary>
+/// The IPVS table a node should have, from its virtual servers and what the health checks say, with keepalived's
+/// rules: a failed real server leaves the pool, or stays with weight 0 under inhibitOnFailure; when the healthy
+/// weight falls below quorum (less hysteresis) the sorry server replaces the pool until it is back above quorum
+/// (plus hysteresis). Which side of the hysteresis band a service is on is read from the observed table: the sorry
+/// server is in the kernel exactly while quorum is lost, so no other state is kept.
+/// </summary>
+public static class DesiredIpvsTable
+{
+    /// <summary>keepalived gives the sorry server weight 1.</summary>
+    public const int SorryServerWeight = 1;
+
+    public static IpvsTable Build(IEnumerable<VirtualServerSpec> servers, IpvsTable observed, RealServerHealthLookup? health = null)
+    {
+        health ??= static (_, _) => RealServerHealth.Healthy;
+        return new IpvsTable(servers.Select(s => Service(s, observed, health)));
+    }
+
+    public static IpvsServiceKey KeyOf(VirtualServerSpec spec) => spec.Fwmark is { } mark
+        ? IpvsServiceKey.ForFwmark(spec.EffectiveFamily, mark)
+        : IpvsServiceKey.ForAddress(spec.Protocol, spec.Address!, (ushort)spec.Port!.Value);
+
+    public static IpvsServiceSettings SettingsOf(VirtualServerSpec spec)
+    {
+        var flags = IpvsServiceFlags.None;
+        if (spec.Persistence is not null)
+        {
+            flags |= IpvsServiceFlags.Persistent;
+        }
+        if (spec.OnePacket)
+        {
+            flags |= IpvsServiceFlags.OnePacket;
+        }
+        foreach (var flag in spec.SchedulerFlags)
+        {
+            flags |= flag == SchedulerFlag.Fallback ? IpvsServiceFlags.Scheduler1 : IpvsServiceFlags.Scheduler2;
+        }
+        var fullPrefix = spec.EffectiveFamily == IpFamily.IPv6 ? 128 : 32;
+        return new IpvsServiceSettings(
+            spec.Scheduler.ToString().ToLowerInvariant(),
+            flags,
+            spec.Persistence is { } persistence ? (uint)persistence.Timeout.TotalSeconds : 0,
+            spec.Persistence?.Netmask is { } netmask ? PrefixOf(netmask, spec.EffectiveFamily) : fullPrefix);
+    }
+
+    public static IpvsDestinationKey KeyOf(VirtualServerSpec spec, RealServerSpec real) =>
+        new(real.Address, (ushort)(real.Port ?? spec.Port ?? 0));
+
+    private static IpvsService Service(VirtualServerSpec spec, IpvsTable observed, RealServerHealthLookup health)
+    {
+        var key = KeyOf(spec);
+        var destinations = new List<IpvsDestination>();
+        var alive = new List<(RealServerSpec Real, IpvsDestination Destination)>();
+        var healthyWeight = 0L;
+        foreach (var real in spec.RealServers)
+        {
+            var state = health(spec, real);
+            var settings = new IpvsDestinationSettings(spec.Forwarding, state.Up ? state.Weight ?? real.Weight : 0, (uint)real.UpperThreshold, (uint)real.LowerThreshold);
+            if (state.Up || real.InhibitOnFailure)
+            {
+                var destination = new IpvsDestination(KeyOf(spec, real), settings);
+                destinations.Add(destination);
+                if (state.Up)
+                {
+                    alive.Add((real, destination));
+                    healthyWeight += settings.Weight;
+                }
+            }
+        }
+        if (spec.SorryServer is { } sorry && !HasQuorum(spec, healthyWeight, SorryKey(spec, sorry), observed.Find(key)))
+        {
+            // keepalived adds the sorry server and takes the remaining healthy servers out (weight 0 when inhibited).
+            foreach (var (real, destination) in alive)
+            {
+                var index = destinations.IndexOf(destination);
+                if (real.InhibitOnFailure)
+                {
+                    destinations[index] = destination with { Settings = destination.Settings with { Weight = 0 } };
+                }
+                else
+                {
+                    destinations.RemoveAt(index);
+                }
+            }
+            destinations.Add(new IpvsDestination(SorryKey(spec, sorry), new IpvsDestinationSettings(spec.Forwarding, SorryServerWeight)));
+        }
+        return new IpvsService(key, SettingsOf(spec)) { Destinations = destinations };
+    }
+
+    private static IpvsDestinationKey SorryKey(VirtualServerSpec spec, SorryServerSpec sorry) => new(sorry.Address, (ushort)(sorry.Port ?? spec.Port ?? 0));
+
+    private static bool HasQuorum(VirtualServerSpec spec, long healthyWeight, IpvsDestinationKey sorry, IpvsService? observed)
+    {
+        var wasUp = observed is null
+            || !observed.Destinations.Any(d => d.Key == sorry)
+            || spec.RealServers.Any(r => KeyOf(spec, r) == sorry);
+        return wasUp
+            ? healthyWeight > 0 && healthyWeight >= spec.Quorum - spec.Hysteresis
+            : healthyWeight > 0 && healthyWeight >= spec.Quorum + spec.Hysteresis;
+    }
+
+    /// <summary>An IPv4 netmask (255.255.255.0) or an IPv6 prefix length (64), as a prefix length; validation checked the form.</summary>
+    private static int PrefixOf(string netmask, IpFamily family)
+    {
+        if (family == IpFamily.IPv6)
+        {
+            return int.Parse(netmask, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Net.IPAddress.Parse(netmask).GetAddressBytes());
+        return System.Numerics.BitOperations.PopCount(bits);
+    }
+}
