@@ -171,14 +171,16 @@ public static class IpvsMessages
                 case SvcStats64: stats = ReadStats(attribute.Nested()); break;
             }
         }
-        if (af is not (AfInet or AfInet6) || scheduler is null || ProtocolOf(protocol) is not { } ipvsProtocol)
+        // A fwmark service comes without protocol, address and port.
+        var ipvsProtocol = ProtocolOf(protocol);
+        if (af is not (AfInet or AfInet6) || scheduler is null || (fwmark == 0 && (ipvsProtocol is null || address.Length < 16)))
         {
             return false;
         }
         var family = af == AfInet6 ? IpFamily.IPv6 : IpFamily.IPv4;
         var key = fwmark != 0
             ? IpvsServiceKey.ForFwmark(family, fwmark)
-            : IpvsServiceKey.ForAddress(ipvsProtocol, AddressOf(af, address), port);
+            : IpvsServiceKey.ForAddress(ipvsProtocol!.Value, AddressOf(af, address), port);
         var settings = new IpvsServiceSettings(scheduler, (IpvsServiceFlags)(flags & ~ServiceHashed), timeout, PrefixOf(family, netmask));
         service = new IpvsService(key, settings) { Stats = stats };
         return true;
