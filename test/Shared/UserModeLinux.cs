@@ -25,31 +25,6 @@ internal static class UserModeLinux
         : Environment.UserName != "root" ? "booting user-mode Linux with the host's root needs root (test/run runs as root)"
         : null;
 
-    /// <summary>
-    /// Runs <paramref name="testExecutable"/> (an xUnit v3 test program built on the host) in a guest with ip_vs loaded,
-    /// filtered to the tests with the given trait, and asserts that they all ran and passed: none skipped, since a skip
-    /// would mean the guest had no IPVS. Skips outside root or without UML, and inside a guest. Returns the output.
-    /// </summary>
-    public static string RunTestsInGuest(string testExecutable, string trait, string value)
-    {
-        if (IsInside)
-        {
-            Assert.Skip("already inside the guest");
-        }
-        if (SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-        var (exitCode, output) = Run($"""
-            export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-            uml-modprobe ip_vs || exit 90
-            exec {testExecutable} -noColor -trait {trait}={value}
-            """, TimeSpan.FromMinutes(5));
-        Assert.True(exitCode == 0, output);
-        Assert.Matches(@"Total: [1-9]\d*, Errors: 0, Failed: 0, Skipped: 0", output);
-        return output;
-    }
-
     /// <summary>Boots a guest, runs <paramref name="script"/> in it (sh, with the root writable), powers off.</summary>
     public static (int ExitCode, string Output) Run(string script, TimeSpan timeout)
     {

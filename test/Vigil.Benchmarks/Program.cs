@@ -7,6 +7,8 @@ const string Usage = """
       load      [--keep DIR]  load + validate a generated 1000-instance cluster (--keep leaves the folder in DIR)
       failover  [--v2]        takeover times of a Vigil pair and a keepalived pair in a namespace lab (root);
                               v3 100 ms crash and graceful; --v2 adds v2 1 s crash and graceful
+      ipvs                    in user-mode Linux (root): 1,000 services x 10 destinations from empty, one weight
+                              change, one destination removal, by Vigil and by ipvsadm-restore/ipvsadm (--runs, default 5)
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -20,6 +22,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
 {
     "load" => LoadBenchmark.Run(runs, Option("--keep")),
     "failover" => FailoverBenchmark.Run(runs, withV2: args.Contains("--v2")),
+    "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),
 };
 

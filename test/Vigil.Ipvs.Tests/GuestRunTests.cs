@@ -11,7 +11,7 @@ public sealed class GuestRunTests
     [Fact]
     public void InUserModeLinux_GuestTestsPass()
     {
-        var output = UserModeLinux.RunTestsInGuest(Path.Combine(AppContext.BaseDirectory, "Vigil.Ipvs.Tests"), IpvsGuest.Trait, IpvsGuest.Value);
+        var output = GuestTestRun.Run(Path.Combine(AppContext.BaseDirectory, "Vigil.Ipvs.Tests"), IpvsGuest.Trait, IpvsGuest.Value);
 
         TestContext.Current.TestOutputHelper?.WriteLine(output);
     }

@@ -59,7 +59,7 @@ public sealed partial class IpvsClientTests
     [Fact]
     public void InUserModeLinux_GuestTestsPass()
     {
-        var output = UserModeLinux.RunTestsInGuest(Path.Combine(AppContext.BaseDirectory, "Vigil.Netlink.Tests"), GuestTrait, "ipvs");
+        var output = GuestTestRun.Run(Path.Combine(AppContext.BaseDirectory, "Vigil.Netlink.Tests"), GuestTrait, "ipvs");
 
         TestContext.Current.TestOutputHelper?.WriteLine(output);
     }
