@@ -63,6 +63,34 @@ public class YamlReadingTests
     }
 
     [Fact]
+    public void IpvsKnobs_AreBound_SchedulerFlagsOnePacketThresholds()
+    {
+        var result = Loading.Text(Loading.Cluster + """
+            apiVersion: vigil/v1
+            kind: VirtualServer
+            metadata:
+              name: dns
+            spec:
+              address: 198.51.100.100
+              port: 53
+              protocol: UDP
+              scheduler: sh
+              schedulerFlags: [port, fallback]
+              onePacket: true
+              realServers:
+                - address: 198.51.100.21
+                  upperThreshold: 100
+                  lowerThreshold: 10
+            """);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Diagnostics.Select(d => d.Message)));
+        var spec = Assert.Single(result.State!.VirtualServers).Spec;
+        Assert.Equal([Vigil.Core.Desired.SchedulerFlag.Port, Vigil.Core.Desired.SchedulerFlag.Fallback], spec.SchedulerFlags);
+        Assert.True(spec.OnePacket);
+        Assert.Equal((100, 10), (spec.RealServers[0].UpperThreshold, spec.RealServers[0].LowerThreshold));
+    }
+
+    [Fact]
     public void TheSameTextLoadedTwice_GivesEqualState()
     {
         var yaml = Loading.Cluster + "apiVersion: vigil/v1\nkind: VrrpScript\nmetadata:\n  name: chk\nspec:\n  script: /bin/true\n";

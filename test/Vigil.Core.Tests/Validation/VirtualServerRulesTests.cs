@@ -43,6 +43,30 @@ public class VirtualServerRulesTests
     }
 
     [Fact]
+    public void SchedulerFlags_OnlyWithShOrMh()
+    {
+        var d = Assert.Single(Check(Web() with { SchedulerFlags = [SchedulerFlag.Port] }));
+        Assert.Equal(("spec.schedulerFlags", "schedulerFlags apply to the sh and mh schedulers only, not wlc"), (d.Field, d.Message));
+        Assert.Empty(Check(Web() with { Scheduler = IpvsScheduler.Mh, SchedulerFlags = [SchedulerFlag.Port, SchedulerFlag.Fallback] }));
+    }
+
+    [Fact]
+    public void OnePacket_OnlyWithUdp()
+    {
+        Assert.Equal("one-packet-udp", Assert.Single(Check(Web() with { OnePacket = true })).Rule);
+        Assert.Empty(Check(Web() with { OnePacket = true, Protocol = IpvsProtocol.Udp }));
+    }
+
+    [Fact]
+    public void LowerThreshold_AboveUpper_IsAnError()
+    {
+        var real = new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), UpperThreshold = 10, LowerThreshold = 20 };
+        var d = Assert.Single(Check(Web() with { RealServers = [real] }));
+        Assert.Equal(("spec.realServers[0].lowerThreshold", "lowerThreshold 20 is above upperThreshold 10"), (d.Field, d.Message));
+        Assert.Empty(Check(Web() with { RealServers = [real with { LowerThreshold = 5 }] }));
+    }
+
+    [Fact]
     public void RealServer_ListedTwice_IsAnError()
     {
         var real = new RealServerSpec { Address = IPAddress.Parse("198.51.100.21") };
