@@ -31,19 +31,21 @@ public static class IpvsApplier
             if (missingServices.Contains(change.Service))
             {
                 skipped.Add(change);
-                continue;
             }
-            try
+            else
             {
-                kernel.Execute(change);
-                applied.Add(change);
-            }
-            catch (IpvsException e)
-            {
-                failed.Add(new FailedIpvsChange(change, e.Message));
-                if (change is AddService)
+                try
                 {
-                    missingServices.Add(change.Service);
+                    kernel.Execute(change);
+                    applied.Add(change);
+                }
+                catch (IpvsException e)
+                {
+                    failed.Add(new FailedIpvsChange(change, e.Message));
+                    if (change is AddService)
+                    {
+                        missingServices.Add(change.Service);
+                    }
                 }
             }
             progress?.Report(applied.Count + failed.Count + skipped.Count);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Agent.Appliers;
 using Vigil.Cli.Output;
+using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Netlink;
 using Vigil.Netlink.Ipvs;
@@ -16,34 +17,15 @@ internal static class IpvsCommands
     public const string PlanExitCodes = "Exit codes (as terraform plan -detailed-exitcode): 0 no changes, 2 changes to make, 1 error (invalid configuration, no IPVS, usage).";
     public const string ApplyExitCodes = "Exit codes: 0 applied and converged, 1 a change failed or the kernel does not match afterwards (each is listed), 2 usage error.";
 
-    public static Command Plan()
-    {
-        var node = new NodeOptions();
-        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
-        var netns = NamespaceOption();
-        var command = new Command("plan",
-            "Show what would change in this node's IPVS table (+ add, ~ edit in place, - delete) to match the configuration; change nothing. " +
-            "Every real server is assumed to pass its health check.\n" + PlanExitCodes);
-        node.AddTo(command);
-        command.Options.Add(output);
-        command.Options.Add(netns);
-        command.SetAction(parse =>
+    public static Command Plan() => Create("plan",
+        "Show what would change in this node's IPVS table (+ add, ~ edit in place, - delete) to match the configuration; change nothing. " +
+        "Every real server is assumed to pass its health check.\n" + PlanExitCodes,
+        invalidExitCode: ExitCodes.Failed,
+        (state, kernel, json, stdout, _) =>
         {
-            var state = node.Load(parse, out var exitCode);
-            if (state is null)
-            {
-                return ExitCodes.Failed;
-            }
-            var error = parse.InvocationConfiguration.Error;
-            using var kernel = Open(parse.GetValue(netns), error);
-            if (kernel is null)
-            {
-                return ExitCodes.Failed;
-            }
             var observed = kernel.Read();
             var plan = IpvsPlanner.Plan(DesiredIpvsTable.Build(state.VirtualServers.Select(v => v.Spec), observed), observed);
-            var stdout = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(output) == OutputFormat.Json)
+            if (json)
             {
                 stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, plan)));
             }
@@ -53,39 +35,17 @@ internal static class IpvsCommands
             }
             return plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
         });
-        return command;
-    }
 
-    public static Command Apply()
-    {
-        var node = new NodeOptions();
-        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
-        var netns = NamespaceOption();
-        var command = new Command("apply",
-            "Make this node's IPVS table match the configuration with the fewest requests, then read it back to prove it matches. " +
-            "A refused change is reported and the rest still applied; every change is listed as applied, failed or skipped.\n" + ApplyExitCodes);
-        node.AddTo(command);
-        command.Options.Add(output);
-        command.Options.Add(netns);
-        command.SetAction(parse =>
+    public static Command Apply() => Create("apply",
+        "Make this node's IPVS table match the configuration with the fewest requests, then read it back to prove it matches. " +
+        "A refused change is reported and the rest still applied; every change is listed as applied, failed or skipped.\n" + ApplyExitCodes,
+        invalidExitCode: null,
+        (state, kernel, json, stdout, error) =>
         {
-            var state = node.Load(parse, out var exitCode);
-            if (state is null)
-            {
-                return exitCode;
-            }
-            var error = parse.InvocationConfiguration.Error;
-            using var kernel = Open(parse.GetValue(netns), error);
-            if (kernel is null)
-            {
-                return ExitCodes.Failed;
-            }
-            var progress = Console.IsErrorRedirected || error != Console.Error
-                ? null
-                : new Progress<int>(done => { if (done % 500 == 0) error.Write($"\rapplied {done} changes"); });
+            var progress = Console.IsErrorRedirected || error != Console.Error ? null : new CountOnTerminal(error);
             var (_, result, remaining) = IpvsApplier.Converge(kernel, state.VirtualServers.Select(v => v.Spec), progress: progress);
-            var stdout = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(output) == OutputFormat.Json)
+            progress?.End();
+            if (json)
             {
                 stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, result, remaining)));
             }
@@ -94,6 +54,37 @@ internal static class IpvsCommands
                 IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, result, remaining);
             }
             return result.Succeeded && remaining.IsEmpty ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+
+    private delegate int IpvsAction(NodeDesiredState state, IpvsClient kernel, bool json, TextWriter stdout, TextWriter error);
+
+    /// <summary>
+    /// A command with --config, --node, --output, --netns that loads the node and opens the kernel's IPVS before
+    /// <paramref name="action"/>. <paramref name="invalidExitCode"/> replaces the loader's exit code (plan's 2 means changes).
+    /// </summary>
+    private static Command Create(string name, string description, int? invalidExitCode, IpvsAction action)
+    {
+        var node = new NodeOptions();
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
+        var netns = NamespaceOption();
+        var command = new Command(name, description);
+        node.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(netns);
+        command.SetAction(parse =>
+        {
+            var state = node.Load(parse, out var exitCode);
+            if (state is null)
+            {
+                return invalidExitCode ?? exitCode;
+            }
+            var error = parse.InvocationConfiguration.Error;
+            using var kernel = Open(parse.GetValue(netns), error);
+            if (kernel is null)
+            {
+                return ExitCodes.Failed;
+            }
+            return action(state, kernel, parse.GetValue(output) == OutputFormat.Json, parse.InvocationConfiguration.Output, error);
         });
         return command;
     }
@@ -113,6 +104,29 @@ internal static class IpvsCommands
         {
             error.WriteLine($"vigil: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>Progress of a long apply on a terminal's stderr: a count rewritten in place every 500 changes.</summary>
+    private sealed class CountOnTerminal(TextWriter error) : IProgress<int>
+    {
+        private bool _shown;
+
+        public void Report(int value)
+        {
+            if (value % 500 == 0)
+            {
+                error.Write($"\rapplied {value} changes");
+                _shown = true;
+            }
+        }
+
+        public void End()
+        {
+            if (_shown)
+            {
+                error.WriteLine();
+            }
         }
     }
 }

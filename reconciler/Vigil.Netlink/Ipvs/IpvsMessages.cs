@@ -91,30 +91,24 @@ public static class IpvsMessages
         GenericNetlinkMessages.Begin((byte)IpvsCommand.Flush, Version).Finish(family, NetlinkFlags.Request | NetlinkFlags.Ack, sequence);
 
     /// <summary>One service of a dump (IPVS_CMD_NEW_SERVICE carrying IPVS_CMD_ATTR_SERVICE).</summary>
-    public static bool TryParseService(NetlinkMessage message, out IpvsService service)
-    {
-        service = null!;
-        var outer = GenericNetlinkMessages.Attributes(message);
-        while (outer.TryRead(out var attribute))
-        {
-            if (attribute.Type == CmdAttrService)
-            {
-                return TryReadService(attribute.Nested(), out service);
-            }
-        }
-        return false;
-    }
+    public static bool TryParseService(NetlinkMessage message, out IpvsService service) =>
+        TryParseNested(message, CmdAttrService, TryReadService, out service);
 
     /// <summary>One destination of a dump (IPVS_CMD_NEW_DEST carrying IPVS_CMD_ATTR_DEST).</summary>
-    public static bool TryParseDestination(NetlinkMessage message, out IpvsDestination destination)
+    public static bool TryParseDestination(NetlinkMessage message, out IpvsDestination destination) =>
+        TryParseNested(message, CmdAttrDestination, TryReadDestination, out destination);
+
+    private delegate bool NestedReader<T>(NetlinkAttributeReader attributes, out T value);
+
+    private static bool TryParseNested<T>(NetlinkMessage message, ushort type, NestedReader<T> read, out T value)
     {
-        destination = null!;
+        value = default!;
         var outer = GenericNetlinkMessages.Attributes(message);
         while (outer.TryRead(out var attribute))
         {
-            if (attribute.Type == CmdAttrDestination)
+            if (attribute.Type == type)
             {
-                return TryReadDestination(attribute.Nested(), out destination);
+                return read(attribute.Nested(), out value);
             }
         }
         return false;
