@@ -59,11 +59,12 @@ internal sealed class RandomIpvsTables(int seed)
         return new IpvsServiceSettings(scheduler, flags, 0, full);
     }
 
-    // Masquerading only: DR and TUN keep the virtual port, so their destinations use the service's (not drawn here).
+    // Any method on any destination, so that a change of method is met too (the kernel edits it in place).
     private IpvsDestinationSettings DestinationSettings()
     {
         var upper = (uint)(_random.Next(3) == 0 ? _random.Next(10, 1000) : 0);
-        return new IpvsDestinationSettings(IpvsForwarding.Nat, _random.Next(0, 5), upper, upper == 0 ? 0 : (uint)_random.Next(0, 10));
+        var forwarding = (IpvsForwarding)_random.Next(3);
+        return new IpvsDestinationSettings(forwarding, _random.Next(0, 5), upper, upper == 0 ? 0 : (uint)_random.Next(0, 10));
     }
 
     /// <summary>True when both tables hold the same services with the same settings and destinations (order aside).</summary>
