@@ -96,7 +96,5 @@ public sealed class IpvsTable
 
     public IReadOnlyList<IpvsService> Services { get; }
 
-    public int DestinationCount => Services.Sum(s => s.Destinations.Count);
-
     public IpvsService? Find(IpvsServiceKey key) => _byKey.GetValueOrDefault(key);
 }
