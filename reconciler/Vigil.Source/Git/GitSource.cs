@@ -1,0 +1,158 @@
+using LibGit2Sharp;
+
+namespace Vigil.Source.Git;
+
+/// <summary>Where the desired state lives in git: a repository (URL or local path), a ref, and a folder in it.</summary>
+public sealed record GitSourceSpec
+{
+    /// <summary>A local path, https://… or ssh://… (or user@host:path).</summary>
+    public string Repository { get; init; } = "";
+    /// <summary>A branch, a tag or a commit SHA.</summary>
+    public string Ref { get; init; } = "main";
+    /// <summary>The folder of the repository that holds the YAML; empty for the root.</summary>
+    public string Path { get; init; } = "";
+    /// <summary>HTTPS: a file holding a token (sent as the password; the user name is ignored by GitHub/GitLab tokens).</summary>
+    public string? TokenFile { get; init; }
+}
+
+/// <summary>One commit of the source, as fetched.</summary>
+public sealed record FetchedCommit(string Sha, string Subject, string Author, DateTimeOffset When);
+
+/// <summary>A fetch failed: says why (unreachable, credentials, no such ref), for the status and the log.</summary>
+public sealed class GitSourceException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The agent's clone of the source: cloned into a state directory once, fetched on demand. YAML is read straight
+/// from a commit's tree, so no working tree is checked out and a half-written checkout can never be loaded.
+/// A clone that git cannot open (corrupted, interrupted) is removed and cloned again.
+/// </summary>
+public sealed class GitSource : IDisposable
+{
+    private const string Remote = "origin";
+
+    private readonly GitSourceSpec _spec;
+    private readonly string _clonePath;
+    private Repository? _repository;
+
+    public GitSource(GitSourceSpec spec, string stateDirectory)
+    {
+        _spec = spec;
+        _clonePath = System.IO.Path.Combine(stateDirectory, "clone.git");
+    }
+
+    /// <summary>Fetches the remote and resolves the ref to a commit; throws <see cref="GitSourceException"/> with the reason.</summary>
+    public FetchedCommit Fetch()
+    {
+        var repository = Open();
+        try
+        {
+            // Force-updating refspecs: a force-pushed branch is followed, as the remote now says.
+            Commands.Fetch(repository, Remote, ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+                new FetchOptions { CredentialsProvider = Credentials, Prune = true, TagFetchMode = TagFetchMode.None }, null);
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}", e);
+        }
+        var commit = Resolve(repository) ?? throw new GitSourceException($"{_spec.Repository}: no branch, tag or commit '{_spec.Ref}'");
+        return Describe(commit);
+    }
+
+    /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>
+    public IReadOnlyList<(string Path, string Text)> Files(string sha)
+    {
+        var commit = Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{_spec.Repository}: commit {sha} is not in the clone");
+        Tree? tree = commit.Tree;
+        var folder = _spec.Path.Trim('/');
+        if (folder.Length > 0)
+        {
+            tree = commit[folder]?.Target as Tree ?? throw new GitSourceException($"{_spec.Repository}@{Short(sha)}: no folder '{folder}'");
+        }
+        var files = new List<(string, string)>();
+        Collect(tree, "", files);
+        files.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return files;
+    }
+
+    public static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
+
+    // Hidden folders and files are skipped, as for a folder on disk.
+    private static void Collect(Tree tree, string prefix, List<(string, string)> files)
+    {
+        foreach (var entry in tree)
+        {
+            if (entry.Name.StartsWith('.'))
+            {
+                continue;
+            }
+            var path = prefix + entry.Name;
+            if (entry.TargetType == TreeEntryTargetType.Tree)
+            {
+                Collect((Tree)entry.Target, path + "/", files);
+            }
+            else if (entry.TargetType == TreeEntryTargetType.Blob && (path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal)))
+            {
+                files.Add((path, ((Blob)entry.Target).GetContentText()));
+            }
+        }
+    }
+
+    private Commit? Resolve(Repository repository)
+    {
+        var name = _spec.Ref;
+        if (repository.Refs[$"refs/remotes/{Remote}/{name}"] is { } branch)
+        {
+            return branch.ResolveToDirectReference()?.Target as Commit;
+        }
+        if (repository.Tags[name] is { } tag)
+        {
+            return tag.PeeledTarget as Commit;
+        }
+        return name.Length >= 7 && name.All(Uri.IsHexDigit) ? repository.Lookup<Commit>(name) : null;
+    }
+
+    private Repository Open()
+    {
+        if (_repository is not null)
+        {
+            return _repository;
+        }
+        if (Directory.Exists(_clonePath))
+        {
+            try
+            {
+                _repository = new Repository(_clonePath);
+                if (_repository.Network.Remotes[Remote]?.Url == _spec.Repository)
+                {
+                    return _repository;
+                }
+                _repository.Dispose(); // the source moved: start again
+            }
+            catch (LibGit2SharpException)
+            {
+                // Not a repository any more (corrupted, interrupted clone): cloned again below.
+            }
+            _repository = null;
+            Directory.Delete(_clonePath, recursive: true);
+        }
+        // A bare repository with the remote configured; the first fetch fills it.
+        Repository.Init(_clonePath, isBare: true);
+        _repository = new Repository(_clonePath);
+        _repository.Network.Remotes.Add(Remote, _spec.Repository);
+        return _repository;
+    }
+
+    private Credentials Credentials(string url, string usernameFromUrl, SupportedCredentialTypes types)
+    {
+        if (_spec.TokenFile is { } tokenFile && types.HasFlag(SupportedCredentialTypes.UsernamePassword))
+        {
+            return new UsernamePasswordCredentials { Username = usernameFromUrl ?? "vigil", Password = File.ReadAllText(tokenFile).Trim() };
+        }
+        return new DefaultCredentials();
+    }
+
+    private static FetchedCommit Describe(Commit commit) =>
+        new(commit.Sha, commit.MessageShort, commit.Author.Name, commit.Author.When);
+
+    public void Dispose() => _repository?.Dispose();
+}

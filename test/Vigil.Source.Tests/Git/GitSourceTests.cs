@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Vigil.Source.Git;
+using Vigil.Tests;
+
+namespace Vigil.Source.Tests.Git;
+
+/// <summary>The git source against real repositories made by the git command line (an independent implementation).</summary>
+public sealed class GitSourceTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("vigil-git-").FullName;
+    private readonly string _origin;
+    private readonly string _state;
+
+    public GitSourceTests()
+    {
+        _origin = Path.Combine(_work, "origin");
+        _state = Path.Combine(_work, "state");
+        Directory.CreateDirectory(_origin);
+        Git("init", "-q", "-b", "main");
+        Git("config", "user.email", "ops@example.org");
+        Git("config", "user.name", "ops");
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Examples, "basic")))
+        {
+            Directory.CreateDirectory(Path.Combine(_origin, "cluster"));
+            File.Copy(file, Path.Combine(_origin, "cluster", Path.GetFileName(file)));
+        }
+        File.WriteAllText(Path.Combine(_origin, "README.yaml"), "not: part of the cluster\n");
+        Commit("first");
+    }
+
+    private GitSource Source(string reference = "main") =>
+        new(new GitSourceSpec { Repository = _origin, Ref = reference, Path = "cluster" }, _state);
+
+    [Fact]
+    public void Fetch_Branch_GivesItsHead_AndTheYamlUnderThePath()
+    {
+        using var source = Source();
+
+        var commit = source.Fetch();
+
+        Assert.Equal(Git("rev-parse", "main"), commit.Sha);
+        Assert.Equal("first", commit.Subject);
+        var files = source.Files(commit.Sha);
+        Assert.Equal(["cluster.yaml", "vi_1.yaml"], files.Select(f => f.Path));
+        Assert.True(new DesiredStateLoader().Load(files).IsValid);
+    }
+
+    [Fact]
+    public void Fetch_SeesANewCommit_AndOldCommitsStayReadable()
+    {
+        using var source = Source();
+        var first = source.Fetch();
+        var vi = Path.Combine(_origin, "cluster", "vi_1.yaml");
+        File.WriteAllText(vi, File.ReadAllText(vi).Replace("198.51.100.100", "198.51.100.101", StringComparison.Ordinal));
+        Commit("move the VIP");
+
+        var second = source.Fetch();
+
+        Assert.Equal(Git("rev-parse", "main"), second.Sha);
+        Assert.NotEqual(first.Sha, second.Sha);
+        Assert.Contains("198.51.100.101", source.Files(second.Sha).Single(f => f.Path == "vi_1.yaml").Text, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.100", source.Files(first.Sha).Single(f => f.Path == "vi_1.yaml").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fetch_TagOrSha_ResolvesToThatCommit()
+    {
+        var first = Git("rev-parse", "HEAD");
+        Git("tag", "-a", "v1", "-m", "release 1");
+        Commit("second", allowEmpty: true);
+
+        using (var tagged = Source("v1"))
+        {
+            Assert.Equal(first, tagged.Fetch().Sha);
+        }
+        using var pinned = Source(first[..10]);
+        Assert.Equal(first, pinned.Fetch().Sha);
+    }
+
+    [Fact]
+    public void Fetch_ForcePushedBranch_FollowsTheRemote()
+    {
+        Commit("to be rewritten", allowEmpty: true);
+        using var source = Source();
+        var before = source.Fetch();
+        Git("reset", "-q", "--hard", "HEAD~1");
+        Commit("rewritten", allowEmpty: true);
+
+        var after = source.Fetch();
+
+        Assert.Equal(Git("rev-parse", "main"), after.Sha);
+        Assert.NotEqual(before.Sha, after.Sha);
+        Assert.Equal("rewritten", after.Subject);
+    }
+
+    [Fact]
+    public void Fetch_UnknownRef_SaysSo()
+    {
+        using var source = Source("nosuch");
+
+        var refused = Assert.Throws<GitSourceException>(() => source.Fetch());
+
+        Assert.Equal($"{_origin}: no branch, tag or commit 'nosuch'", refused.Message);
+    }
+
+    [Fact]
+    public void Fetch_UnreachableRemote_SaysWhy_AndTheLastFetchedCommitStaysReadable()
+    {
+        using var source = Source();
+        var good = source.Fetch();
+        Directory.Move(_origin, _origin + ".gone");
+
+        var refused = Assert.Throws<GitSourceException>(() => source.Fetch());
+
+        Assert.StartsWith($"fetch {_origin}: ", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, source.Files(good.Sha).Count);
+        Directory.Move(_origin + ".gone", _origin);
+    }
+
+    [Fact]
+    public void Fetch_CorruptedClone_IsClonedAgain()
+    {
+        using (var source = Source())
+        {
+            source.Fetch();
+        }
+        File.WriteAllText(Path.Combine(_state, "clone.git", "HEAD"), "garbage");
+        Directory.Delete(Path.Combine(_state, "clone.git", "objects"), recursive: true);
+
+        using var again = Source();
+
+        Assert.Equal(Git("rev-parse", "main"), again.Fetch().Sha);
+    }
+
+    [Fact]
+    public void Files_MissingFolder_NamesIt()
+    {
+        using var source = new GitSource(new GitSourceSpec { Repository = _origin, Ref = "main", Path = "nosuch" }, _state);
+        var commit = source.Fetch();
+
+        var refused = Assert.Throws<GitSourceException>(() => source.Files(commit.Sha));
+
+        Assert.Equal($"{_origin}@{GitSource.Short(commit.Sha)}: no folder 'nosuch'", refused.Message);
+    }
+
+    private void Commit(string message, bool allowEmpty = false)
+    {
+        Git("add", "-A");
+        Git(allowEmpty ? ["commit", "-q", "--allow-empty", "-m", message] : ["commit", "-q", "-m", message]);
+    }
+
+    private string Git(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git", ["-C", _origin, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
+        return output.Trim();
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
