@@ -47,6 +47,28 @@ public sealed record PersistenceSpec
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(360);
     /// <summary>Granularity of persistence: a netmask for IPv4 (255.255.255.0), a prefix length for IPv6.</summary>
     public string? Netmask { get; init; }
+
+    /// <summary>
+    /// <see cref="Netmask"/> as a prefix length (32 or 128 when not set); null when it is not a contiguous IPv4
+    /// netmask, or not an IPv6 prefix length 1-128.
+    /// </summary>
+    public int? PrefixLength(IpFamily family)
+    {
+        if (Netmask is null)
+        {
+            return family == IpFamily.IPv6 ? 128 : 32;
+        }
+        if (family == IpFamily.IPv6)
+        {
+            return int.TryParse(Netmask, out var length) && length is >= 1 and <= 128 ? length : null;
+        }
+        if (!IpAddressText.TryParse(Netmask, out var mask) || mask.IsV6())
+        {
+            return null;
+        }
+        var inverted = ~System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
+        return (inverted & (inverted + 1)) == 0 ? 32 - System.Numerics.BitOperations.PopCount(inverted) : null;
+    }
 }
 
 public sealed record SorryServerSpec

@@ -49,12 +49,12 @@ public static class DesiredIpvsTable
         {
             flags |= flag == SchedulerFlag.Fallback ? IpvsServiceFlags.Scheduler1 : IpvsServiceFlags.Scheduler2;
         }
-        var fullPrefix = spec.EffectiveFamily == IpFamily.IPv6 ? 128 : 32;
+        // Validation has refused a malformed netmask before a plan is made.
         return new IpvsServiceSettings(
             spec.Scheduler.ToString().ToLowerInvariant(),
             flags,
             spec.Persistence is { } persistence ? (uint)persistence.Timeout.TotalSeconds : 0,
-            spec.Persistence?.Netmask is { } netmask ? PrefixOf(netmask, spec.EffectiveFamily) : fullPrefix);
+            (spec.Persistence ?? new PersistenceSpec()).PrefixLength(spec.EffectiveFamily)!.Value);
     }
 
     public static IpvsDestinationKey KeyOf(VirtualServerSpec spec, RealServerSpec real) =>
@@ -111,16 +111,5 @@ public static class DesiredIpvsTable
         return wasUp
             ? healthyWeight > 0 && healthyWeight >= spec.Quorum - spec.Hysteresis
             : healthyWeight > 0 && healthyWeight >= spec.Quorum + spec.Hysteresis;
-    }
-
-    /// <summary>An IPv4 netmask (255.255.255.0) or an IPv6 prefix length (64), as a prefix length; validation checked the form.</summary>
-    private static int PrefixOf(string netmask, IpFamily family)
-    {
-        if (family == IpFamily.IPv6)
-        {
-            return int.Parse(netmask, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        var bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Net.IPAddress.Parse(netmask).GetAddressBytes());
-        return System.Numerics.BitOperations.PopCount(bits);
     }
 }

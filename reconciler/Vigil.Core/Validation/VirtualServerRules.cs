@@ -108,28 +108,12 @@ internal static class VirtualServerRules
 
     private static void CheckNetmask(Resource<VirtualServerSpec> server, string netmask, DiagnosticBag bag)
     {
-        bool valid;
-        if (server.Spec.EffectiveFamily == IpFamily.IPv6)
-        {
-            valid = int.TryParse(netmask, out var length) && length is >= 1 and <= 128;
-        }
-        else
-        {
-            valid = IpAddressText.TryParse(netmask, out var mask) && !mask.IsV6() && IsContiguous(mask);
-        }
-        if (!valid)
+        if (server.Spec.Persistence!.PrefixLength(server.Spec.EffectiveFamily) is null)
         {
             bag.Error(server.Origin, "spec.persistence.netmask", "netmask",
                 server.Spec.EffectiveFamily == IpFamily.IPv6
                     ? $"'{netmask}' is not an IPv6 prefix length (1-128)"
                     : $"'{netmask}' is not an IPv4 netmask like 255.255.255.0");
         }
-    }
-
-    private static bool IsContiguous(IPAddress mask)
-    {
-        var bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
-        var inverted = ~bits;
-        return (inverted & (inverted + 1)) == 0;
     }
 }

@@ -102,3 +102,20 @@ public sealed class DesiredIpvsTableTests
         Assert.Equal("22:1", Pool(Only(DesiredIpvsTable.Build([spec], IpvsTable.Empty, Down(21)))));
     }
 }
+
+public sealed class PersistencePrefixTests
+{
+    [Theory]
+    [InlineData(null, IpFamily.IPv4, 32)]
+    [InlineData(null, IpFamily.IPv6, 128)]
+    [InlineData("255.255.255.0", IpFamily.IPv4, 24)]
+    [InlineData("255.255.255.255", IpFamily.IPv4, 32)]
+    [InlineData("0.0.0.0", IpFamily.IPv4, 0)]
+    [InlineData("255.0.255.0", IpFamily.IPv4, null)]
+    [InlineData("64", IpFamily.IPv4, null)]
+    [InlineData("64", IpFamily.IPv6, 64)]
+    [InlineData("0", IpFamily.IPv6, null)]
+    [InlineData("255.255.255.0", IpFamily.IPv6, null)]
+    public void PrefixLength_OfEachForm(string? netmask, IpFamily family, int? expected) =>
+        Assert.Equal(expected, new PersistenceSpec { Netmask = netmask }.PrefixLength(family));
+}
