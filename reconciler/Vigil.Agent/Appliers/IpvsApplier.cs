@@ -60,10 +60,8 @@ public static class IpvsApplier
         IIpvsKernel kernel, IEnumerable<VirtualServerSpec> servers, RealServerHealthLookup? health = null, IProgress<int>? progress = null)
     {
         var list = servers as IReadOnlyCollection<VirtualServerSpec> ?? [.. servers];
-        var observed = kernel.Read();
-        var plan = IpvsPlanner.Plan(DesiredIpvsTable.Build(list, observed, health), observed);
+        var plan = IpvsPlanner.Plan(list, kernel.Read(), health);
         var result = Apply(kernel, plan, progress);
-        var after = kernel.Read();
-        return (plan, result, IpvsPlanner.Plan(DesiredIpvsTable.Build(list, after, health), after));
+        return (plan, result, IpvsPlanner.Plan(list, kernel.Read(), health));
     }
 }

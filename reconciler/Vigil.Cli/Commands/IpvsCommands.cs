@@ -23,8 +23,7 @@ internal static class IpvsCommands
         invalidExitCode: ExitCodes.Failed,
         (state, kernel, json, stdout, _) =>
         {
-            var observed = kernel.Read();
-            var plan = IpvsPlanner.Plan(DesiredIpvsTable.Build(state.VirtualServers.Select(v => v.Spec), observed), observed);
+            var plan = IpvsPlanner.Plan(state.VirtualServers.Select(v => v.Spec), kernel.Read());
             if (json)
             {
                 stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, plan)));

@@ -1,3 +1,4 @@
+using Vigil.Core.Desired;
 using Vigil.Core.Observed;
 
 namespace Vigil.Core.Planning;
@@ -9,6 +10,14 @@ namespace Vigil.Core.Planning;
 /// </summary>
 public static class IpvsPlanner
 {
+    /// <summary>
+    /// The plan that brings <paramref name="observed"/> to what the virtual servers ask for, given the health checks'
+    /// verdicts. The desired table is built against the same observation, which tells which side of the quorum band
+    /// each service is on.
+    /// </summary>
+    public static IpvsPlan Plan(IEnumerable<VirtualServerSpec> servers, IpvsTable observed, RealServerHealthLookup? health = null) =>
+        Plan(DesiredIpvsTable.Build(servers, observed, health), observed);
+
     public static IpvsPlan Plan(IpvsTable desired, IpvsTable observed)
     {
         var created = new List<IpvsChange>();
