@@ -26,7 +26,7 @@ internal static class IpvsCommands
             var plan = IpvsPlanner.Plan(state.VirtualServers.Select(v => v.Spec), kernel.Read());
             if (json)
             {
-                stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, plan)));
+                stdout.WriteLine(JsonText.Of(IpvsChangePrinter.Json(state.Node, plan)));
             }
             else
             {
@@ -46,7 +46,7 @@ internal static class IpvsCommands
             progress?.End();
             if (json)
             {
-                stdout.WriteLine(IpvsChangePrinter.Serialize(IpvsChangePrinter.Json(state.Node, result, remaining)));
+                stdout.WriteLine(JsonText.Of(IpvsChangePrinter.Json(state.Node, result, remaining)));
             }
             else
             {

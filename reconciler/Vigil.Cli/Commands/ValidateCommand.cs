@@ -29,7 +29,7 @@ internal static class ValidateCommand
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                stdout.WriteLine(DiagnosticsPrinter.Serialize(DiagnosticsPrinter.Json(root, result)));
+                stdout.WriteLine(JsonText.Of(DiagnosticsPrinter.Json(root, result)));
             }
             else
             {

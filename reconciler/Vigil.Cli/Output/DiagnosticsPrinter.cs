@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vigil.Core.Validation;
 using Vigil.Source;
@@ -40,8 +39,6 @@ internal static class DiagnosticsPrinter
             ["message"] = d.Message,
         })]),
     };
-
-    public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

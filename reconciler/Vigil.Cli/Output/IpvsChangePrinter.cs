@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vigil.Agent.Appliers;
 using Vigil.Core.Observed;
@@ -60,8 +59,6 @@ internal static class IpvsChangePrinter
         ["remaining"] = new JsonArray([.. remaining.Changes.Select(Json)]),
         ["converged"] = remaining.IsEmpty,
     };
-
-    public static string Serialize(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     private static string Line(Terminal terminal, IpvsChange change)
     {
