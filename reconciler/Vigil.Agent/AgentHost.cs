@@ -1,25 +1,40 @@
+using System.Diagnostics;
 using Serilog;
+using Vigil.Agent.Appliers;
 using Vigil.Core.Desired;
+using Vigil.Core.Planning;
 using Vigil.Core.Validation;
+using Vigil.Netlink;
+using Vigil.Netlink.Ipvs;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Source;
+using Vigil.Source.Git;
 using Vigil.Vrrp.Engine;
 
 namespace Vigil.Agent;
 
-/// <summary>Where the agent reads its cluster and writes its status.</summary>
-public sealed record AgentOptions(string ConfigPath, string Node, string StatusFile);
+/// <summary>
+/// Where the agent writes its status, and for a git source the state directory (clone, state file, history).
+/// </summary>
+public sealed record AgentOptions(string Node, string StatusFile, string? StateDirectory = null)
+{
+    public string? StateFile => StateDirectory is null ? null : Path.Combine(StateDirectory, "state.json");
+
+    public string? HistoryFile => StateDirectory is null ? null : Path.Combine(StateDirectory, ApplyHistory.FileName);
+}
 
 /// <summary>
-/// The agent process around <see cref="NodeAgent"/>: loads the node's desired state from a folder, applies it,
-/// reloads on request keeping the last good revision when the new one is invalid, and keeps the status file
-/// current. Signals are the caller's (the CLI maps SIGHUP to <see cref="Reload"/> and SIGTERM to stopping).
+/// The agent process around <see cref="NodeAgent"/>: reconciles the node with its source (a folder, or a git
+/// repository fetched on an interval), applies a valid revision with the fewest moves, refuses an invalid one while
+/// keeping the last good revision running, records what it did, and keeps the status file current. Signals and the
+/// interval are the caller's (the CLI maps them to <see cref="Reconcile"/> and <see cref="Stop"/>).
 /// </summary>
 public sealed class AgentHost : IDisposable
 {
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromSeconds(1);
 
     private readonly AgentOptions _options;
+    private readonly IRevisionSource _source;
     private readonly ILogger _log;
     private readonly RtnetlinkClient _rtnetlink;
     private readonly PreciseTimeProvider _time = new();
@@ -28,13 +43,26 @@ public sealed class AgentHost : IDisposable
     private readonly Timer _statusTimer;
     private readonly Lock _statusGate = new();
     private KernelWatcher? _watcher;
+    private IpvsClient? _ipvs;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
 
-    public AgentHost(AgentOptions options, ILogger log)
+    // What the node runs and knows of its source; written under _statusGate's protection of the status writer.
+    private SourceState _state;
+    private SourceRevision? _running;
+    private string? _handled;
+    private string? _fetchError;
+    private ReconcileOutcome? _lastOutcome;
+    private DateTimeOffset? _reconciledAt;
+    private double? _lastDuration;
+    private IReadOnlyList<string> _notApplied = [];
+
+    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log)
     {
         _options = options;
+        _source = source;
         _log = log;
+        _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
         _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log);
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
@@ -42,37 +70,82 @@ public sealed class AgentHost : IDisposable
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>First load: false (after logging why) when the configuration is invalid or names no such node.</summary>
+    /// <summary>
+    /// First reconcile. A folder that is invalid or names no such node fails the start (false, after logging why).
+    /// A git source whose newest commit cannot be fetched or is invalid starts from the last good commit in its clone;
+    /// with none, the agent still runs, retrying on the interval, and its status says why nothing runs.
+    /// </summary>
     public bool Start()
     {
-        var state = Load();
-        if (state is null)
+        _log.Information("vigil agent {Version} for node {Node} from {Source}",
+            typeof(AgentHost).Assembly.GetName().Version, _options.Node, _source.Location);
+        Reconcile(fromInterval: false);
+        if (_running is null && _state.LastGood is { } good)
         {
-            return false;
+            try
+            {
+                if (_source.At(good) is { } revision && Load(revision, out _) is { } state)
+                {
+                    _log.Warning("starting from the last good {Commit} until a newer commit can be applied", revision.Label);
+                    Apply(revision, state);
+                }
+            }
+            catch (GitSourceException e)
+            {
+                _log.Error("the last good commit cannot be read: {Error}", e.Message);
+            }
         }
-        _log.Information("vigil agent {Version} for node {Node}: {Count} instance(s) from {Path}",
-            typeof(AgentHost).Assembly.GetName().Version, _options.Node, state.VrrpInstances.Count, _options.ConfigPath);
-        _agent.Apply(state);
-        _loadedAt = DateTimeOffset.UtcNow;
+        if (_running is null && _options.StateDirectory is null)
+        {
+            return false; // a folder: nothing to fall back on, as keepalived with a bad configuration
+        }
         _watcher = new KernelWatcher(_rtnetlink.Links, _agent.LinksChanged, _agent.AddressChanged);
         _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         return true;
     }
 
-    /// <summary>SIGHUP: apply the folder's current content; an invalid one is reported and the running revision kept.</summary>
-    public void Reload()
+    /// <summary>
+    /// Reads the source (fetches a git one) and applies what is new. On the interval an already handled commit is
+    /// left alone (only what is still not applied is retried); on request (SIGHUP, SIGUSR1, `vigil reconcile`) the
+    /// revision is read and applied again. An invalid revision is refused and the running one kept.
+    /// </summary>
+    public ReconcileOutcome? Reconcile(bool fromInterval)
     {
-        _log.Information("reload requested");
-        var state = Load();
-        if (state is null)
+        var clock = Stopwatch.StartNew();
+        SourceRevision revision;
+        try
         {
-            _log.Error("reload refused: keeping the running configuration");
-            return;
+            revision = _source.Latest();
         }
-        var plan = _agent.Apply(state);
-        _loadedAt = DateTimeOffset.UtcNow;
-        _log.Information("reloaded: {Summary}", string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
+        catch (Exception e) when (e is GitSourceException or IOException)
+        {
+            if (e.Message != _fetchError)
+            {
+                _log.Error("{Source}: {Error}; still running {Running}", _source.Location, e.Message, RunningLabel);
+            }
+            _fetchError = e.Message;
+            Save(_state with { LastError = e.Message, LastErrorCommit = null });
+            WriteStatus();
+            return null;
+        }
+        if (_fetchError is not null)
+        {
+            _log.Information("{Source}: reachable again", _source.Location);
+            _fetchError = null;
+        }
+        if (revision.Commit is not null && revision.Commit != _state.LastFetched)
+        {
+            Save(_state with { LastFetched = revision.Commit });
+        }
+        if (fromInterval && (revision.Commit is null || revision.Commit == _handled))
+        {
+            RetryNotApplied(clock);
+            return null;
+        }
+        var state = Load(revision, out var refusal);
+        var outcome = state is null ? Refuse(revision, refusal, clock) : Apply(revision, state, clock);
         WriteStatus();
+        return outcome;
     }
 
     /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed.</summary>
@@ -92,34 +165,151 @@ public sealed class AgentHost : IDisposable
     public AgentStatus Status()
     {
         var (drift, counts) = _agent.AddressDrifts();
-        return new(_options.Node, _options.ConfigPath, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts);
+        var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
+            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _lastDuration, _notApplied);
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts);
     }
 
-    private NodeDesiredState? Load()
+    private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
+        : _running.Commit is null ? "the configuration loaded before" : _running.Label;
+
+    /// <summary>The node's desired state, or null with the reasons when the revision is invalid or does not name this node.</summary>
+    private NodeDesiredState? Load(SourceRevision revision, out IReadOnlyList<string> refusal)
     {
-        var result = new DesiredStateLoader().LoadPath(_options.ConfigPath);
+        var result = new DesiredStateLoader().Load(revision.Files);
         foreach (var diagnostic in result.Diagnostics)
         {
             if (diagnostic.Severity == Severity.Error)
             {
-                _log.Error("{Diagnostic}", diagnostic.ToString());
+                _log.Error("{Revision}: {Diagnostic}", revision.Label, diagnostic.ToString());
             }
             else
             {
-                _log.Warning("{Diagnostic}", diagnostic.ToString());
+                _log.Warning("{Revision}: {Diagnostic}", revision.Label, diagnostic.ToString());
             }
         }
-        if (result.State is null)
+        refusal = result.State is null
+            ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]
+            : result.State.ClusterSpec.Nodes.Any(n => n.Name == _options.Node) ? []
+            : [NodeProjection.UnknownNode(result.State.ClusterSpec, _options.Node)];
+        foreach (var reason in result.State is null ? [] : refusal)
         {
-            _log.Error("{Path}: invalid ({Errors} error(s)): nothing applied", _options.ConfigPath, result.ErrorCount);
-            return null;
+            _log.Error("{Revision}: {Reason}", revision.Label, reason);
         }
-        if (result.State.ClusterSpec.Nodes.All(n => n.Name != _options.Node))
+        return refusal.Count == 0 ? NodeProjection.For(result.State!, _options.Node) : null;
+    }
+
+    private ReconcileOutcome Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
+    {
+        var summary = $"{revision.Label}: invalid ({reasons.Count} error(s)), nothing applied: {reasons[0]}";
+        _log.Error("refused {Revision}: nothing applied, still running {Running}", revision.Label, RunningLabel);
+        Record(revision, ReconcileOutcome.Refused, reasons, clock);
+        Save(_state with { LastError = summary, LastErrorCommit = revision.Commit });
+        return ReconcileOutcome.Refused;
+    }
+
+    private ReconcileOutcome Apply(SourceRevision revision, NodeDesiredState state, Stopwatch? clock = null)
+    {
+        var plan = _agent.Apply(state);
+        foreach (var step in plan.Where(s => s.Action != InstanceAction.Keep))
         {
-            _log.Error("{Message}", NodeProjection.UnknownNode(result.State.ClusterSpec, _options.Node));
-            return null;
+            _log.Information("{Revision}: {Instance}: {Action}", revision.Label, step.Instance, step.Action);
         }
-        return NodeProjection.For(result.State, _options.Node);
+        _running = revision;
+        _loadedAt = DateTimeOffset.UtcNow;
+        _notApplied = ConvergeIpvs(revision, state);
+        var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
+        _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
+            string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
+        Record(revision, outcome, _notApplied, clock);
+        Save(_state with
+        {
+            LastApplied = revision.Commit,
+            LastGood = outcome == ReconcileOutcome.Applied ? revision.Commit ?? _state.LastGood : _state.LastGood,
+            LastError = outcome == ReconcileOutcome.Applied ? null : $"{revision.Label}: partly applied: {_notApplied[0]}",
+            LastErrorCommit = outcome == ReconcileOutcome.Applied ? null : revision.Commit,
+        });
+        return outcome;
+    }
+
+    /// <summary>Whatever the last apply left undone (IPVS changes the kernel refused) is tried again on the interval.</summary>
+    private void RetryNotApplied(Stopwatch clock)
+    {
+        if (_notApplied.Count == 0 || _running is null || _agent.Running is not { } state)
+        {
+            return;
+        }
+        _notApplied = ConvergeIpvs(_running, state);
+        if (_notApplied.Count == 0)
+        {
+            _log.Information("{Revision}: now fully applied", _running.Label);
+            Record(_running, ReconcileOutcome.Applied, [], clock);
+            Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = null, LastErrorCommit = null });
+        }
+        WriteStatus();
+    }
+
+    /// <summary>
+    /// Brings the kernel's IPVS table to the node's virtual servers, when it has any (or had: removing them all is a
+    /// change too). Returns what is not applied, each with its reason; every applied change is logged with the commit.
+    /// </summary>
+    private List<string> ConvergeIpvs(SourceRevision revision, NodeDesiredState state)
+    {
+        if (state.VirtualServers.Count == 0 && _ipvs is null)
+        {
+            return [];
+        }
+        try
+        {
+            _ipvs ??= IpvsClient.Open();
+            var (_, result, remaining) = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec));
+            foreach (var change in result.Applied)
+            {
+                _log.Information("{Revision}: ipvs {Change}", revision.Label, change.ToString());
+            }
+            var notApplied = result.Failed.Select(f => $"ipvs {f.Error}")
+                .Concat(result.Skipped.Select(s => $"ipvs {s} (skipped: its service is missing)"))
+                .Concat(remaining.Changes.Where(c => !result.Failed.Any(f => f.Change == c) && !result.Skipped.Contains(c)).Select(c => $"ipvs {c} (still differs after applying)"))
+                .ToList();
+            foreach (var line in notApplied)
+            {
+                _log.Error("{Revision}: not applied: {Change}", revision.Label, line);
+            }
+            return notApplied;
+        }
+        catch (Exception e) when (e is IpvsUnavailableException or NetlinkException)
+        {
+            _log.Error("{Revision}: ipvs not applied: {Error}", revision.Label, e.Message);
+            return [$"ipvs: {e.Message}"];
+        }
+    }
+
+    private void Record(SourceRevision revision, ReconcileOutcome outcome, IReadOnlyList<string> details, Stopwatch? clock)
+    {
+        _handled = revision.Commit;
+        _lastOutcome = outcome;
+        _reconciledAt = DateTimeOffset.UtcNow;
+        _lastDuration = clock?.Elapsed.TotalMilliseconds;
+        if (_options.HistoryFile is { } history)
+        {
+            ApplyHistory.Append(history, new HistoryEntry(revision.Commit, revision.Subject, _reconciledAt.Value, outcome, details, _lastDuration ?? 0));
+        }
+    }
+
+    private void Save(SourceState state)
+    {
+        _state = state with { UpdatedAt = DateTimeOffset.UtcNow };
+        if (_options.StateFile is { } file)
+        {
+            try
+            {
+                SourceStateFile.Save(file, _state);
+            }
+            catch (IOException e)
+            {
+                _log.Warning("state file {Path} not written: {Error}", file, e.Message);
+            }
+        }
     }
 
     private void WriteStatus()
@@ -146,7 +336,9 @@ public sealed class AgentHost : IDisposable
         _statusTimer.Dispose();
         _watcher?.Dispose();
         _agent.Dispose();
+        _ipvs?.Dispose();
         _rtnetlink.Dispose();
         _time.Dispose();
+        _source.Dispose();
     }
 }

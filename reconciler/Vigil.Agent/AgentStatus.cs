@@ -1,13 +1,31 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vigil.Source.Git;
 using Vigil.Vrrp.Engine;
 
 namespace Vigil.Agent;
 
+/// <summary>
+/// What the node runs of its source and what it knows of it: the running commit, the last fetched and last good
+/// ones, the last error (a fetch failure, or a refused commit with its file:line), and what is not applied.
+/// </summary>
+public sealed record SourceStatus(
+    string Location,
+    string? Commit,
+    string? Subject,
+    string? LastFetched,
+    string? LastGood,
+    string? LastError,
+    string? LastErrorCommit,
+    ReconcileOutcome? LastOutcome,
+    DateTimeOffset? ReconciledAt,
+    double? LastDurationMilliseconds,
+    IReadOnlyList<string> NotApplied);
+
 /// <summary>What a running agent reports about itself; written as JSON for `vigil status` to read.</summary>
 public sealed record AgentStatus(
     string Node,
-    string ConfigPath,
+    SourceStatus Source,
     int ProcessId,
     DateTimeOffset StartedAt,
     DateTimeOffset LoadedAt,
@@ -20,7 +38,21 @@ public sealed record AgentStatus(
     public JsonObject ToJson() => new()
     {
         ["node"] = Node,
-        ["configPath"] = ConfigPath,
+        ["configPath"] = Source.Location,
+        ["source"] = new JsonObject
+        {
+            ["location"] = Source.Location,
+            ["commit"] = Source.Commit,
+            ["subject"] = Source.Subject,
+            ["lastFetched"] = Source.LastFetched,
+            ["lastGood"] = Source.LastGood,
+            ["lastError"] = Source.LastError,
+            ["lastErrorCommit"] = Source.LastErrorCommit,
+            ["lastOutcome"] = Source.LastOutcome is { } outcome ? CamelCase(outcome) : null,
+            ["reconciledAt"] = Source.ReconciledAt,
+            ["lastDurationMs"] = Source.LastDurationMilliseconds,
+            ["notApplied"] = new JsonArray([.. Source.NotApplied.Select(n => (JsonNode?)n)]),
+        },
         ["pid"] = ProcessId,
         ["startedAt"] = StartedAt,
         ["loadedAt"] = LoadedAt,

@@ -58,10 +58,6 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                         TryRun(step.Instance, () => StartRouter(instances[step.Instance]));
                         break;
                 }
-                if (step.Action != InstanceAction.Keep)
-                {
-                    log.Information("{Instance}: {Action}", step.Instance, step.Action);
-                }
             }
             Running = next;
             TrackLinks(ports.Links());

@@ -29,22 +29,8 @@ public sealed class DesiredStateLoader
 
     internal DesiredStateLoader(SchemaSet schemas) => _schema = new SchemaValidator(schemas);
 
-    public LoadResult LoadPath(string path)
-    {
-        if (File.Exists(path))
-        {
-            return Load([(path, File.ReadAllText(path))]);
-        }
-        if (!Directory.Exists(path))
-        {
-            throw new DirectoryNotFoundException($"{path}: no such file or folder");
-        }
-        // Shown as the operator named the folder, so that messages do not depend on the working directory.
-        var files = EnumerateYaml(path)
-            .Select(file => (Path.Join(path, Path.GetRelativePath(path, file)), File.ReadAllText(file)))
-            .ToList();
-        return Load(files);
-    }
+    /// <summary>A folder of YAML (or one file); throws DirectoryNotFoundException when there is neither.</summary>
+    public LoadResult LoadPath(string path) => Load(new FolderRevisions(path).Latest().Files);
 
     /// <summary>Files in a stable order; hidden folders (.git, .github) are not desired state.</summary>
     public static IEnumerable<string> EnumerateYaml(string root) =>

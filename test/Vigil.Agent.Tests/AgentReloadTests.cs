@@ -30,7 +30,7 @@ public sealed class AgentReloadTests
         File.WriteAllText(instance, File.ReadAllText(instance).Replace("virtualRouterId: 51", "virtualRouterId: 300", StringComparison.Ordinal));
         NamespaceLab.Signal(ka1, "HUP");
 
-        Assert.True(FailoverLab.WaitUntil(() => lab.Output("ka1").Contains("reload refused", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => lab.Output("ka1").Contains("refused the folder: nothing applied, still running the configuration loaded before", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), lab.Explain());
         Assert.Contains("vi_1.yaml:", lab.Output("ka1"), StringComparison.Ordinal); // the file, line and field are named
         Assert.Contains("virtualRouterId", lab.Output("ka1"), StringComparison.Ordinal);
         Assert.Equal("Master", lab.State("ka1"));

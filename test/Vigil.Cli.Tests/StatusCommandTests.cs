@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Vigil.Agent;
 using Vigil.Netlink.Rtnetlink;
+using Vigil.Source.Git;
 using Vigil.Vrrp.Engine;
 using Vigil.Vrrp.Protocol;
 using Vigil.Vrrp.StateMachine;
@@ -16,12 +17,17 @@ public sealed class StatusCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    private const string Commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
+
     private string WriteStatus()
     {
         var instance = new VirtualRouterStatus("vi_1", VrrpState.Master, 100, IPAddress.Parse("198.51.100.12"), At, "master down",
             42, 7, 1, new Dictionary<VrrpRejection, long> { [VrrpRejection.AuthenticationMismatch] = 3 });
         var removed = new AddressEvent(false, new InterfaceAddress(2, IPAddress.Parse("198.51.100.100"), 24, 0, null));
-        var status = new AgentStatus("ka1", "/etc/vigil", Environment.ProcessId, At, At, [instance],
+        var source = new SourceStatus("/srv/cluster.git main", Commit, "add a VIP", Commit, "0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
+            "commit 9a8b7c6d5e4f: invalid (1 error(s)), nothing applied: vi_1.yaml:12:5: error: spec.virtualRouterId: 300 is more than 255",
+            "9a8b7c6d5e4f00000000000000000000000000aa", ReconcileOutcome.Refused, At, 12.5, ["ipvs: this kernel has no IPVS: load ip_vs"]);
+        var status = new AgentStatus("ka1", source, Environment.ProcessId, At, At, [instance],
             [new AddressDrift(AddressDriftKind.VipRemovedFromMaster, "vi_1", removed, At)],
             new Dictionary<AddressDriftKind, long> { [AddressDriftKind.VipRemovedFromMaster] = 2 });
         var path = Path.Combine(_directory, "ka1.json");
@@ -40,6 +46,10 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Matches(@"vi_1\s+Master\s+100 198\.51\.100\.12\s+42\s+7 ", run.Output);
         Assert.Contains("dropped authenticationMismatch=3", run.Output, StringComparison.Ordinal);
         Assert.Contains("drift: vipRemovedFromMaster x2, latest 198.51.100.100/24 removed (vi_1)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("commit 1a2b3c4d5e6f \"add a VIP\", last outcome refused", run.Output, StringComparison.Ordinal);
+        Assert.Contains(", last good 0f1e2d3c4b5a", run.Output, StringComparison.Ordinal);
+        Assert.Contains("error: commit 9a8b7c6d5e4f: invalid (1 error(s)), nothing applied: vi_1.yaml:12:5:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("not applied: ipvs: this kernel has no IPVS", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +63,9 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Equal(2L, (long)agent["addressDriftCounts"]!["vipRemovedFromMaster"]!);
         Assert.Equal("removed", (string?)agent["addressDrift"]![0]!["change"]);
         Assert.Equal(3L, (long)agent["instances"]![0]!["dropped"]!["authenticationMismatch"]!);
+        Assert.Equal(Commit, (string?)agent["source"]!["commit"]);
+        Assert.Equal("refused", (string?)agent["source"]!["lastOutcome"]);
+        Assert.StartsWith("9a8b7c6d5e4f", (string?)agent["source"]!["lastErrorCommit"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,11 +121,15 @@ public sealed class FailoverLab : IDisposable
 
     public LabHost Host(string node) => Lab[node];
 
+    /// <summary>Where a node's agent reads its cluster: --config ConfigFolder unless a test points it elsewhere (a git repository).</summary>
+    public Func<string, IEnumerable<string>> VigilSource { get; set; } = null!;
+
     public Process StartVigil(string node, string? config = null)
     {
         var (file, prefix) = VigilExecutable.BesideAssembly();
+        IEnumerable<string> source = config is not null ? ["--config", config] : VigilSource?.Invoke(node) ?? ["--config", ConfigFolder];
         return Lab.Start(Host(node), file,
-            [.. prefix, "agent", "--config", config ?? ConfigFolder, "--node", node,
+            [.. prefix, "agent", .. source, "--node", node,
              "--log-file", Path.Combine(Directory, node + ".log"), "--status-file", StatusFile(node)],
             Collect(node));
     }

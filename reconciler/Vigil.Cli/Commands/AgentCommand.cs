@@ -3,92 +3,155 @@ using System.Runtime.InteropServices;
 using Serilog;
 using Serilog.Events;
 using Vigil.Agent;
+using Vigil.Core.Desired;
+using Vigil.Source;
+using Vigil.Source.Git;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary>`vigil agent`: runs one node until SIGTERM; SIGHUP reloads.</summary>
+/// <summary>`vigil agent`: runs one node until SIGTERM, following a folder or a git repository.</summary>
 internal static class AgentCommand
 {
     private const string LogTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
 
+    // Not in PosixSignal's named values; raw signal numbers are accepted on Linux.
+    private const PosixSignal SIGUSR1 = (PosixSignal)10;
+
     public static Command Create()
     {
-        var config = new Option<string>("--config", "-c") { Description = "Folder (or file) of the cluster's YAML.", Required = true };
+        var config = new Option<string?>("--config", "-c") { Description = "Folder (or file) of the cluster's YAML. Give this or --repo." };
+        var repo = new Option<string?>("--repo") { Description = "Git repository holding the cluster's YAML: a local path, https://... or ssh://.... Give this or --config." };
+        var reference = new Option<string>("--ref") { Description = "Branch, tag or commit SHA to follow.", DefaultValueFactory = _ => "main" };
+        var folder = new Option<string>("--path") { Description = "Folder of the repository that holds the YAML (default: its root).", DefaultValueFactory = _ => "" };
+        var interval = new Option<TimeSpan>("--interval")
+        {
+            Description = "How often to fetch the repository (and retry what is not applied): 30s, 1m, 500ms...",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+            CustomParser = argument =>
+            {
+                var text = argument.Tokens.Single().Value;
+                if (Durations.TryParse(text, out var every) && every > TimeSpan.Zero)
+                {
+                    return every;
+                }
+                argument.AddError($"--interval: '{text}' is not a duration such as 30s, 1m or 500ms");
+                return default;
+            },
+        };
+        var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
+        var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
         var node = new Option<string>("--node", "-n") { Description = "This node's name in the Cluster's nodes.", Required = true };
         var logFile = new Option<string?>("--log-file") { Description = "Log file, besides stderr (default /var/log/vigil/NODE.log)." };
         var statusFile = new Option<string?>("--status-file") { Description = $"Where `vigil status` reads this agent's state (default {StatusCommand.DefaultDirectory}/NODE.json)." };
         var command = new Command("agent",
-            "Run this node's VRRP instances from a local folder: win, lose and hand over VIPs on the wire, as keepalived. " +
-            "SIGHUP reloads (unchanged instances keep their state and VIPs; an invalid folder is refused and the running " +
-            "configuration kept); SIGTERM or Ctrl-C sends priority-0 adverts, removes the VIPs and exits 0. Needs root.\n" +
-            "Exit codes: 0 stopped by signal, 1 invalid configuration or start failure, 2 usage error.")
+            "Run this node's VRRP instances and IPVS table from a folder or a git repository: win, lose and hand over VIPs on the wire, as keepalived. " +
+            "With --repo the repository is fetched every --interval and on SIGUSR1 (`vigil reconcile`); a new commit is validated whole and applied " +
+            "with the fewest moves (unchanged instances keep their state and VIPs); an invalid commit is refused, logged with its file:line, and the " +
+            "running commit kept. SIGHUP re-reads the source. SIGTERM or Ctrl-C sends priority-0 adverts, removes the VIPs and exits 0. Needs root.\n" +
+            "Exit codes: 0 stopped by signal, 1 invalid folder or start failure, 2 usage error.")
         {
             config,
+            repo,
+            reference,
+            folder,
+            interval,
+            tokenFile,
+            stateDirectory,
             node,
             logFile,
             statusFile,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(config) is null) == (result.GetValue(repo) is null))
+            {
+                result.AddError("give either --config or --repo");
+            }
+        });
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(config)!;
             var name = parse.GetValue(node)!;
-            if (!File.Exists(path) && !Directory.Exists(path))
+            IRevisionSource source;
+            string? state = null;
+            if (parse.GetValue(config) is { } path)
             {
-                parse.InvocationConfiguration.Error.WriteLine($"vigil: {path}: no such file or folder");
-                return ExitCodes.Usage;
+                if (!File.Exists(path) && !Directory.Exists(path))
+                {
+                    parse.InvocationConfiguration.Error.WriteLine($"vigil: {path}: no such file or folder");
+                    return ExitCodes.Usage;
+                }
+                source = new FolderRevisions(Path.GetFullPath(path));
+            }
+            else
+            {
+                var repository = parse.GetValue(repo)!;
+                state = Path.GetFullPath(parse.GetValue(stateDirectory) ?? Path.Combine("/var/lib/vigil", name));
+                source = new GitRevisions(new GitSourceSpec
+                {
+                    // A local path is cloned by its absolute path, so the agent's working directory does not matter.
+                    Repository = Directory.Exists(repository) ? Path.GetFullPath(repository) : repository,
+                    Ref = parse.GetValue(reference)!,
+                    Path = parse.GetValue(folder)!,
+                    TokenFile = parse.GetValue(tokenFile),
+                }, state);
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();
-            var options = new AgentOptions(Path.GetFullPath(path), name,
-                parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"));
+            var options = new AgentOptions(name, parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"), state);
             using var log = new LoggerConfiguration()
                 .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information)
                 .WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
                 .WriteTo.File(parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log", outputTemplate: LogTemplate)
                 .CreateLogger();
-            return Run(options, log);
+            return Run(new AgentHost(options, source, log), parse.GetValue(interval), log);
         });
         return command;
     }
 
-    private static int Run(AgentOptions options, Serilog.Core.Logger log)
+    private static int Run(AgentHost created, TimeSpan interval, Serilog.Core.Logger log)
     {
-        using var host = new AgentHost(options, log);
-        using var stop = new SemaphoreSlim(0);
-        var reloads = 0;
+        using var host = created;
+        using var wake = new SemaphoreSlim(0);
+        var requests = 0;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            Interlocked.Increment(ref reloads);
-            stop.Release();
-        });
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Request);
+        using var user1 = PosixSignalRegistration.Create(SIGUSR1, Request);
         if (!host.Start())
         {
             return ExitCodes.Failed;
         }
-        var stopping = false;
-        while (!stopping)
+        while (true)
         {
-            stop.Wait();
-            if (Interlocked.Exchange(ref reloads, 0) > 0)
+            if (!wake.Wait(interval))
             {
-                host.Reload();
+                host.Reconcile(fromInterval: true);
+            }
+            else if (Interlocked.Exchange(ref requests, 0) > 0)
+            {
+                log.Information("reconcile requested");
+                host.Reconcile(fromInterval: false);
             }
             else
             {
-                stopping = true;
+                break;
             }
         }
         log.Information("signal received: stopping");
         host.Stop();
         return ExitCodes.Ok;
 
+        void Request(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Interlocked.Increment(ref requests);
+            wake.Release();
+        }
+
         void Stop(PosixSignalContext context)
         {
             // Handled here: the runtime must not exit before the priority-0 adverts are out.
             context.Cancel = true;
-            stop.Release();
+            wake.Release();
         }
     }
 }

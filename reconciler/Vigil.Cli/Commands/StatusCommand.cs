@@ -67,12 +67,37 @@ internal static class StatusCommand
 
     private static bool IsRunning(int? pid) => pid is { } p && Directory.Exists($"/proc/{p.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>The running commit, the last good one when it differs, the last error and what is not applied.</summary>
+    private static void PrintSource(Terminal terminal, JsonObject source)
+    {
+        if ((string?)source["commit"] is { } commit)
+        {
+            var good = (string?)source["lastGood"];
+            terminal.Writer.WriteLine($"  commit {Short(commit)} \"{source["subject"]}\", last outcome {source["lastOutcome"]} at {source["reconciledAt"]}" +
+                (good is not null && good != commit ? $", last good {Short(good)}" : ""));
+        }
+        if ((string?)source["lastError"] is { } error)
+        {
+            terminal.Writer.WriteLine(terminal.Red($"  error: {error}"));
+        }
+        foreach (var line in source["notApplied"]?.AsArray() ?? [])
+        {
+            terminal.Writer.WriteLine(terminal.Red($"  not applied: {line}"));
+        }
+    }
+
+    private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
+
     private static void Print(Terminal terminal, List<JsonObject> agents)
     {
         foreach (var agent in agents)
         {
             var running = agent["running"]!.GetValue<bool>() ? "" : terminal.Red(" (not running: stale status)");
             terminal.Writer.WriteLine($"node {terminal.Bold((string)agent["node"]!)} (pid {agent["pid"]}){running}, config {agent["configPath"]}, loaded {agent["loadedAt"]}");
+            if (agent["source"] is JsonObject source)
+            {
+                PrintSource(terminal, source);
+            }
             terminal.Writer.WriteLine($"  {"INSTANCE",-16} {"STATE",-10} {"PRIO",4} {"MASTER SEEN",-24} {"SENT",8} {"RECEIVED",8}  SINCE / DROPS");
             foreach (var instance in agent["instances"]!.AsArray().OfType<JsonObject>())
             {

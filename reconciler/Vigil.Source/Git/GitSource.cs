@@ -58,6 +58,10 @@ public sealed class GitSource : IDisposable
         return Describe(commit);
     }
 
+    /// <summary>A commit already in the clone (the last good one after a restart, when the remote cannot be reached).</summary>
+    public FetchedCommit Describe(string sha) =>
+        Describe(Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{_spec.Repository}: commit {Short(sha)} is not in the clone"));
+
     /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>
     public IReadOnlyList<(string Path, string Text)> Files(string sha)
     {

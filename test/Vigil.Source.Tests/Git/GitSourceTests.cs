@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vigil.Source.Git;
 using Vigil.Tests;
 
@@ -8,6 +7,7 @@ namespace Vigil.Source.Tests.Git;
 public sealed class GitSourceTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("vigil-git-").FullName;
+    private readonly GitRepository _repository;
     private readonly string _origin;
     private readonly string _state;
 
@@ -15,15 +15,8 @@ public sealed class GitSourceTests : IDisposable
     {
         _origin = Path.Combine(_work, "origin");
         _state = Path.Combine(_work, "state");
-        Directory.CreateDirectory(_origin);
-        Git("init", "-q", "-b", "main");
-        Git("config", "user.email", "ops@example.org");
-        Git("config", "user.name", "ops");
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Examples, "basic")))
-        {
-            Directory.CreateDirectory(Path.Combine(_origin, "cluster"));
-            File.Copy(file, Path.Combine(_origin, "cluster", Path.GetFileName(file)));
-        }
+        _repository = new GitRepository(_origin);
+        _repository.CopyIn(Path.Combine(RepoPaths.Examples, "basic"), "cluster");
         File.WriteAllText(Path.Combine(_origin, "README.yaml"), "not: part of the cluster\n");
         Commit("first");
     }
@@ -143,22 +136,9 @@ public sealed class GitSourceTests : IDisposable
         Assert.Equal($"{_origin}@{GitSource.Short(commit.Sha)}: no folder 'nosuch'", refused.Message);
     }
 
-    private void Commit(string message, bool allowEmpty = false)
-    {
-        Git("add", "-A");
-        Git(allowEmpty ? ["commit", "-q", "--allow-empty", "-m", message] : ["commit", "-q", "-m", message]);
-    }
+    private void Commit(string message, bool allowEmpty = false) => _repository.Commit(message, allowEmpty);
 
-    private string Git(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git", ["-C", _origin, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output.Trim();
-    }
+    private string Git(params string[] arguments) => _repository.Git(arguments);
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }

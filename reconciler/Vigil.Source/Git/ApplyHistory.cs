@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vigil.Source.Git;
+
+/// <summary>How a node took one revision.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReconcileOutcome>))]
+public enum ReconcileOutcome
+{
+    /// <summary>Valid and applied; the kernel matches.</summary>
+    Applied,
+
+    /// <summary>Valid, but part of it could not be applied (say the kernel refused an IPVS change): the details say what; retried.</summary>
+    PartlyApplied,
+
+    /// <summary>Invalid (or names no such node): nothing of it applied; the node keeps running the revision before.</summary>
+    Refused,
+}
+
+/// <summary>One revision a node took or refused: the history `vigil history` lists.</summary>
+public sealed record HistoryEntry(
+    string? Commit,
+    string? Subject,
+    DateTimeOffset At,
+    ReconcileOutcome Outcome,
+    IReadOnlyList<string> Details,
+    double DurationMilliseconds);
+
+/// <summary>
+/// The node's history: one JSON object per line, appended (a crash loses at most the line being written, and a
+/// torn last line is skipped on reading).
+/// </summary>
+public static class ApplyHistory
+{
+    public const string FileName = "history.jsonl";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Append(string path, HistoryEntry entry)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.AppendAllText(path, JsonSerializer.Serialize(entry, Options) + "\n");
+    }
+
+    /// <summary>Oldest first; empty when the node has no history yet.</summary>
+    public static IReadOnlyList<HistoryEntry> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        var entries = new List<HistoryEntry>();
+        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<HistoryEntry>(line, Options) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+            catch (JsonException)
+            {
+                // A line torn by a crash: the rest is still the history.
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Vigil.Cli.Demo;
+using Vigil.Lab;
+using Vigil.Source.Git;
+using Vigil.Tests;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// Two agents following a real local git repository (the operator's commits made with the git command line), in
+/// the namespace lab: a commit is applied within one fetch interval plus 2 s, an invalid commit changes nothing and
+/// is reported with its file:line and commit, a fix is applied, `git revert` is the rollback.
+/// </summary>
+public sealed class GitFollowTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Within = Interval + TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public void Commits_AreApplied_InvalidOnesRefused_RevertRollsBack()
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario());
+        var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
+        origin.CopyIn(lab.ConfigFolder, "cluster");
+        var first = origin.Commit("two nodes, one VIP");
+        lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", StateDirectory(lab, node)];
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        Assert.Equal(first, (string?)Source(lab, "ka1")?["commit"]);
+        var since = (string?)lab.Status("ka1")!["since"];
+
+        // A new VIP: the master holds it within the interval + 2 s, without a transition; the backup does not.
+        origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
+        var added = origin.Commit("add 198.51.100.101");
+        Assert.True(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka1, "198.51.100.101"), Within), lab.Explain());
+        Assert.False(lab.Lab.Holds(lab.Ka2, "198.51.100.101"));
+        Assert.Equal("Master", lab.State("ka1"));
+        Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
+        Assert.Contains($"commit {GitSource.Short(added)}: vi_1: Adjust", lab.Output("ka1"), StringComparison.Ordinal);
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka2")?["commit"] == added, Within), lab.Explain());
+
+        // An invalid commit: nothing changes; the status names the file, line, field and commit.
+        origin.Edit("cluster/vi_1.yaml", "virtualRouterId: 51", "virtualRouterId: 300");
+        var invalid = origin.Commit("a VRID out of range");
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["lastErrorCommit"] == invalid, Within), lab.Explain());
+        var error = (string)Source(lab, "ka1")!["lastError"]!;
+        Assert.Contains($"commit {GitSource.Short(invalid)}: invalid", error, StringComparison.Ordinal);
+        Assert.Matches(@"cluster/vi_1\.yaml:\d+:\d+: .*virtualRouterId", error);
+        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.Equal("refused", (string?)Source(lab, "ka1")!["lastOutcome"]);
+        Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
+        Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
+
+        // Fixed: applied, the error cleared.
+        origin.Edit("cluster/vi_1.yaml", "virtualRouterId: 300", "virtualRouterId: 51");
+        var fixedCommit = origin.Commit("fix the VRID");
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == fixedCommit, Within), lab.Explain());
+        Assert.Null((string?)Source(lab, "ka1")!["lastError"]);
+        Assert.Equal(fixedCommit, (string?)Source(lab, "ka1")!["lastGood"]);
+
+        // git revert of the VIP commit is the rollback: back to the VIPs before it.
+        origin.Git("revert", "--no-edit", added);
+        var reverted = origin.Git("rev-parse", "HEAD");
+        Assert.True(FailoverLab.WaitUntil(() => !lab.Lab.Holds(lab.Ka1, "198.51.100.101"), Within), lab.Explain());
+        Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.100"));
+        Assert.Equal("Master", lab.State("ka1"));
+        Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == reverted, Within), lab.Explain());
+
+        // The history lists every commit the node took or refused, in order, with its outcome.
+        var history = ApplyHistory.Read(Path.Combine(StateDirectory(lab, "ka1"), ApplyHistory.FileName));
+        Assert.Equal(
+            [(first, ReconcileOutcome.Applied), (added, ReconcileOutcome.Applied), (invalid, ReconcileOutcome.Refused), (fixedCommit, ReconcileOutcome.Applied), (reverted, ReconcileOutcome.Applied)],
+            history.Select(h => (h.Commit, h.Outcome)));
+        Assert.Contains(history[2].Details, d => d.Contains("virtualRouterId", StringComparison.Ordinal));
+        NamespaceLab.Signal(ka1, "TERM");
+    }
+
+    private static string StateDirectory(FailoverLab lab, string node) => Path.Combine(lab.Directory, node + "-state");
+
+    private static JsonObject? Source(FailoverLab lab, string node)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(lab.StatusFile(node)))?["source"] as JsonObject;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
