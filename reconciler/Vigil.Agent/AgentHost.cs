@@ -64,7 +64,7 @@ public sealed class AgentHost : IDisposable
         _log = log;
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log);
+        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { ResumeAsMaster = AgentStatus.MastersLeftBy(options.StatusFile) };
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -160,6 +160,21 @@ public sealed class AgentHost : IDisposable
             File.Delete(_options.StatusFile);
         }
         _log.Information("stopped");
+    }
+
+    /// <summary>
+    /// SIGUSR2: leave for a restart without moving the VIPs: no priority-0 advert, VIPs and status file left as they
+    /// are, so the next agent resumes as master if it starts within the peers' Master_Down_Interval.
+    /// </summary>
+    public void Leave()
+    {
+        WriteStatus();
+        lock (_statusGate)
+        {
+            _stopped = true;
+        }
+        _agent.Leave();
+        _log.Information("left for a restart: VIPs kept, no priority-0 advert sent");
     }
 
     public AgentStatus Status()

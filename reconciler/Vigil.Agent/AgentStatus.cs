@@ -87,6 +87,29 @@ public sealed record AgentStatus(
         ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(CamelCase(d.Key), (JsonNode?)d.Value))]),
     };
 
+    /// <summary>
+    /// The instances a previous run recorded as master in its status file, when that run is gone (crashed, or left
+    /// for a restart); empty when there is no such file or its agent still runs.
+    /// </summary>
+    public static IReadOnlySet<string> MastersLeftBy(string path)
+    {
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject previous
+                || previous["pid"]?.GetValue<int>() is not { } pid
+                || (pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}")))
+            {
+                return new HashSet<string>();
+            }
+            return previous["instances"]!.AsArray().OfType<JsonObject>()
+                .Where(i => (string?)i["state"] == "Master").Select(i => (string)i["name"]!).ToHashSet();
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return new HashSet<string>();
+        }
+    }
+
     /// <summary>Writes beside and renames, so a reader never sees half a file.</summary>
     public void WriteTo(string path)
     {

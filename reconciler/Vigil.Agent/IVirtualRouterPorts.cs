@@ -12,6 +12,9 @@ public interface IVirtualRouterPorts
 
     VirtualRouterPorts Open(NodeVrrpInstance instance);
 
+    /// <summary>The kernel's addresses now: a restarted agent resumes as master only when its VIPs are still there.</summary>
+    IReadOnlyList<InterfaceAddress> Addresses();
+
     /// <summary>The links now, for trackInterfaces.</summary>
     IReadOnlyList<NetworkLink> Links();
 }

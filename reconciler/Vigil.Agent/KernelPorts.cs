@@ -13,6 +13,8 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
 {
     public IReadOnlyList<NetworkLink> Links() => rtnetlink.Links();
 
+    public IReadOnlyList<InterfaceAddress> Addresses() => rtnetlink.Addresses();
+
     /// <summary>With a virtual MAC, VIPs without their own device go on the macvlan (which <see cref="Open"/> makes).</summary>
     public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) =>
         VirtualAddresses.Resolve(instance, rtnetlink.Links(), instance.UseVirtualMac ? VirtualMac.InterfaceNameOf(instance) : null);

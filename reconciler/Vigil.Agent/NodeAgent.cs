@@ -22,6 +22,12 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>How many address drifts the status keeps (the counts keep everything).</summary>
     private const int DriftKept = 50;
 
+    /// <summary>
+    /// Instances the previous run of the agent left as master (from its status file): on their first start they
+    /// resume as master if the kernel still holds all their VIPs. Cleared once used.
+    /// </summary>
+    public IReadOnlySet<string> ResumeAsMaster { get; set; } = new HashSet<string>();
+
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
@@ -157,7 +163,39 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         var router = new VirtualRouter(instance, addresses, opened, time, log, group);
         router.Transitioned += t => Transitioned?.Invoke(t);
         _routers[instance.Name] = router;
-        router.Start();
+        router.Start(Resumes(instance, addresses));
+    }
+
+    /// <summary>The reason to resume as master, or null to start as usual.</summary>
+    private string? Resumes(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
+    {
+        if (!ResumeAsMaster.Contains(instance.Name) || addresses.Count == 0)
+        {
+            return null;
+        }
+        ResumeAsMaster = ResumeAsMaster.Where(n => n != instance.Name).ToHashSet();
+        var held = ports.Addresses();
+        var missing = addresses.Where(a => !held.Any(h => h.InterfaceIndex == a.InterfaceIndex && h.Address.Equals(a.Address))).ToList();
+        if (missing.Count > 0)
+        {
+            log.Information("{Instance}: was master before the restart, but {Address} is no longer on the interface: starting as backup",
+                instance.Name, missing[0].Address);
+            return null;
+        }
+        return $"resumed: master before the restart, its {addresses.Count} VIP(s) still on {instance.Interface}";
+    }
+
+    /// <summary>
+    /// Leaves for a restart: the VIPs stay in the kernel and no priority-0 advert is sent, so the next run resumes as
+    /// master (<see cref="ResumeAsMaster"/>). Nothing runs afterwards; the process is expected to exit.
+    /// </summary>
+    public void Leave()
+    {
+        lock (_gate)
+        {
+            _routers.Clear();
+            Running = null;
+        }
     }
 
     private void StopRouter(string name)

@@ -80,6 +80,52 @@ public sealed class GitFollowTests
         NamespaceLab.Signal(ka1, "TERM");
     }
 
+    /// <summary>
+    /// A restart, planned (SIGUSR2) or after a crash (SIGKILL), does not move the VIP: the new agent finds it still on the
+    /// interface and its predecessor's status saying master, and resumes as master within the backup's Master_Down_Interval.
+    /// </summary>
+    [Theory]
+    [InlineData("USR2")]
+    [InlineData("KILL")]
+    public void Restart_KeepsTheVip_NoFlap(string signal)
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario(Interval: "1s"));
+        var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
+        origin.CopyIn(lab.ConfigFolder, "cluster");
+        var commit = origin.Commit("two nodes, one VIP");
+        lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", StateDirectory(lab, node)];
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        var vip = lab.Scenario.Vip;
+        var stoppedAt = Takeover.Now();
+
+        NamespaceLab.Signal(ka1, signal);
+        Assert.True(ka1.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.True(lab.Lab.Holds(lab.Ka1, vip), "the VIP went with the agent");
+        var restart = Stopwatch.StartNew();
+        lab.StartVigil("ka1");
+        var lost = false;
+        while (restart.Elapsed < TimeSpan.FromSeconds(15) && !((string?)lab.Status("ka1")?["reason"] ?? "").StartsWith("resumed", StringComparison.Ordinal))
+        {
+            lost |= !lab.Lab.Holds(lab.Ka1, vip) || lab.Lab.Holds(lab.Ka2, vip);
+            Thread.Sleep(20);
+        }
+        Thread.Sleep(2 * lab.Scenario.AdvertInterval);
+
+        Assert.False(lost, $"the VIP left ka1 or reached ka2 during the restart\n{lab.Explain()}");
+        Assert.Equal("Master", lab.State("ka1"));
+        Assert.StartsWith("resumed: master before the restart", (string?)lab.Status("ka1")!["reason"], StringComparison.Ordinal);
+        Assert.Equal("Backup", lab.State("ka2"));
+        Assert.DoesNotContain(lab.Wire.Events, e => e.Time > stoppedAt && e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert);
+        Assert.Equal(commit, (string?)Source(lab, "ka1")?["commit"]);
+        var adverts = lab.Wire.Events.Where(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.Advert).Select(e => e.Time).ToList();
+        var silence = adverts.Zip(adverts.Skip(1), (a, b) => b - a).Max();
+        TestContext.Current.SendDiagnosticMessage($"restart by SIG{signal}: ka1 silent on the wire for {silence * 1000:F0} ms (backup's Master_Down_Interval {lab.Scenario.MasterDownInterval.TotalMilliseconds:F0} ms)");
+    }
+
     private static string StateDirectory(FailoverLab lab, string node) => Path.Combine(lab.Directory, node + "-state");
 
     private static JsonObject? Source(FailoverLab lab, string node)

@@ -16,6 +16,7 @@ internal static class AgentCommand
 
     // Not in PosixSignal's named values; raw signal numbers are accepted on Linux.
     private const PosixSignal SIGUSR1 = (PosixSignal)10;
+    private const PosixSignal SIGUSR2 = (PosixSignal)12;
 
     public static Command Create()
     {
@@ -47,7 +48,9 @@ internal static class AgentCommand
             "Run this node's VRRP instances and IPVS table from a folder or a git repository: win, lose and hand over VIPs on the wire, as keepalived. " +
             "With --repo the repository is fetched every --interval and on SIGUSR1 (`vigil reconcile`); a new commit is validated whole and applied " +
             "with the fewest moves (unchanged instances keep their state and VIPs); an invalid commit is refused, logged with its file:line, and the " +
-            "running commit kept. SIGHUP re-reads the source. SIGTERM or Ctrl-C sends priority-0 adverts, removes the VIPs and exits 0. Needs root.\n" +
+            "running commit kept. SIGHUP re-reads the source. SIGTERM or Ctrl-C sends priority-0 adverts, removes the VIPs and exits 0. " +
+            "SIGUSR2 exits 0 leaving the VIPs in place for a restart: the next agent resumes as master without a flap if it starts within the " +
+            "peers' Master_Down_Interval (so does one restarted after a crash). Needs root.\n" +
             "Exit codes: 0 stopped by signal, 1 invalid folder or start failure, 2 usage error.")
         {
             config,
@@ -116,6 +119,13 @@ internal static class AgentCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Request);
         using var user1 = PosixSignalRegistration.Create(SIGUSR1, Request);
+        var leaving = 0;
+        using var user2 = PosixSignalRegistration.Create(SIGUSR2, context =>
+        {
+            context.Cancel = true;
+            Interlocked.Exchange(ref leaving, 1);
+            wake.Release();
+        });
         if (!host.Start())
         {
             return ExitCodes.Failed;
@@ -135,6 +145,11 @@ internal static class AgentCommand
             {
                 break;
             }
+        }
+        if (Volatile.Read(ref leaving) == 1)
+        {
+            host.Leave();
+            return ExitCodes.Ok;
         }
         log.Information("signal received: stopping");
         host.Stop();

@@ -52,6 +52,9 @@ public sealed class GitSource : IDisposable
         }
         catch (LibGit2SharpException e)
         {
+            // Opened again next time: a clone damaged under a running agent is then found unopenable and cloned afresh.
+            _repository?.Dispose();
+            _repository = null;
             throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}", e);
         }
         var commit = Resolve(repository) ?? throw new GitSourceException($"{_spec.Repository}: no branch, tag or commit '{_spec.Ref}'");

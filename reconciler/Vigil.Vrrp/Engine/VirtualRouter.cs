@@ -93,9 +93,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     public event Action<StateTransition>? Transitioned;
 
-    public void Start()
+    /// <summary>Starts as backup (or master for the address owner); <paramref name="resumeAsMaster"/>: see <see cref="VrrpStateMachine.Start"/>.</summary>
+    public void Start(string? resumeAsMaster = null)
     {
-        if (_machine.Settings.Priority != 255)
+        if (_machine.Settings.Priority != 255 && resumeAsMaster is null)
         {
             // A backup must not hold the VIPs: a crashed run may have left them (keepalived clears them too).
             foreach (var address in _definition.Addresses.Where(_ports.Addresses.Delete))
@@ -107,7 +108,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         WarmUp();
         // The machine first: an advert the receive thread reads while the machine is still in Initialize would be
         // ignored (RFC 5798 6.4.1), and the rehearsal's one goodbye advert lost with it.
-        _machine.Start();
+        _machine.Start(resumeAsMaster);
         _receiver.Start();
     }
 

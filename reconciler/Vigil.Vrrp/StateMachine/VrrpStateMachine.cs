@@ -53,8 +53,12 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>The address of the last master heard, for status.</summary>
     public IPAddress? MasterSeen { get; private set; }
 
-    /// <summary>RFC 5798 section 6.4.1: Startup.</summary>
-    public void Start()
+    /// <summary>
+    /// RFC 5798 section 6.4.1: Startup. <paramref name="resumeAsMaster"/> (a reason) starts as master without waiting:
+    /// the agent restarted while master and the kernel still holds the VIPs, so waiting as backup would hand them to a
+    /// peer and take them back (a flap); the advert sent at once tells the peers the master is still there.
+    /// </summary>
+    public void Start(string? resumeAsMaster = null)
     {
         lock (_gate)
         {
@@ -65,6 +69,10 @@ public sealed class VrrpStateMachine : IDisposable
             if (Priority == 255)
             {
                 BecomeMaster("address owner (priority 255)");
+            }
+            else if (resumeAsMaster is not null)
+            {
+                BecomeMaster(resumeAsMaster);
             }
             else
             {
