@@ -6,6 +6,7 @@
 #
 # The agent needs the host's network namespace (--network host) to own VIPs and send VRRP,
 # NET_ADMIN to add addresses and program IPVS, and NET_RAW for VRRP and gratuitous ARP sockets.
+# The same image runs `vigil plan` in CI (ci/): curl posts the plan as a merge-request note.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -16,7 +17,7 @@ RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release --no-self-co
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpcap0.8 iproute2 \
+ && apt-get install -y --no-install-recommends libpcap0.8 iproute2 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out /opt/vigil
 ENTRYPOINT ["/opt/vigil/vigil"]

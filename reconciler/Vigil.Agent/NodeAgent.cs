@@ -1,5 +1,6 @@
 using Serilog;
 using Vigil.Core.Desired;
+using Vigil.Core.Planning;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Vrrp.Engine;
 using Vigil.Vrrp.StateMachine;

@@ -16,7 +16,7 @@ public static class VigilCommandLine
             RenderCommand.Create(),
             AgentCommand.Create(),
             StatusCommand.Create(),
-            IpvsCommands.Plan(),
+            PlanCommand.Create(),
             IpvsCommands.Apply(),
             DemoCommand.Create(),
         };

@@ -55,6 +55,9 @@ internal sealed class GitRepository
     public string Git(params string[] arguments)
     {
         var start = new ProcessStartInfo("git", ["-C", Path, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Fixed dates and no signing: the same commits give the same SHAs on every run (golden outputs show them).
+        start.Environment["GIT_AUTHOR_DATE"] = start.Environment["GIT_COMMITTER_DATE"] = "2026-11-25T10:00:00+00:00";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();

@@ -9,36 +9,17 @@ using Vigil.Netlink.Ipvs;
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// `vigil plan` and `vigil apply` on a node: the IPVS table the node's configuration asks for against the kernel's.
-/// Health checks are not run here; every real server counts as healthy (the agent feeds its checks' results in).
+/// `vigil apply` on a node (and `vigil plan --node`'s kernel side): the IPVS table the node's configuration asks for
+/// against the kernel's. Health checks are not run here; every real server counts as healthy (the agent feeds its
+/// checks' results in).
 /// </summary>
 internal static class IpvsCommands
 {
-    public const string PlanExitCodes = "Exit codes (as terraform plan -detailed-exitcode): 0 no changes, 2 changes to make, 1 error (invalid configuration, no IPVS, usage).";
     public const string ApplyExitCodes = "Exit codes: 0 applied and converged, 1 a change failed or the kernel does not match afterwards (each is listed), 2 usage error.";
-
-    public static Command Plan() => Create("plan",
-        "Show what would change in this node's IPVS table (+ add, ~ edit in place, - delete) to match the configuration; change nothing. " +
-        "Every real server is assumed to pass its health check.\n" + PlanExitCodes,
-        invalidExitCode: ExitCodes.Failed,
-        (state, kernel, json, stdout, _) =>
-        {
-            var plan = IpvsPlanner.Plan(state.VirtualServers.Select(v => v.Spec), kernel.Read());
-            if (json)
-            {
-                stdout.WriteLine(JsonText.Of(IpvsChangePrinter.Json(state.Node, plan)));
-            }
-            else
-            {
-                IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, plan);
-            }
-            return plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
-        });
 
     public static Command Apply() => Create("apply",
         "Make this node's IPVS table match the configuration with the fewest requests, then read it back to prove it matches. " +
         "A refused change is reported and the rest still applied; every change is listed as applied, failed or skipped.\n" + ApplyExitCodes,
-        invalidExitCode: null,
         (state, kernel, json, stdout, error) =>
         {
             var progress = Console.IsErrorRedirected || error != Console.Error ? null : new CountOnTerminal(error);
@@ -57,11 +38,8 @@ internal static class IpvsCommands
 
     private delegate int IpvsAction(NodeDesiredState state, IpvsClient kernel, bool json, TextWriter stdout, TextWriter error);
 
-    /// <summary>
-    /// A command with --config, --node, --output, --netns that loads the node and opens the kernel's IPVS before
-    /// <paramref name="action"/>. <paramref name="invalidExitCode"/> replaces the loader's exit code (plan's 2 means changes).
-    /// </summary>
-    private static Command Create(string name, string description, int? invalidExitCode, IpvsAction action)
+    /// <summary>A command with --config, --node, --output, --netns that loads the node and opens the kernel's IPVS before <paramref name="action"/>.</summary>
+    private static Command Create(string name, string description, IpvsAction action)
     {
         var node = new NodeOptions();
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
@@ -75,7 +53,7 @@ internal static class IpvsCommands
             var state = node.Load(parse, out var exitCode);
             if (state is null)
             {
-                return invalidExitCode ?? exitCode;
+                return exitCode;
             }
             var error = parse.InvocationConfiguration.Error;
             using var kernel = Open(parse.GetValue(netns), error);
@@ -88,12 +66,12 @@ internal static class IpvsCommands
         return command;
     }
 
-    private static Option<string?> NamespaceOption() => new("--netns")
+    public static Option<string?> NamespaceOption() => new("--netns")
     {
         Description = "Work on the IPVS table of this named network namespace (ip netns) instead of the current one.",
     };
 
-    private static IpvsClient? Open(string? netns, TextWriter error)
+    public static IpvsClient? Open(string? netns, TextWriter error)
     {
         try
         {

@@ -49,7 +49,7 @@ internal static class StatusCommand
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                stdout.WriteLine(new JsonArray([.. agents]).ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                stdout.WriteLine(JsonText.Of(new JsonArray([.. agents])));
             }
             else
             {

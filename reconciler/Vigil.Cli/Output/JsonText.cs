@@ -6,7 +6,8 @@ namespace Vigil.Cli.Output;
 /// <summary>How --output json is written: indented, one options instance for every command.</summary>
 internal static class JsonText
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping: "->" and "<" stay readable; the output is JSON for programs, not HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Of(JsonNode node) => node.ToJsonString(Indented);
 }

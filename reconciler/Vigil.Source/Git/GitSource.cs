@@ -69,21 +69,29 @@ public sealed class GitSource : IDisposable
     public IReadOnlyList<(string Path, string Text)> Files(string sha)
     {
         var commit = Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{_spec.Repository}: commit {sha} is not in the clone");
+        return YamlFiles(commit, _spec.Path, _spec.Repository, pathPrefix: "");
+    }
+
+    /// <summary>
+    /// The *.yaml/*.yml files below <paramref name="folder"/> of a commit, sorted, each path prefixed with
+    /// <paramref name="pathPrefix"/>; hidden folders and files are skipped, as for a folder on disk.
+    /// </summary>
+    internal static List<(string Path, string Text)> YamlFiles(Commit commit, string folder, string repositoryLabel, string pathPrefix)
+    {
         Tree? tree = commit.Tree;
-        var folder = _spec.Path.Trim('/');
+        folder = folder.Trim('/');
         if (folder.Length > 0)
         {
-            tree = commit[folder]?.Target as Tree ?? throw new GitSourceException($"{_spec.Repository}@{Short(sha)}: no folder '{folder}'");
+            tree = commit[folder]?.Target as Tree ?? throw new GitSourceException($"{repositoryLabel}@{Short(commit.Sha)}: no folder '{folder}'");
         }
         var files = new List<(string, string)>();
-        Collect(tree, "", files);
+        Collect(tree, pathPrefix, files);
         files.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return files;
     }
 
     public static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
 
-    // Hidden folders and files are skipped, as for a folder on disk.
     private static void Collect(Tree tree, string prefix, List<(string, string)> files)
     {
         foreach (var entry in tree)
@@ -158,7 +166,7 @@ public sealed class GitSource : IDisposable
         return new DefaultCredentials();
     }
 
-    private static FetchedCommit Describe(Commit commit) =>
+    internal static FetchedCommit Describe(Commit commit) =>
         new(commit.Sha, commit.MessageShort, commit.Author.Name, commit.Author.When);
 
     public void Dispose() => _repository?.Dispose();

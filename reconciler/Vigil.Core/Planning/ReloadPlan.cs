@@ -1,6 +1,6 @@
 using Vigil.Core.Desired;
 
-namespace Vigil.Agent;
+namespace Vigil.Core.Planning;
 
 public enum InstanceAction
 {

@@ -1,7 +1,8 @@
 using System.Net;
 using Vigil.Core.Desired;
+using Vigil.Core.Planning;
 
-namespace Vigil.Agent.Tests;
+namespace Vigil.Core.Tests.Planning;
 
 /// <summary>What a reload does to each instance, from plain values.</summary>
 public sealed class ReloadPlanTests

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using Vigil.Cli.Output;
+using Vigil.Core.Planning;
+using Vigil.Source;
+using Vigil.Source.Git;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// `vigil plan`, the dry run. In CI (--base): what every node would see change between two commits, with the head's
+/// validation, no node needed. On a node (--node without --base): the IPVS changes against the kernel now.
+/// </summary>
+internal static class PlanCommand
+{
+    public const string ExitCodesHelp = "Exit codes (as terraform plan -detailed-exitcode): 0 no changes, 2 changes to make, 1 error (invalid head commit or configuration, no such revision, no IPVS, usage).";
+
+    public static Command Create()
+    {
+        var repository = new Option<string>("--repo") { Description = "With --base: the git repository to read commits from (default: the current folder's).", DefaultValueFactory = _ => "." };
+        var from = new Option<string?>("--base") { Description = "Plan between commits: the revision changes are measured from (origin/main, a tag, a SHA)." };
+        var to = new Option<string>("--head") { Description = "With --base: the revision to plan for.", DefaultValueFactory = _ => "HEAD" };
+        var folder = new Option<string>("--path") { Description = "With --base: the repository's folder holding the YAML (default: its root).", DefaultValueFactory = _ => "" };
+        var node = new NodeOptions();
+        node.Node.Required = false;
+        node.Node.Description = "Only this node (with --base); on a node, the node whose IPVS table to plan.";
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown);
+        var netns = IpvsCommands.NamespaceOption();
+        var command = new Command("plan",
+            "Show what would change; change nothing.\n" +
+            "Between commits (CI, no node needed): `vigil plan --base origin/main [--head HEAD] [--repo .] [--path DIR]` prints, per node, VIPs " +
+            "added, removed or moved between instances, priority changes and who would become master, real servers added, removed or reweighted, " +
+            "scripts and checks changed, and the head commit's validation. --output markdown suits a pull-request comment.\n" +
+            "On a node: `vigil plan --node NAME [--config DIR]` shows the IPVS changes (+ add, ~ edit in place, - delete) against the kernel; every real " +
+            "server is assumed to pass its health check.\n" + ExitCodesHelp)
+        {
+            repository,
+            from,
+            to,
+            folder,
+            output,
+            netns,
+        };
+        node.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(from) is null && result.GetValue(node.Node) is null)
+            {
+                result.AddError("give --base (plan between commits) or --node (plan this node against its kernel)");
+            }
+            if (result.GetValue(from) is null && result.GetValue(output) == OutputFormat.Markdown)
+            {
+                result.AddError("--output markdown is for plans between commits (--base)");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var stdout = parse.InvocationConfiguration.Output;
+            var format = parse.GetValue(output);
+            if (parse.GetValue(from) is { } baseRevision)
+            {
+                return BetweenCommits(parse.GetValue(repository)!, baseRevision, parse.GetValue(to)!, parse.GetValue(folder)!, parse.GetValue(node.Node), format, stdout, error);
+            }
+            return OnNode(node, parse, parse.GetValue(netns), format == OutputFormat.Json, stdout, error);
+        });
+        return command;
+    }
+
+    private static int BetweenCommits(string repository, string baseRevision, string headRevision, string folder, string? onlyNode,
+        OutputFormat format, TextWriter stdout, TextWriter error)
+    {
+        PlanSide from, to;
+        try
+        {
+            using var commits = new LocalCommits(repository);
+            PlanSide Side(string revision)
+            {
+                var commit = commits.Resolve(revision);
+                return new PlanSide(revision, commit, new DesiredStateLoader().Load(commits.Files(commit.Sha, folder)));
+            }
+            from = Side(baseRevision);
+            to = Side(headRevision);
+        }
+        catch (GitSourceException e)
+        {
+            error.WriteLine($"vigil: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        ClusterPlan? plan = null;
+        if (to.Load.State is { } head)
+        {
+            plan = ClusterPlanner.Between(from.Load.State, head);
+            if (onlyNode is not null)
+            {
+                if (plan.Nodes.All(n => n.Node != onlyNode))
+                {
+                    error.WriteLine($"vigil: node '{onlyNode}' is in neither commit (nodes: {string.Join(", ", plan.Nodes.Select(n => n.Node))})");
+                    return ExitCodes.Failed;
+                }
+                plan = new ClusterPlan([.. plan.Nodes.Where(n => n.Node == onlyNode)]);
+            }
+        }
+        switch (format)
+        {
+            case OutputFormat.Json:
+                stdout.WriteLine(JsonText.Of(ClusterPlanPrinter.Json(from, to, plan)));
+                break;
+            case OutputFormat.Markdown:
+                ClusterPlanPrinter.Markdown(stdout, from, to, plan);
+                break;
+            default:
+                ClusterPlanPrinter.Text(Terminal.ForStandardOutput(stdout), from, to, plan);
+                break;
+        }
+        return plan is null ? ExitCodes.Failed : plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+    }
+
+    private static int OnNode(NodeOptions node, ParseResult parse, string? netns, bool json, TextWriter stdout, TextWriter error)
+    {
+        var state = node.Load(parse, out _);
+        if (state is null)
+        {
+            return ExitCodes.Failed; // plan's 2 means changes: every error is 1
+        }
+        using var kernel = IpvsCommands.Open(netns, error);
+        if (kernel is null)
+        {
+            return ExitCodes.Failed;
+        }
+        var plan = IpvsPlanner.Plan(state.VirtualServers.Select(v => v.Spec), kernel.Read());
+        if (json)
+        {
+            stdout.WriteLine(JsonText.Of(IpvsChangePrinter.Json(state.Node, plan)));
+        }
+        else
+        {
+            IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, plan);
+        }
+        return plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Vigil.Core.Planning;
+using Vigil.Source;
+using Vigil.Source.Git;
+
+namespace Vigil.Cli.Output;
+
+/// <summary>One side of a plan between commits: the revision as given, the commit it names, its validation.</summary>
+internal sealed record PlanSide(string Revision, FetchedCommit Commit, LoadResult Load)
+{
+    public string Label => $"{Revision} ({GitSource.Short(Commit.Sha)})";
+}
+
+/// <summary>
+/// The plan between two commits for people (text, coloured on a terminal), for a pull-request comment (markdown)
+/// and for machines (JSON). Every format carries the validation of the head commit.
+/// </summary>
+internal static class ClusterPlanPrinter
+{
+    public static void Text(Terminal terminal, PlanSide from, PlanSide to, ClusterPlan? plan)
+    {
+        terminal.Writer.WriteLine($"vigil plan: {from.Label} -> {to.Label}");
+        DiagnosticsPrinter.Text(terminal, to.Label, to.Load);
+        if (!from.Load.IsValid)
+        {
+            terminal.Writer.WriteLine(terminal.Yellow($"{from.Label} is invalid: planned as if every node started from nothing"));
+        }
+        if (plan is null)
+        {
+            terminal.Writer.WriteLine(terminal.Red("No plan: the head commit is invalid, no node would apply it."));
+            return;
+        }
+        foreach (var node in plan.Nodes)
+        {
+            terminal.Writer.WriteLine(node.Changes.Count == 0 ? $"node {node.Node}: no changes" : $"node {terminal.Bold(node.Node)}: {Count(node.Changes.Count)}");
+            foreach (var change in node.Changes)
+            {
+                var line = "  " + change;
+                terminal.Writer.WriteLine(change.Kind switch
+                {
+                    ChangeAction.Add => terminal.Green(line),
+                    ChangeAction.Edit => terminal.Yellow(line),
+                    _ => terminal.Red(line),
+                });
+            }
+        }
+        terminal.Writer.WriteLine(Summary(plan));
+    }
+
+    public static void Markdown(TextWriter writer, PlanSide from, PlanSide to, ClusterPlan? plan)
+    {
+        writer.WriteLine($"### Vigil plan: `{from.Revision}` ({GitSource.Short(from.Commit.Sha)}) → `{to.Revision}` ({GitSource.Short(to.Commit.Sha)})");
+        writer.WriteLine();
+        var load = to.Load;
+        writer.WriteLine($"**{(load.IsValid ? "Valid" : "Invalid")}**: {load.Files} file(s), {load.Documents} document(s), {load.ErrorCount} error(s), {load.WarningCount} warning(s).");
+        if (load.Diagnostics.Count > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine("```");
+            foreach (var diagnostic in load.Diagnostics)
+            {
+                writer.WriteLine(diagnostic.ToString());
+            }
+            writer.WriteLine("```");
+        }
+        if (!from.Load.IsValid)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"`{from.Revision}` is invalid: planned as if every node started from nothing.");
+        }
+        writer.WriteLine();
+        if (plan is null)
+        {
+            writer.WriteLine("**No plan**: the head commit is invalid, no node would apply it.");
+            return;
+        }
+        writer.WriteLine($"**{Summary(plan)}**");
+        foreach (var node in plan.Nodes)
+        {
+            writer.WriteLine();
+            if (node.Changes.Count == 0)
+            {
+                writer.WriteLine($"#### {node.Node}: no changes");
+                continue;
+            }
+            writer.WriteLine($"#### {node.Node}: {Count(node.Changes.Count)}");
+            writer.WriteLine();
+            // A diff block: GitHub and GitLab colour the + and - lines.
+            writer.WriteLine("```diff");
+            foreach (var change in node.Changes)
+            {
+                writer.WriteLine(change.ToString());
+            }
+            writer.WriteLine("```");
+        }
+    }
+
+    public static JsonObject Json(PlanSide from, PlanSide to, ClusterPlan? plan) => new()
+    {
+        ["base"] = Json(from),
+        ["head"] = Json(to),
+        ["validation"] = DiagnosticsPrinter.Json(to.Label, to.Load),
+        ["changes"] = plan?.ChangeCount,
+        ["nodes"] = plan is null ? null : new JsonArray([.. plan.Nodes.Select(n => (JsonNode)new JsonObject
+        {
+            ["node"] = n.Node,
+            ["changes"] = new JsonArray([.. n.Changes.Select(Json)]),
+        })]),
+    };
+
+    private static JsonObject Json(PlanSide side) => new()
+    {
+        ["revision"] = side.Revision,
+        ["commit"] = side.Commit.Sha,
+        ["subject"] = side.Commit.Subject,
+        ["valid"] = side.Load.IsValid,
+    };
+
+    private static JsonObject Json(ConfigChange change) => new()
+    {
+        ["action"] = change.Kind.ToString().ToLowerInvariant(),
+        ["target"] = change.TargetName,
+        ["name"] = change.Name,
+        ["field"] = change.Field,
+        ["before"] = change.Before,
+        ["after"] = change.After,
+        ["note"] = change.Note,
+        ["text"] = change.ToString(),
+    };
+
+    private static string Count(int changes) => changes == 1 ? "1 change" : $"{changes} changes";
+
+    private static string Summary(ClusterPlan plan)
+    {
+        var changed = plan.Nodes.Count(n => n.Changes.Count > 0);
+        return plan.IsEmpty
+            ? $"No changes on {plan.Nodes.Count} node(s)."
+            : $"Plan: {Count(plan.ChangeCount)} on {changed} of {plan.Nodes.Count} node(s).";
+    }
+}
