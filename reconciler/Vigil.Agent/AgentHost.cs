@@ -54,8 +54,10 @@ public sealed class AgentHost : IDisposable
     private string? _fetchError;
     private ReconcileOutcome? _lastOutcome;
     private DateTimeOffset? _reconciledAt;
+    private DateTimeOffset? _attemptedAt;
     private double? _lastDuration;
     private IReadOnlyList<string> _notApplied = [];
+    private (string?, ReconcileOutcome) _lastRecorded;
 
     public AgentHost(AgentOptions options, IRevisionSource source, ILogger log)
     {
@@ -111,6 +113,20 @@ public sealed class AgentHost : IDisposable
     /// </summary>
     public ReconcileOutcome? Reconcile(bool fromInterval)
     {
+        try
+        {
+            return ReconcileOnce(fromInterval);
+        }
+        finally
+        {
+            // Set last, so that a reader seeing it changed sees the outcome with it.
+            _attemptedAt = DateTimeOffset.UtcNow;
+            WriteStatus();
+        }
+    }
+
+    private ReconcileOutcome? ReconcileOnce(bool fromInterval)
+    {
         var clock = Stopwatch.StartNew();
         SourceRevision revision;
         try
@@ -123,9 +139,8 @@ public sealed class AgentHost : IDisposable
             {
                 _log.Error("{Source}: {Error}; still running {Running}", _source.Location, e.Message, RunningLabel);
             }
+            // Kept apart from the state file's last error (a refused commit's), which stays true when the remote comes back.
             _fetchError = e.Message;
-            Save(_state with { LastError = e.Message, LastErrorCommit = null });
-            WriteStatus();
             return null;
         }
         if (_fetchError is not null)
@@ -143,9 +158,7 @@ public sealed class AgentHost : IDisposable
             return null;
         }
         var state = Load(revision, out var refusal);
-        var outcome = state is null ? Refuse(revision, refusal, clock) : Apply(revision, state, clock);
-        WriteStatus();
-        return outcome;
+        return state is null ? Refuse(revision, refusal, clock) : Apply(revision, state, clock);
     }
 
     /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed.</summary>
@@ -181,7 +194,7 @@ public sealed class AgentHost : IDisposable
     {
         var (drift, counts) = _agent.AddressDrifts();
         var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
-            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _lastDuration, _notApplied);
+            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, _notApplied);
         return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts);
     }
 
@@ -261,7 +274,6 @@ public sealed class AgentHost : IDisposable
             Record(_running, ReconcileOutcome.Applied, [], clock);
             Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = null, LastErrorCommit = null });
         }
-        WriteStatus();
     }
 
     /// <summary>
@@ -305,8 +317,10 @@ public sealed class AgentHost : IDisposable
         _lastOutcome = outcome;
         _reconciledAt = DateTimeOffset.UtcNow;
         _lastDuration = clock?.Elapsed.TotalMilliseconds;
-        if (_options.HistoryFile is { } history)
+        // A request that re-applies what was just recorded (SIGHUP, `vigil reconcile` with nothing new) adds no line.
+        if (_options.HistoryFile is { } history && (revision.Commit, outcome) != _lastRecorded)
         {
+            _lastRecorded = (revision.Commit, outcome);
             ApplyHistory.Append(history, new HistoryEntry(revision.Commit, revision.Subject, _reconciledAt.Value, outcome, details, _lastDuration ?? 0));
         }
     }

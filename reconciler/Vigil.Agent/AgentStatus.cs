@@ -8,6 +8,7 @@ namespace Vigil.Agent;
 /// <summary>
 /// What the node runs of its source and what it knows of it: the running commit, the last fetched and last good
 /// ones, the last error (a fetch failure, or a refused commit with its file:line), and what is not applied.
+/// <see cref="AttemptedAt"/> changes on every reconcile, whatever came of it (`vigil reconcile` waits for it).
 /// </summary>
 public sealed record SourceStatus(
     string Location,
@@ -19,6 +20,7 @@ public sealed record SourceStatus(
     string? LastErrorCommit,
     ReconcileOutcome? LastOutcome,
     DateTimeOffset? ReconciledAt,
+    DateTimeOffset? AttemptedAt,
     double? LastDurationMilliseconds,
     IReadOnlyList<string> NotApplied);
 
@@ -50,6 +52,7 @@ public sealed record AgentStatus(
             ["lastErrorCommit"] = Source.LastErrorCommit,
             ["lastOutcome"] = Source.LastOutcome is { } outcome ? CamelCase(outcome) : null,
             ["reconciledAt"] = Source.ReconciledAt,
+            ["attemptedAt"] = Source.AttemptedAt,
             ["lastDurationMs"] = Source.LastDurationMilliseconds,
             ["notApplied"] = new JsonArray([.. Source.NotApplied.Select(n => (JsonNode?)n)]),
         },

@@ -17,6 +17,9 @@ public static class VigilCommandLine
             AgentCommand.Create(),
             StatusCommand.Create(),
             PlanCommand.Create(),
+            ReconcileCommand.Create(),
+            HistoryCommand.Create(),
+            RollbackCommand.Create(),
             IpvsCommands.Apply(),
             DemoCommand.Create(),
         };

@@ -126,6 +126,72 @@ public sealed class GitFollowTests
         TestContext.Current.SendDiagnosticMessage($"restart by SIG{signal}: ka1 silent on the wire for {silence * 1000:F0} ms (backup's Master_Down_Interval {lab.Scenario.MasterDownInterval.TotalMilliseconds:F0} ms)");
     }
 
+    /// <summary>
+    /// With a long interval, `vigil reconcile` applies a commit at once. Git failures (an unreachable remote, a clone
+    /// damaged under the agent, a force-pushed branch) leave the last good commit running, and the status says why.
+    /// </summary>
+    [Fact]
+    public void Reconcile_OnRequest_GitFailures_KeepTheLastGoodCommit()
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario());
+        var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
+        origin.CopyIn(lab.ConfigFolder, "cluster");
+        var first = origin.Commit("two nodes, one VIP");
+        lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1h", "--state-dir", StateDirectory(lab, node)];
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
+        var added = origin.Commit("add 198.51.100.101");
+        var asked = Reconcile(lab);
+        Assert.True(asked.ExitCode == 0, asked.Output);
+        Assert.Contains($"ka1: running commit {GitSource.Short(added)} \"add 198.51.100.101\", last outcome applied", asked.Output, StringComparison.Ordinal);
+        Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"), lab.Explain());
+
+        // Unreachable: the running commit stays, the status and `vigil reconcile` say why.
+        Directory.Move(origin.Path, origin.Path + ".away");
+        var unreachable = Reconcile(lab);
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains($"fetch {origin.Path}", unreachable.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"fetch {origin.Path}", (string?)Source(lab, "ka1")!["lastError"], StringComparison.Ordinal);
+        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
+        Directory.Move(origin.Path + ".away", origin.Path);
+        Assert.Equal(0, Reconcile(lab).ExitCode);
+        Assert.Null((string?)Source(lab, "ka1")!["lastError"]);
+
+        // A clone damaged under the running agent is cloned again.
+        var clone = Path.Combine(StateDirectory(lab, "ka1"), "clone.git");
+        Directory.Delete(Path.Combine(clone, "objects"), recursive: true);
+        File.WriteAllText(Path.Combine(clone, "HEAD"), "garbage");
+        var recloned = Reconcile(lab);
+        Assert.True(recloned.ExitCode == 0, recloned.Output + lab.Output("ka1"));
+        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
+
+        // A force push that drops the VIP commit is followed.
+        origin.Git("reset", "-q", "--hard", first);
+        var forced = Reconcile(lab);
+        Assert.True(forced.ExitCode == 0, forced.Output);
+        Assert.Equal(first, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.False(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
+        Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.100"));
+
+        // `vigil history` lists the node's commits: the first, the VIP, and the force-pushed first again.
+        using var history = new StringWriter();
+        Assert.Equal(0, Vigil.Cli.VigilCommandLine.Run(["history", "--state-dir", StateDirectory(lab, "ka1"), "-o", "json"], history, history));
+        Assert.Equal([first, added, first], JsonNode.Parse(history.ToString())!.AsArray().Select(e => (string?)e!["commit"]));
+    }
+
+    private static (int ExitCode, string Output) Reconcile(FailoverLab lab)
+    {
+        using var output = new StringWriter();
+        var exitCode = Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], output, output);
+        return (exitCode, output.ToString());
+    }
+
     private static string StateDirectory(FailoverLab lab, string node) => Path.Combine(lab.Directory, node + "-state");
 
     private static JsonObject? Source(FailoverLab lab, string node)

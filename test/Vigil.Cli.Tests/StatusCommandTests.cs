@@ -26,7 +26,7 @@ public sealed class StatusCommandTests : IDisposable
         var removed = new AddressEvent(false, new InterfaceAddress(2, IPAddress.Parse("198.51.100.100"), 24, 0, null));
         var source = new SourceStatus("/srv/cluster.git main", Commit, "add a VIP", Commit, "0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
             "commit 9a8b7c6d5e4f: invalid (1 error(s)), nothing applied: vi_1.yaml:12:5: error: spec.virtualRouterId: 300 is more than 255",
-            "9a8b7c6d5e4f00000000000000000000000000aa", ReconcileOutcome.Refused, At, 12.5, ["ipvs: this kernel has no IPVS: load ip_vs"]);
+            "9a8b7c6d5e4f00000000000000000000000000aa", ReconcileOutcome.Refused, At, At, 12.5, ["ipvs: this kernel has no IPVS: load ip_vs"]);
         var status = new AgentStatus("ka1", source, Environment.ProcessId, At, At, [instance],
             [new AddressDrift(AddressDriftKind.VipRemovedFromMaster, "vi_1", removed, At)],
             new Dictionary<AddressDriftKind, long> { [AddressDriftKind.VipRemovedFromMaster] = 2 });

@@ -43,6 +43,19 @@ public sealed class GitSource : IDisposable
     /// <summary>Fetches the remote and resolves the ref to a commit; throws <see cref="GitSourceException"/> with the reason.</summary>
     public FetchedCommit Fetch()
     {
+        try
+        {
+            return FetchOnce();
+        }
+        catch (GitSourceException) when (!CloneUsable())
+        {
+            // The clone was damaged under a running agent: Open() clones afresh, and the fetch is tried once more.
+            return FetchOnce();
+        }
+    }
+
+    private FetchedCommit FetchOnce()
+    {
         var repository = Open();
         try
         {
@@ -52,13 +65,28 @@ public sealed class GitSource : IDisposable
         }
         catch (LibGit2SharpException e)
         {
-            // Opened again next time: a clone damaged under a running agent is then found unopenable and cloned afresh.
+            // Opened again next time, so that damage done to the clone meanwhile is seen.
             _repository?.Dispose();
             _repository = null;
             throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}", e);
         }
         var commit = Resolve(repository) ?? throw new GitSourceException($"{_spec.Repository}: no branch, tag or commit '{_spec.Ref}'");
         return Describe(commit);
+    }
+
+    /// <summary>The clone opens, follows this source's URL, and holds the commits its refs name (none deleted under it).</summary>
+    private bool CloneUsable()
+    {
+        try
+        {
+            using var probe = new Repository(_clonePath);
+            return probe.Network.Remotes[Remote]?.Url == _spec.Repository
+                && probe.Refs.All(r => r.ResolveToDirectReference()?.Target is not null);
+        }
+        catch (LibGit2SharpException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A commit already in the clone (the last good one after a restart, when the remote cannot be reached).</summary>
@@ -134,20 +162,12 @@ public sealed class GitSource : IDisposable
         }
         if (Directory.Exists(_clonePath))
         {
-            try
+            if (CloneUsable())
             {
                 _repository = new Repository(_clonePath);
-                if (_repository.Network.Remotes[Remote]?.Url == _spec.Repository)
-                {
-                    return _repository;
-                }
-                _repository.Dispose(); // the source moved: start again
+                return _repository;
             }
-            catch (LibGit2SharpException)
-            {
-                // Not a repository any more (corrupted, interrupted clone): cloned again below.
-            }
-            _repository = null;
+            // Damaged (interrupted clone, deleted objects) or another source's: start again.
             Directory.Delete(_clonePath, recursive: true);
         }
         // A bare repository with the remote configured; the first fetch fills it.

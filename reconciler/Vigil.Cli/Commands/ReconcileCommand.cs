@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// `vigil reconcile`: asks a running agent to fetch and apply now (SIGUSR1 to the pid in its status file) and
+/// waits for its answer in the status file.
+/// </summary>
+internal static class ReconcileCommand
+{
+    public static Command Create()
+    {
+        var node = new Option<string?>("--node", "-n") { Description = $"The node whose agent to ask (its status file {StatusCommand.DefaultDirectory}/NODE.json)." };
+        var statusFile = new Option<string?>("--status-file") { Description = "The agent's --status-file, when not the default." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the agent's answer.", DefaultValueFactory = _ => 60 };
+        var command = new Command("reconcile",
+            "Make a running agent fetch its repository (or re-read its folder) and apply what is new now, rather than at its next interval; " +
+            "print the commit it runs and the outcome.\nExit codes: 0 applied (or nothing new), 1 refused, partly applied, no answer or no agent, 2 usage error.")
+        {
+            node,
+            statusFile,
+            timeout,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(node) is null && result.GetValue(statusFile) is null)
+            {
+                result.AddError("give --node (or --status-file)");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(node)! + ".json");
+            var error = parse.InvocationConfiguration.Error;
+            var before = Read(path);
+            if (before?["pid"]?.GetValue<int>() is not { } pid || !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
+            {
+                error.WriteLine($"vigil: no running agent found through {path}");
+                return ExitCodes.Failed;
+            }
+            var previous = (string?)before["source"]?["attemptedAt"];
+            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-USR1", pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!)
+            {
+                kill.WaitForExit();
+                if (kill.ExitCode != 0)
+                {
+                    error.WriteLine($"vigil: cannot signal agent {pid}: {kill.StandardError.ReadToEnd().Trim()}");
+                    return ExitCodes.Failed;
+                }
+            }
+            var waited = Stopwatch.StartNew();
+            JsonObject? source = null;
+            while (waited.Elapsed < TimeSpan.FromSeconds(parse.GetValue(timeout)))
+            {
+                source = Read(path)?["source"] as JsonObject;
+                if ((string?)source?["attemptedAt"] != previous)
+                {
+                    break;
+                }
+                Thread.Sleep(50);
+            }
+            if (source is null || (string?)source["attemptedAt"] == previous)
+            {
+                error.WriteLine($"vigil: agent {pid} did not answer within {parse.GetValue(timeout)} s");
+                return ExitCodes.Failed;
+            }
+            var commit = (string?)source["commit"];
+            var outcome = (string?)source["lastOutcome"];
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"{before["node"]}: running {(commit is null ? "its folder" : $"commit {commit[..Math.Min(12, commit.Length)]} \"{source["subject"]}\"")}, last outcome {outcome}");
+            if ((string?)source["lastError"] is { } lastError)
+            {
+                error.WriteLine($"vigil: {lastError}");
+                return ExitCodes.Failed;
+            }
+            return outcome == "applied" ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static JsonObject? Read(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
