@@ -16,7 +16,7 @@ namespace Vigil.Agent;
 /// <summary>
 /// Where the agent writes its status, and for a git source the state directory (clone, state file, history).
 /// </summary>
-public sealed record AgentOptions(string Node, string StatusFile, string? StateDirectory = null)
+public sealed record AgentOptions(string Node, string StatusFile, string? StateDirectory = null, DriftMode DriftMode = DriftMode.Report)
 {
     public string? StateFile => StateDirectory is null ? null : Path.Combine(StateDirectory, "state.json");
 
@@ -42,7 +42,10 @@ public sealed class AgentHost : IDisposable
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly Timer _statusTimer;
     private readonly Lock _statusGate = new();
+    private readonly DriftCheck _driftCheck;
     private KernelWatcher? _watcher;
+    private ClusterSpec _cluster = new();
+    private DriftReport? _drift;
     private IpvsClient? _ipvs;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -70,6 +73,7 @@ public sealed class AgentHost : IDisposable
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
     }
 
     /// <summary>
@@ -161,6 +165,21 @@ public sealed class AgentHost : IDisposable
         return state is null ? Refuse(revision, refusal, clock) : Apply(revision, state, clock);
     }
 
+    /// <summary>
+    /// The periodic drift check: the node against the revision it runs (addresses, IPVS, what VRRP hears); in correct
+    /// mode, address and IPVS drift is undone. Kept for the status and `vigil drift`.
+    /// </summary>
+    public DriftReport? CheckDrift()
+    {
+        if (_agent.Running is not { } desired)
+        {
+            return null;
+        }
+        _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null);
+        WriteStatus();
+        return _drift;
+    }
+
     /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed.</summary>
     public void Stop()
     {
@@ -195,14 +214,14 @@ public sealed class AgentHost : IDisposable
         var (drift, counts) = _agent.AddressDrifts();
         var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
             _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, _notApplied);
-        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts);
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift };
     }
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
 
-    /// <summary>The node's desired state, or null with the reasons when the revision is invalid or does not name this node.</summary>
-    private NodeDesiredState? Load(SourceRevision revision, out IReadOnlyList<string> refusal)
+    /// <summary>The node's desired state and its Cluster, or null with the reasons when the revision is invalid or does not name this node.</summary>
+    private Loaded? Load(SourceRevision revision, out IReadOnlyList<string> refusal)
     {
         var result = new DesiredStateLoader().Load(revision.Files);
         foreach (var diagnostic in result.Diagnostics)
@@ -224,8 +243,10 @@ public sealed class AgentHost : IDisposable
         {
             _log.Error("{Revision}: {Reason}", revision.Label, reason);
         }
-        return refusal.Count == 0 ? NodeProjection.For(result.State!, _options.Node) : null;
+        return refusal.Count == 0 ? new Loaded(NodeProjection.For(result.State!, _options.Node), result.State!.ClusterSpec) : null;
     }
+
+    private sealed record Loaded(NodeDesiredState Node, ClusterSpec Cluster);
 
     private ReconcileOutcome Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
     {
@@ -236,8 +257,10 @@ public sealed class AgentHost : IDisposable
         return ReconcileOutcome.Refused;
     }
 
-    private ReconcileOutcome Apply(SourceRevision revision, NodeDesiredState state, Stopwatch? clock = null)
+    private ReconcileOutcome Apply(SourceRevision revision, Loaded loaded, Stopwatch? clock = null)
     {
+        var state = loaded.Node;
+        _cluster = loaded.Cluster;
         var plan = _agent.Apply(state);
         foreach (var step in plan.Where(s => s.Action != InstanceAction.Keep))
         {

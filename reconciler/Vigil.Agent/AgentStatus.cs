@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vigil.Core.Planning;
 using Vigil.Source.Git;
 using Vigil.Vrrp.Engine;
 
@@ -35,6 +36,9 @@ public sealed record AgentStatus(
     IReadOnlyList<AddressDrift> AddressDrift,
     IReadOnlyDictionary<AddressDriftKind, long> AddressDriftCounts)
 {
+    /// <summary>The last periodic drift check, once one ran.</summary>
+    public DriftReport? Drift { get; init; }
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public JsonObject ToJson() => new()
@@ -62,6 +66,20 @@ public sealed record AgentStatus(
         ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
         ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
         ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
+        ["drift"] = Drift is null ? null : new JsonObject
+        {
+            ["checkedAt"] = Drift.CheckedAt,
+            ["mode"] = CamelCase(Drift.Mode),
+            ["items"] = new JsonArray([.. Drift.Items.Select(i => (JsonNode)new JsonObject
+            {
+                ["kind"] = CamelCase(i.Kind),
+                ["subject"] = i.Subject,
+                ["detail"] = i.Detail,
+                ["correctable"] = i.Correctable,
+            })]),
+            ["corrected"] = new JsonArray([.. Drift.Corrected.Select(c => (JsonNode?)c)]),
+            ["totals"] = new JsonObject([.. Drift.Totals.Select(t => KeyValuePair.Create(CamelCase(t.Key), (JsonNode?)t.Value))]),
+        },
     };
 
     private static string CamelCase<T>(T value) where T : Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
@@ -88,6 +106,14 @@ public sealed record AgentStatus(
         ["advertisementsReceived"] = s.AdvertisementsReceived,
         ["becameMaster"] = s.BecameMaster,
         ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(CamelCase(d.Key), (JsonNode?)d.Value))]),
+        ["routersHeard"] = new JsonArray([.. s.Routers.Select(r => (JsonNode)new JsonObject
+        {
+            ["address"] = r.Address.ToString(),
+            ["priority"] = r.Priority,
+            ["adverts"] = r.Adverts,
+            ["whileMaster"] = r.WhileMaster,
+            ["lastSeen"] = r.LastSeen,
+        })]),
     };
 
     /// <summary>

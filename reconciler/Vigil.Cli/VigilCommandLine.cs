@@ -19,6 +19,7 @@ public static class VigilCommandLine
             PlanCommand.Create(),
             ReconcileCommand.Create(),
             HistoryCommand.Create(),
+            DriftCommand.Create(),
             RollbackCommand.Create(),
             IpvsCommands.Apply(),
             DemoCommand.Create(),
@@ -39,8 +40,8 @@ public static class VigilCommandLine
                 error.WriteLine($"vigil: {parseError.Message}");
             }
             error.WriteLine("Try 'vigil --help'.");
-            // plan's 2 means "changes"; its usage errors are 1, as terraform's are.
-            return parse.CommandResult.Command.Name == "plan" ? ExitCodes.Failed : ExitCodes.Usage;
+            // plan's and drift's 2 means "changes"; their usage errors are 1, as terraform's are.
+            return parse.CommandResult.Command.Name is "plan" or "drift" ? ExitCodes.Failed : ExitCodes.Usage;
         }
         return parse.Invoke(configuration);
     }

@@ -24,20 +24,12 @@ internal static class AgentCommand
         var repo = new Option<string?>("--repo") { Description = "Git repository holding the cluster's YAML: a local path, https://... or ssh://.... Give this or --config." };
         var reference = new Option<string>("--ref") { Description = "Branch, tag or commit SHA to follow.", DefaultValueFactory = _ => "main" };
         var folder = new Option<string>("--path") { Description = "Folder of the repository that holds the YAML (default: its root).", DefaultValueFactory = _ => "" };
-        var interval = new Option<TimeSpan>("--interval")
+        var interval = DurationOption("--interval", "How often to fetch the repository (and retry what is not applied): 30s, 1m, 500ms...", TimeSpan.FromSeconds(30));
+        var driftInterval = DurationOption("--drift-interval", "How often to compare the node with its desired state (addresses, IPVS, VRRP): the drift report.", TimeSpan.FromSeconds(30));
+        var driftMode = new Option<DriftMode>("--drift-mode")
         {
-            Description = "How often to fetch the repository (and retry what is not applied): 30s, 1m, 500ms...",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
-            CustomParser = argument =>
-            {
-                var text = argument.Tokens.Single().Value;
-                if (Durations.TryParse(text, out var every) && every > TimeSpan.Zero)
-                {
-                    return every;
-                }
-                argument.AddError($"--interval: '{text}' is not a duration such as 30s, 1m or 500ms");
-                return default;
-            },
+            Description = "report: log and show drift; correct: also undo address and IPVS drift (VRRP drift is only reported).",
+            DefaultValueFactory = _ => DriftMode.Report,
         };
         var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
@@ -60,6 +52,8 @@ internal static class AgentCommand
             interval,
             tokenFile,
             stateDirectory,
+            driftInterval,
+            driftMode,
             node,
             logFile,
             statusFile,
@@ -99,18 +93,36 @@ internal static class AgentCommand
                 }, state);
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();
-            var options = new AgentOptions(name, parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"), state);
+            var options = new AgentOptions(name, parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"), state,
+                parse.GetValue(driftMode));
             using var log = new LoggerConfiguration()
                 .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information)
                 .WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
                 .WriteTo.File(parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log", outputTemplate: LogTemplate)
                 .CreateLogger();
-            return Run(new AgentHost(options, source, log), parse.GetValue(interval), log);
+            return Run(new AgentHost(options, source, log), parse.GetValue(interval), parse.GetValue(driftInterval), log);
         });
         return command;
     }
 
-    private static int Run(AgentHost created, TimeSpan interval, Serilog.Core.Logger log)
+    /// <summary>An option taking a duration as operators write it (Durations), positive.</summary>
+    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = argument =>
+        {
+            var text = argument.Tokens.Single().Value;
+            if (Durations.TryParse(text, out var every) && every > TimeSpan.Zero)
+            {
+                return every;
+            }
+            argument.AddError($"{name}: '{text}' is not a duration such as 30s, 1m or 500ms");
+            return default;
+        },
+    };
+
+    private static int Run(AgentHost created, TimeSpan interval, TimeSpan driftInterval, Serilog.Core.Logger log)
     {
         using var host = created;
         using var wake = new SemaphoreSlim(0);
@@ -130,11 +142,23 @@ internal static class AgentCommand
         {
             return ExitCodes.Failed;
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (nextReconcile, nextDrift) = (interval, driftInterval);
         while (true)
         {
-            if (!wake.Wait(interval))
+            var due = (nextReconcile < nextDrift ? nextReconcile : nextDrift) - clock.Elapsed;
+            if (!wake.Wait(due > TimeSpan.Zero ? due : TimeSpan.Zero))
             {
-                host.Reconcile(fromInterval: true);
+                if (clock.Elapsed >= nextReconcile)
+                {
+                    host.Reconcile(fromInterval: true);
+                    nextReconcile = clock.Elapsed + interval;
+                }
+                if (clock.Elapsed >= nextDrift)
+                {
+                    host.CheckDrift();
+                    nextDrift = clock.Elapsed + driftInterval;
+                }
             }
             else if (Interlocked.Exchange(ref requests, 0) > 0)
             {

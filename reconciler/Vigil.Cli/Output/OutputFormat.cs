@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Vigil.Cli.Output;
 
-public enum OutputFormat { Text, Json, Yaml, Keepalived, Markdown }
+public enum OutputFormat { Text, Json, Yaml, Keepalived, Markdown, Prometheus }
 
 internal static class OutputOption
 {

@@ -37,7 +37,11 @@ public sealed record VirtualRouterStatus(
     long AdvertisementsSent,
     long AdvertisementsReceived,
     long BecameMaster,
-    IReadOnlyDictionary<VrrpRejection, long> Dropped);
+    IReadOnlyDictionary<VrrpRejection, long> Dropped)
+{
+    /// <summary>The other routers heard on the VRID (for the drift report: foreign speakers, two masters).</summary>
+    public IReadOnlyList<RouterSighting> Routers { get; init; } = [];
+}
 
 /// <summary>
 /// One VRRP instance running on this node: its channel's adverts go through the filter into the state
@@ -59,6 +63,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly Thread _receiver;
     private volatile bool _stopping;
     private volatile Definition _definition;
+    private readonly RouterSightings _sightings = new();
     private long _sent;
     private long _received;
     private long _becameMaster;
@@ -154,7 +159,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     public VirtualRouterStatus Status() => new(
         Instance.Name, _machine.State, _machine.Priority, _machine.MasterSeen, _since, _reason,
-        Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _becameMaster), _filter.DropCounts());
+        Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _becameMaster), _filter.DropCounts())
+    {
+        Routers = _sightings.All(),
+    };
 
     void IVrrpActions.SendAdvertisement(int priority)
     {
@@ -292,7 +300,17 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         while (!_stopping)
         {
             var received = _ports.Channel.Receive(ReceivePoll);
-            if (received is null || _filter.Check(received.Verdict, received.Source, received.Advertisement) != VrrpRejection.None)
+            if (received is null)
+            {
+                continue;
+            }
+            var verdict = _filter.Check(received.Verdict, received.Source, received.Advertisement);
+            if (received.Advertisement is { } heard && verdict is not (VrrpRejection.OtherVirtualRouter or VrrpRejection.OwnPacket)
+                && heard.VirtualRouterId == Instance.VirtualRouterId)
+            {
+                _sightings.Heard(received.Source, heard.Priority, _machine.State == VrrpState.Master, _time.GetUtcNow());
+            }
+            if (verdict != VrrpRejection.None)
             {
                 continue;
             }

@@ -1,0 +1,119 @@
+using Serilog;
+using Vigil.Agent.Appliers;
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+using Vigil.Core.Planning;
+using Vigil.Netlink;
+using Vigil.Netlink.Ipvs;
+using Vigil.Netlink.Rtnetlink;
+
+namespace Vigil.Agent;
+
+/// <summary>What the periodic drift check does with what it finds: report it, or also undo what it safely can.</summary>
+public enum DriftMode { Report, Correct }
+
+/// <summary>The last drift check: what differs now, what was undone, and how often each kind was found since the start.</summary>
+public sealed record DriftReport(DateTimeOffset CheckedAt, DriftMode Mode, IReadOnlyList<DriftItem> Items, IReadOnlyList<string> Corrected,
+    IReadOnlyDictionary<DriftKind, long> Totals);
+
+/// <summary>
+/// The agent's periodic comparison of the node with its desired state (<see cref="DriftDetector"/> on what the
+/// kernel and the engine report). A new finding is logged once as a structured warning; in correct mode the
+/// address and IPVS findings are undone (VRRP findings are the election's to settle, and only reported).
+/// </summary>
+public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogger log, DriftMode mode)
+{
+    private readonly Dictionary<(string, System.Net.IPAddress), (long Adverts, long WhileMaster)> _counted = [];
+    private readonly Dictionary<DriftKind, long> _totals = [];
+    private HashSet<string> _known = [];
+
+    public DriftMode Mode => mode;
+
+    public DriftReport Run(NodeDesiredState desired, ClusterSpec cluster, IIpvsKernel? ipvs)
+    {
+        var links = rtnetlink.Links().ToDictionary(l => l.Index);
+        var addedByOthers = agent.AddressDrifts().Latest.Where(d => d.Event.Added).Select(d => (d.Event.Address.InterfaceIndex, d.Event.Address.Address)).ToHashSet();
+        var kernel = rtnetlink.Addresses();
+        var addresses = kernel.Where(a => links.ContainsKey(a.InterfaceIndex))
+            .Select(a => new ObservedAddress(links[a.InterfaceIndex].Name, new IpPrefix(a.Address, a.PrefixLength), addedByOthers.Contains((a.InterfaceIndex, a.Address))))
+            .ToList();
+        var instances = agent.Status().Select(s => new ObservedInstance(s.Name, s.State.ToString(), s.MasterSeen,
+            [.. s.Routers.Select(r => Since(s.Name, r))])).ToList();
+        IReadOnlyList<IpvsChange> ipvsPlan = [];
+        if (ipvs is not null)
+        {
+            try
+            {
+                ipvsPlan = IpvsPlanner.Plan(desired.VirtualServers.Select(v => v.Spec), ipvs.Read()).Changes;
+            }
+            catch (Exception e) when (e is IpvsException or NetlinkException)
+            {
+                log.Warning("drift check: IPVS not read: {Error}", e.Message);
+            }
+        }
+        var items = DriftDetector.Detect(desired, cluster, addresses, instances, ipvsPlan);
+        var current = items.Select(i => $"{i.Kind} {i}").ToHashSet();
+        foreach (var item in items.Where(i => !_known.Contains($"{i.Kind} {i}")))
+        {
+            _totals[item.Kind] = _totals.GetValueOrDefault(item.Kind) + 1;
+            log.Warning("drift {DriftKind}: {Subject}: {Detail}", item.Kind, item.Subject, item.Detail);
+        }
+        foreach (var gone in _known.Where(k => !current.Contains(k)))
+        {
+            log.Information("drift resolved: {Drift}", gone);
+        }
+        _known = current;
+        var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs) : [];
+        return new DriftReport(DateTimeOffset.UtcNow, mode, items, corrected, new Dictionary<DriftKind, long>(_totals));
+    }
+
+    /// <summary>What a router sent since the previous check, from the engine's running counts.</summary>
+    private ObservedRouter Since(string instance, Vigil.Vrrp.Engine.RouterSighting router)
+    {
+        var key = (instance, router.Address);
+        var before = _counted.GetValueOrDefault(key);
+        _counted[key] = (router.Adverts, router.WhileMaster);
+        return new ObservedRouter(router.Address, router.Priority, router.Adverts - before.Adverts, router.WhileMaster - before.WhileMaster);
+    }
+
+    private List<string> Correct(IReadOnlyList<DriftItem> items, List<NetworkLink> links, NodeDesiredState desired, IIpvsKernel? ipvs)
+    {
+        var corrected = new List<string>();
+        foreach (var item in items.Where(i => i.Correctable && i.Address is not null))
+        {
+            var link = links.FirstOrDefault(l => l.Name == item.Interface);
+            if (link is null)
+            {
+                continue;
+            }
+            var address = new InterfaceAddress(link.Index, item.Address!.Value.Address, item.Address.Value.PrefixLength, 0, null);
+            var add = item.Kind is DriftKind.AddressRemoved or DriftKind.VipMissingOnMaster;
+            try
+            {
+                if (add ? rtnetlink.Add(address) : rtnetlink.Delete(address))
+                {
+                    corrected.Add($"{(add ? "added" : "removed")} {item.Subject}");
+                    log.Warning("drift corrected: {Change} {Subject}", add ? "added" : "removed", item.Subject);
+                }
+            }
+            catch (NetlinkException e)
+            {
+                log.Error("drift not corrected: {Subject}: {Error}", item.Subject, e.Message);
+            }
+        }
+        if (ipvs is not null && items.Any(i => i.Kind == DriftKind.IpvsDiffers))
+        {
+            var (_, result, _) = IpvsApplier.Converge(ipvs, desired.VirtualServers.Select(v => v.Spec));
+            foreach (var change in result.Applied)
+            {
+                corrected.Add($"ipvs {change}");
+                log.Warning("drift corrected: ipvs {Change}", change.ToString());
+            }
+            foreach (var failure in result.Failed)
+            {
+                log.Error("drift not corrected: {Error}", failure.Error);
+            }
+        }
+        return corrected;
+    }
+}

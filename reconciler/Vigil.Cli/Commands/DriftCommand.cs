@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Vigil.Agent;
+using Vigil.Cli.Output;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>`vigil drift`: the running agent's last drift check (from its status file).</summary>
+internal static class DriftCommand
+{
+    public static Command Create()
+    {
+        var node = new Option<string?>("--node", "-n") { Description = $"The node whose agent to read (its status file {StatusCommand.DefaultDirectory}/NODE.json)." };
+        var statusFile = new Option<string?>("--status-file") { Description = "The agent's --status-file, when not the default." };
+        var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.Prometheus);
+        var command = new Command("drift",
+            "Show how the node differs from the commit it runs, as its agent found at its last check (--drift-interval): addresses added or " +
+            "removed by hand on managed interfaces, VIPs on a non-master or missing on the master, IPVS services and destinations changed by " +
+            "hand, the node that should be master by priority but is not, adverts from routers outside the cluster on a managed VRID, and two " +
+            "masters at once (split brain). With --drift-mode correct the agent undoes address and IPVS drift and lists what it undid.\n" +
+            "Exit codes (as plan): 0 no drift, 2 drift found, 1 no running agent or no check yet.")
+        {
+            node,
+            statusFile,
+            output,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(node) is null && result.GetValue(statusFile) is null)
+            {
+                result.AddError("give --node (or --status-file)");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(node)! + ".json");
+            var error = parse.InvocationConfiguration.Error;
+            JsonObject? status;
+            try
+            {
+                status = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"vigil: {path}: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            if (status?["drift"] is not JsonObject drift)
+            {
+                error.WriteLine($"vigil: {path}: the agent has not checked for drift yet");
+                return ExitCodes.Failed;
+            }
+            var items = drift["items"]!.AsArray().OfType<JsonObject>().ToList();
+            var stdout = parse.InvocationConfiguration.Output;
+            switch (parse.GetValue(output))
+            {
+                case OutputFormat.Json:
+                    stdout.WriteLine(JsonText.Of(new JsonObject { ["node"] = (string?)status["node"], ["drift"] = drift.DeepClone() }));
+                    break;
+                case OutputFormat.Prometheus:
+                    stdout.Write(PrometheusText.Of(status, driftOnly: true));
+                    break;
+                default:
+                    var terminal = Terminal.ForStandardOutput(stdout);
+                    terminal.Writer.WriteLine($"node {status["node"]}: checked {drift["checkedAt"]}, mode {drift["mode"]}: " +
+                        (items.Count == 0 ? terminal.Green("no drift") : terminal.Red($"{items.Count} finding(s)")));
+                    foreach (var item in items)
+                    {
+                        terminal.Writer.WriteLine($"  {(string?)item["kind"],-20} {item["subject"]}: {item["detail"]}");
+                    }
+                    foreach (var undone in drift["corrected"]!.AsArray())
+                    {
+                        terminal.Writer.WriteLine(terminal.Yellow($"  corrected: {undone}"));
+                    }
+                    break;
+            }
+            return items.Count == 0 ? ExitCodes.Ok : ExitCodes.Changes;
+        });
+        return command;
+    }
+}

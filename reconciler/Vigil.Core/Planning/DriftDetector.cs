@@ -1,0 +1,130 @@
+using System.Net;
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+
+namespace Vigil.Core.Planning;
+
+public enum DriftKind
+{
+    /// <summary>An address nobody configured on an interface Vigil manages (added by hand?).</summary>
+    AddressAdded,
+    /// <summary>A node address the Cluster lists is gone from its interface.</summary>
+    AddressRemoved,
+    /// <summary>The instance is master but one of its VIPs is not on the interface: clients lose it.</summary>
+    VipMissingOnMaster,
+    /// <summary>A VIP is on the interface while its instance is not master: two nodes may answer for it.</summary>
+    VipOutsideMaster,
+    /// <summary>The kernel's IPVS table differs from the configuration (changed by hand?): each change that would fix it.</summary>
+    IpvsDiffers,
+    /// <summary>By priority this node should be master (preemption on) but is not.</summary>
+    NotPreferredMaster,
+    /// <summary>A router that is none of the Cluster's nodes advertises on a managed VRID.</summary>
+    ForeignRouter,
+    /// <summary>Another router kept advertising as master while this one was master: split brain.</summary>
+    SplitBrain,
+}
+
+/// <summary>
+/// One way the node differs from its desired state; <see cref="Correctable"/> when `correct` mode may undo it. Address
+/// findings name the address and interface to add or remove.
+/// </summary>
+public sealed record DriftItem(DriftKind Kind, string Subject, string Detail, bool Correctable, string? Interface = null, IpPrefix? Address = null)
+{
+    public override string ToString() => $"{Subject}: {Detail}";
+}
+
+/// <summary>
+/// Compares what a node observes with what it should be (pure). Addresses are compared on the interfaces the node's
+/// instances use; IPVS through the plan that would fix it; VRRP through the routers each instance hears.
+/// </summary>
+public static class DriftDetector
+{
+    /// <summary>Adverts from another master while this one is master, within one check, that make a split brain (one is a preemption).</summary>
+    public const int SplitBrainAdverts = 3;
+
+    public static IReadOnlyList<DriftItem> Detect(
+        NodeDesiredState desired,
+        ClusterSpec cluster,
+        IReadOnlyList<ObservedAddress> addresses,
+        IReadOnlyList<ObservedInstance> instances,
+        IReadOnlyList<IpvsChange> ipvsPlan)
+    {
+        var items = new List<DriftItem>();
+        AddressDrift(desired, cluster, addresses, instances, items);
+        items.AddRange(ipvsPlan.Select(c => new DriftItem(DriftKind.IpvsDiffers, $"ipvs {c.Subject}", $"the configuration needs: {c}", true)));
+        VrrpDrift(desired, cluster, instances, items);
+        return items;
+    }
+
+    private static void AddressDrift(NodeDesiredState desired, ClusterSpec cluster, IReadOnlyList<ObservedAddress> addresses, IReadOnlyList<ObservedInstance> instances, List<DriftItem> items)
+    {
+        var node = cluster.Nodes.FirstOrDefault(n => n.Name == desired.Node);
+        var running = instances.ToDictionary(i => i.Name);
+        // Only instances that run are judged: one that could not start has its error in the log and status.
+        var vips = desired.VrrpInstances.Where(i => running.ContainsKey(i.Name) && !i.UseVirtualMac)
+            .SelectMany(i => i.VirtualAddresses.Select(v => (Instance: i.Name, Interface: v.Dev ?? i.Interface, v.Address, Master: running[i.Name].IsMaster)))
+            .ToList();
+        var managed = desired.VrrpInstances.Where(i => running.ContainsKey(i.Name)).Select(i => i.Interface).Concat(vips.Select(v => v.Interface)).ToHashSet();
+        foreach (var name in managed.Order(StringComparer.Ordinal))
+        {
+            var configured = node?.Interface(name)?.Addresses ?? [];
+            var held = addresses.Where(a => a.Interface == name && !a.Address.Address.IsIPv6LinkLocal).ToList();
+            bool Holds(IpPrefix prefix) => held.Any(h => h.Address.Address.Equals(prefix.Address));
+            foreach (var vip in vips.Where(v => v.Interface == name))
+            {
+                if (vip.Master && !Holds(vip.Address))
+                {
+                    items.Add(new(DriftKind.VipMissingOnMaster, $"{vip.Address} on {name}", $"{vip.Instance} is master but the VIP is not on the interface", true, name, vip.Address));
+                }
+                else if (!vip.Master && Holds(vip.Address))
+                {
+                    items.Add(new(DriftKind.VipOutsideMaster, $"{vip.Address} on {name}", $"{vip.Instance} is {running[vip.Instance].State} but the VIP is on the interface", true, name, vip.Address));
+                }
+            }
+            foreach (var missing in configured.Where(c => !Holds(c)))
+            {
+                items.Add(new(DriftKind.AddressRemoved, $"{missing} on {name}", "listed for this node in the Cluster, not on the interface", true, name, missing));
+            }
+            foreach (var extra in held.Where(h => !configured.Any(c => c.Address.Equals(h.Address.Address)) && !vips.Any(v => v.Address.Address.Equals(h.Address.Address))))
+            {
+                // Undone only when the agent saw it added: an address that was there before the agent may be the operator's own.
+                items.Add(new(DriftKind.AddressAdded, $"{extra.Address} on {name}",
+                    extra.AddedWhileRunning ? "added by someone else while the agent ran; not in the configuration" : "not in the configuration", extra.AddedWhileRunning,
+                    name, extra.Address));
+            }
+        }
+    }
+
+    private static void VrrpDrift(NodeDesiredState desired, ClusterSpec cluster, IReadOnlyList<ObservedInstance> instances, List<DriftItem> items)
+    {
+        var members = cluster.Nodes.SelectMany(n => n.Interfaces).SelectMany(i => i.Addresses).Select(a => a.Address).ToHashSet();
+        foreach (var observed in instances)
+        {
+            var instance = desired.VrrpInstances.FirstOrDefault(i => i.Name == observed.Name);
+            if (instance is null)
+            {
+                continue;
+            }
+            var subject = $"{instance.Name} (VRID {instance.VirtualRouterId})";
+            if (instance.PreferredMaster && instance.Preempt && observed.State == "Backup")
+            {
+                items.Add(new(DriftKind.NotPreferredMaster, subject,
+                    $"should be master by priority ({instance.Priority}) but is backup; master is {observed.MasterSeen?.ToString() ?? "unknown"}", false));
+            }
+            foreach (var router in observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0))
+            {
+                if (!members.Contains(router.Address) && !IsLinkLocalOfMember(router.Address))
+                {
+                    items.Add(new(DriftKind.ForeignRouter, subject, $"{router.Address} advertises (priority {router.Priority}) but is none of the Cluster's nodes", false));
+                }
+                if (router.WhileMasterSinceLastCheck >= SplitBrainAdverts)
+                {
+                    items.Add(new(DriftKind.SplitBrain, subject, $"{router.Address} advertised as master {router.WhileMasterSinceLastCheck} times while this node was master", false));
+                }
+            }
+        }
+    }
+
+    // IPv6 adverts come from link-local addresses, which the Cluster does not list: not judged foreign.
+    private static bool IsLinkLocalOfMember(IPAddress address) => address.IsIPv6LinkLocal;
+}

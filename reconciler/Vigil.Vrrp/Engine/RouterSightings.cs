@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Vigil.Vrrp.Engine;
+
+/// <summary>
+/// Another router heard on this instance's VRID: its last priority, how many adverts, how many of them arrived
+/// while this router was master (two masters at once), and when it was last heard.
+/// </summary>
+public sealed record RouterSighting(IPAddress Address, int Priority, long Adverts, long WhileMaster, DateTimeOffset LastSeen);
+
+/// <summary>
+/// Every router heard advertising on the VRID, recorded before authentication and interval checks: a foreign or
+/// misconfigured speaker matters for the drift report precisely when its adverts are refused.
+/// </summary>
+public sealed class RouterSightings
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, RouterSighting> _routers = [];
+
+    public void Heard(IPAddress source, int priority, bool whileMaster, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            var seen = _routers.GetValueOrDefault(source);
+            _routers[source] = new RouterSighting(source, priority, (seen?.Adverts ?? 0) + 1,
+                (seen?.WhileMaster ?? 0) + (whileMaster && priority > 0 ? 1 : 0), at);
+        }
+    }
+
+    public IReadOnlyList<RouterSighting> All()
+    {
+        lock (_gate)
+        {
+            return [.. _routers.Values.OrderBy(r => r.Address.ToString(), StringComparer.Ordinal)];
+        }
+    }
+}
