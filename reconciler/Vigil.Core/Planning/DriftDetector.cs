@@ -51,7 +51,7 @@ public static class DriftDetector
     {
         var items = new List<DriftItem>();
         AddressDrift(desired, cluster, addresses, instances, items);
-        items.AddRange(ipvsPlan.Select(c => new DriftItem(DriftKind.IpvsDiffers, $"ipvs {c.Subject}", $"the configuration needs: {c}", true)));
+        items.AddRange(ipvsPlan.Select(c => new DriftItem(DriftKind.IpvsDiffers, $"ipvs {c.Service}", $"differs from the configuration, which needs: {c}", true)));
         VrrpDrift(desired, cluster, instances, items);
         return items;
     }

@@ -1,0 +1,69 @@
+using System.Net;
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+using Vigil.Core.Planning;
+
+namespace Vigil.Core.Tests.Planning;
+
+/// <summary>The drift detector from plain values: ka1 of the two-node test cluster, one instance with one VIP.</summary>
+public sealed class DriftDetectorTests
+{
+    private static readonly ClusterSpec Cluster = TestStates.Cluster();
+    private static readonly NodeDesiredState Ka1 = NodeProjection.For(TestStates.State(Cluster, TestStates.Instance()), "ka1");
+
+    private static ObservedAddress Eth0(string prefix, bool addedWhileRunning = false) => new("eth0", IpPrefix.Parse(prefix), addedWhileRunning);
+
+    private static readonly ObservedAddress[] Clean = [Eth0("198.51.100.11/24"), Eth0("2001:db8::11/64"), Eth0("fe80::11/64")];
+
+    private static ObservedInstance Vi1(string state, params ObservedRouter[] routers) =>
+        new("vi_1", state, IPAddress.Parse("198.51.100.12"), routers);
+
+    [Fact]
+    public void Detect_MasterHoldingItsVip_NoDrift()
+    {
+        Assert.Empty(DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Vi1("Master")], []));
+    }
+
+    [Fact]
+    public void Detect_AddressesByHand_OnlyThoseSeenAddedAreCorrectable()
+    {
+        var items = DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24"), Eth0("203.0.113.7/24", addedWhileRunning: true), Eth0("203.0.113.8/24")],
+            [Vi1("Master")], []);
+
+        Assert.Equal([("203.0.113.7/24 on eth0", true), ("203.0.113.8/24 on eth0", false)],
+            items.Where(i => i.Kind == DriftKind.AddressAdded).Select(i => (i.Subject, i.Correctable)));
+    }
+
+    [Fact]
+    public void Detect_VipAndNodeAddresses_MissingOrOutOfPlace()
+    {
+        var onBackup = DriftDetector.Detect(Ka1, Cluster, [Eth0("198.51.100.11/24"), Eth0("198.51.100.100/24")], [Vi1("Backup")], []);
+        var onMaster = DriftDetector.Detect(Ka1, Cluster, [.. Clean], [Vi1("Master")], []);
+
+        Assert.Equal([DriftKind.VipOutsideMaster, DriftKind.AddressRemoved, DriftKind.NotPreferredMaster], onBackup.Select(i => i.Kind));
+        Assert.Equal("2001:db8::11/64 on eth0", onBackup[1].Subject);
+        Assert.Equal(IpPrefix.Parse("198.51.100.100/24"), onBackup[0].Address);
+        Assert.Equal(DriftKind.VipMissingOnMaster, Assert.Single(onMaster).Kind);
+    }
+
+    [Fact]
+    public void Detect_Routers_ForeignAndSplitBrain_MembersAndLinkLocalsNot()
+    {
+        var items = DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Vi1("Master",
+            new ObservedRouter(IPAddress.Parse("198.51.100.12"), 80, 2, 0),
+            new ObservedRouter(IPAddress.Parse("fe80::12"), 80, 2, 0),
+            new ObservedRouter(IPAddress.Parse("198.51.100.50"), 50, 4, DriftDetector.SplitBrainAdverts),
+            new ObservedRouter(IPAddress.Parse("198.51.100.51"), 60, 0, 0))], []); // heard before, silent since
+
+        Assert.Equal([DriftKind.ForeignRouter, DriftKind.SplitBrain], items.Select(i => i.Kind));
+        Assert.All(items, i => Assert.Contains("198.51.100.50", i.Detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Detect_NoPreempt_BackupIsNotDrift()
+    {
+        var noPreempt = NodeProjection.For(TestStates.State(Cluster, TestStates.Instance() with { Preempt = false }), "ka1");
+
+        Assert.Empty(DriftDetector.Detect(noPreempt, Cluster, [.. Clean], [Vi1("Backup")], []));
+    }
+}
