@@ -28,9 +28,14 @@ public sealed class GitFollowTests
         var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
         origin.CopyIn(lab.ConfigFolder, "cluster");
         var first = origin.Commit("two nodes, one VIP");
-        lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", StateDirectory(lab, node)];
+        lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", StateDirectory(lab, node), "--listen", "127.0.0.1:9110"];
         var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
         Assert.Equal(first, (string?)Source(lab, "ka1")?["commit"]);
+        var metrics = Http(lab, "ka1", "/metrics");
+        Assert.Contains($"vigil_commit_info{{node=\"ka1\",commit=\"{first}\",last_good=\"{first}\"}} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_vrrp_state{node=\"ka1\",instance=\"vi_1\",state=\"master\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_source_error{node=\"ka1\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Equal(first, (string?)JsonNode.Parse(Http(lab, "ka2", "/status"))!["source"]!["commit"]);
         var since = (string?)lab.Status("ka1")!["since"];
 
         // A new VIP: the master holds it within the interval + 2 s, without a transition; the backup does not.
@@ -54,6 +59,7 @@ public sealed class GitFollowTests
         Assert.Equal("refused", (string?)Source(lab, "ka1")!["lastOutcome"]);
         Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
         Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
+        Assert.Contains("vigil_source_error{node=\"ka1\"} 1\n", Http(lab, "ka1", "/metrics"), StringComparison.Ordinal);
 
         // Fixed: applied, the error cleared.
         origin.Edit("cluster/vi_1.yaml", "virtualRouterId: 300", "virtualRouterId: 51");
@@ -183,6 +189,14 @@ public sealed class GitFollowTests
         using var history = new StringWriter();
         Assert.Equal(0, Vigil.Cli.VigilCommandLine.Run(["history", "--state-dir", StateDirectory(lab, "ka1"), "-o", "json"], history, history));
         Assert.Equal([first, added, first], JsonNode.Parse(history.ToString())!.AsArray().Select(e => (string?)e!["commit"]));
+    }
+
+    /// <summary>GET on the agent's --listen address, from inside its namespace (curl).</summary>
+    private static string Http(FailoverLab lab, string node, string path)
+    {
+        var (exitCode, output) = NamespaceLab.Run("ip", "netns", "exec", lab.Host(node).Namespace, "curl", "-sS", "--fail", $"http://127.0.0.1:9110{path}");
+        Assert.True(exitCode == 0, output);
+        return output;
     }
 
     private static (int ExitCode, string Output) Reconcile(FailoverLab lab)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using System.Runtime.InteropServices;
 using Serilog;
 using Serilog.Events;
@@ -33,6 +34,20 @@ internal static class AgentCommand
         };
         var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
+        var listen = new Option<IPEndPoint?>("--listen")
+        {
+            Description = "Serve /status (JSON), /metrics (Prometheus) and /healthz on this address, e.g. 127.0.0.1:9110 (off by default).",
+            CustomParser = argument =>
+            {
+                var text = argument.Tokens.Single().Value;
+                if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0)
+                {
+                    return endpoint;
+                }
+                argument.AddError($"--listen: '{text}' is not ADDRESS:PORT such as 127.0.0.1:9110");
+                return null;
+            },
+        };
         var node = new Option<string>("--node", "-n") { Description = "This node's name in the Cluster's nodes.", Required = true };
         var logFile = new Option<string?>("--log-file") { Description = "Log file, besides stderr (default /var/log/vigil/NODE.log)." };
         var statusFile = new Option<string?>("--status-file") { Description = $"Where `vigil status` reads this agent's state (default {StatusCommand.DefaultDirectory}/NODE.json)." };
@@ -54,6 +69,7 @@ internal static class AgentCommand
             stateDirectory,
             driftInterval,
             driftMode,
+            listen,
             node,
             logFile,
             statusFile,
@@ -100,7 +116,22 @@ internal static class AgentCommand
                 .WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
                 .WriteTo.File(parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log", outputTemplate: LogTemplate)
                 .CreateLogger();
-            return Run(new AgentHost(options, source, log), parse.GetValue(interval), parse.GetValue(driftInterval), log);
+            var host = new AgentHost(options, source, log);
+            StatusEndpoint? endpoint = null;
+            try
+            {
+                endpoint = parse.GetValue(listen) is { } address ? new StatusEndpoint(address, host.Status, log) : null;
+            }
+            catch (HttpListenerException e)
+            {
+                log.Error("--listen {Address}: {Error}", parse.GetValue(listen), e.Message);
+                host.Dispose();
+                return ExitCodes.Failed;
+            }
+            using (endpoint)
+            {
+                return Run(host, parse.GetValue(interval), parse.GetValue(driftInterval), log);
+            }
         });
         return command;
     }
