@@ -26,8 +26,9 @@ internal static class DemoCommand
             DefaultValueFactory = _ => Path.Combine("examples", "basic"),
         };
         var command = new Command("demo",
-            "Run the main job in a lab of network namespaces on this machine (needs root, iproute2 and ping): two agents, " +
-            "a client pinging the VIP, the master killed, the backup taking over. Removes everything it made.\n" +
+            "Run the main job in a lab of network namespaces on this machine (needs root, iproute2 and ping): the folder becomes a local git " +
+            "repository, two agents follow it; a commit adds a VIP (shown by `vigil plan`, taken by the master), a rollback commit removes it; " +
+            "then a client pings the VIP, the master is killed and the backup takes over. Removes everything it made.\n" +
             "Exit codes: 0 the takeover happened, 1 it did not or the lab could not be built, 2 usage error.")
         {
             path,
@@ -77,11 +78,13 @@ internal static class DemoCommand
             using var lab = NamespaceLab.Create("vigil-demo");
             var hosts = nodes.Select((n, i) => lab.AddHost(n.Name, n.Interfaces[0].Addresses[0].ToString(), 0x11 + i)).ToList();
             var client = lab.AddHost("client", "198.51.100.50/24", 0x50);
+            using var repository = new DemoRepository(Path.Combine(work, "cluster"), folder);
+            say($"made a git repository of {folder} in {repository.Path}");
             var (file, prefix) = VigilExecutable.Current();
             var agents = hosts.ToDictionary(h => h.Name, h => lab.Start(h, file,
-                [.. prefix, "agent", "--config", folder, "--node", h.Name, "--log-file", Path.Combine(work, h.Name + ".log"),
-                 "--status-file", Path.Combine(work, h.Name + ".json")]));
-            say($"started an agent per node on {folder}; waiting for the election (logs in {work})");
+                [.. prefix, "agent", "--repo", repository.Path, "--interval", "1s", "--state-dir", Path.Combine(work, h.Name + "-state"),
+                 "--node", h.Name, "--log-file", Path.Combine(work, h.Name + ".log"), "--status-file", Path.Combine(work, h.Name + ".json")]));
+            say($"started an agent per node following it (fetching every 1 s); waiting for the election (logs in {work})");
 
             // The election may pass through a moment where the lower priority leads (whoever started first);
             // the demo waits for its outcome: the preferred node master, the other backup.
@@ -95,6 +98,35 @@ internal static class DemoCommand
                 return ExitCodes.Failed;
             }
             say($"{output.Green(master.Name)} holds {vip} (master); {backup.Name} is backup");
+
+            // GitOps: a commit adds a VIP, the plan shows it, the master takes it; a rollback (revert commit) removes it.
+            var added = NextAddress(vip);
+            var before = Vigil.Source.Git.GitSource.Short(repository.AddVip(vip, added));
+            var committed = Stopwatch.StartNew();
+            say($"commit {before}: add VIP {added}; `vigil plan --base HEAD~1` says:");
+            using (var plan = new StringWriter())
+            {
+                VigilCommandLine.Run(["plan", "--repo", repository.Path, "--base", "HEAD~1"], plan, plan);
+                foreach (var line in plan.ToString().Split('\n').Where(l => l.StartsWith("node ", StringComparison.Ordinal) || l.StartsWith("  ", StringComparison.Ordinal)))
+                {
+                    say("    " + line);
+                }
+            }
+            if (WaitFor(() => lab.Holds(master, added) && !lab.Holds(backup, added) ? master : null) is null)
+            {
+                error.WriteLine($"vigil demo: {master.Name} did not take {added} within {Patience.TotalSeconds:0} s; see the logs in {work}");
+                return ExitCodes.Failed;
+            }
+            say($"{output.Green(master.Name)} holds {added} {committed.ElapsedMilliseconds} ms after the commit, still master (no transition); {backup.Name} does not");
+            var rollback = Vigil.Source.Git.Rollback.To(repository.Path, "HEAD~1");
+            var reverted = Stopwatch.StartNew();
+            say($"rollback: `vigil rollback --to HEAD~1` made commit {Vigil.Source.Git.GitSource.Short(rollback.NewHead!)} \"{rollback.Created[0].Subject}\"");
+            if (WaitFor(() => !lab.Holds(master, added) && lab.Holds(master, vip) ? master : null) is null)
+            {
+                error.WriteLine($"vigil demo: {master.Name} did not drop {added} within {Patience.TotalSeconds:0} s; see the logs in {work}");
+                return ExitCodes.Failed;
+            }
+            say($"{output.Green(master.Name)} dropped {added} {reverted.ElapsedMilliseconds} ms after the revert; {vip} stays");
 
             var replies = new List<double>();
             var ping = lab.Start(client, "ping", ["-D", "-n", "-i", "0.05", vip], line =>
@@ -140,6 +172,14 @@ internal static class DemoCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The address after <paramref name="vip"/> (198.51.100.100 -> .101): the demo's new VIP, in the same documentation range.</summary>
+    private static string NextAddress(string vip)
+    {
+        var bytes = System.Net.IPAddress.Parse(vip).GetAddressBytes();
+        bytes[^1]++;
+        return new System.Net.IPAddress(bytes).ToString();
+    }
+
     private static int Priority(DesiredState state, string node) =>
         NodeProjection.For(state, node).VrrpInstances is { Count: > 0 } instances ? instances[0].Priority : 100;
 
@@ -163,7 +203,7 @@ internal static class DemoCommand
     {
         try
         {
-            return (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(work, node + ".json")))?["instances"]?[0]?["state"];
+            return (string?)(JsonNode.Parse(File.ReadAllText(Path.Combine(work, node + ".json")))?["instances"]?.AsArray().FirstOrDefault())?["state"];
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {
