@@ -9,6 +9,8 @@ const string Usage = """
                               v3 100 ms crash and graceful; --v2 adds v2 1 s crash and graceful
       ipvs                    in user-mode Linux (root): 1,000 services x 10 destinations from empty, one weight
                               change, one destination removal, by Vigil and by ipvsadm-restore/ipvsadm (--runs, default 5)
+      gitops                  `vigil plan` between two commits of a 1,000-instance, 10,000-real-server repository;
+                              then in a namespace lab (root), git commit -> VIP on the master with agents fetching every 1 s
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -22,6 +24,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
 {
     "load" => LoadBenchmark.Run(runs, Option("--keep")),
     "failover" => FailoverBenchmark.Run(runs, withV2: args.Contains("--v2")),
+    "gitops" => GitOpsBenchmark.Run(runs),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),
 };
