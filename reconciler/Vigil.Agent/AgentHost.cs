@@ -69,7 +69,7 @@ public sealed class AgentHost : IDisposable
         _log = log;
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { ResumeAsMaster = AgentStatus.MastersLeftBy(options.StatusFile) };
+        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { Predecessor = AgentStatus.LeftBy(options.StatusFile) };
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -25,6 +25,9 @@ public sealed record SourceStatus(
     double? LastDurationMilliseconds,
     IReadOnlyList<string> NotApplied);
 
+/// <summary>The instances a previous run of the agent was master of, and the last time it said so (its status file's write).</summary>
+public sealed record PreviousRun(IReadOnlySet<string> Masters, DateTimeOffset LastWritten);
+
 /// <summary>What a running agent reports about itself; written as JSON for `vigil status` to read.</summary>
 public sealed record AgentStatus(
     string Node,
@@ -117,10 +120,11 @@ public sealed record AgentStatus(
     };
 
     /// <summary>
-    /// The instances a previous run recorded as master in its status file, when that run is gone (crashed, or left
-    /// for a restart); empty when there is no such file or its agent still runs.
+    /// What a previous run left in its status file, when that run is gone (crashed, or left for a restart): the
+    /// instances it recorded as master and when it last wrote the file; null when there is no such file or its agent
+    /// still runs.
     /// </summary>
-    public static IReadOnlySet<string> MastersLeftBy(string path)
+    public static PreviousRun? LeftBy(string path)
     {
         try
         {
@@ -128,14 +132,15 @@ public sealed record AgentStatus(
                 || previous["pid"]?.GetValue<int>() is not { } pid
                 || (pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}")))
             {
-                return new HashSet<string>();
+                return null;
             }
-            return previous["instances"]!.AsArray().OfType<JsonObject>()
+            var masters = previous["instances"]!.AsArray().OfType<JsonObject>()
                 .Where(i => (string?)i["state"] == "Master").Select(i => (string)i["name"]!).ToHashSet();
+            return new PreviousRun(masters, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or UnauthorizedAccessException)
         {
-            return new HashSet<string>();
+            return null;
         }
     }
 

@@ -24,10 +24,11 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     private const int DriftKept = 50;
 
     /// <summary>
-    /// Instances the previous run of the agent left as master (from its status file): on their first start they
-    /// resume as master if the kernel still holds all their VIPs. Cleared once used.
+    /// What the previous run of the agent left (from its status file): an instance it was master of resumes as master
+    /// on its first start if the kernel still holds all its VIPs and the previous run said so less than three advert
+    /// intervals ago (within any backup's Master_Down_Interval: no backup can have taken over). Used once per instance.
     /// </summary>
-    public IReadOnlySet<string> ResumeAsMaster { get; set; } = new HashSet<string>();
+    public PreviousRun? Predecessor { get; set; }
 
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
@@ -170,11 +171,18 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>The reason to resume as master, or null to start as usual.</summary>
     private string? Resumes(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
     {
-        if (!ResumeAsMaster.Contains(instance.Name) || addresses.Count == 0)
+        if (Predecessor is not { } previous || !previous.Masters.Contains(instance.Name) || addresses.Count == 0)
         {
             return null;
         }
-        ResumeAsMaster = ResumeAsMaster.Where(n => n != instance.Name).ToHashSet();
+        Predecessor = previous with { Masters = previous.Masters.Where(n => n != instance.Name).ToHashSet() };
+        var silent = time.GetUtcNow() - previous.LastWritten;
+        if (silent >= 3 * instance.AdvertInterval)
+        {
+            log.Information("{Instance}: was master before the restart, but {Silent:F0} ms ago (3 advert intervals or more): a backup may have taken over, starting as backup",
+                instance.Name, silent.TotalMilliseconds);
+            return null;
+        }
         var held = ports.Addresses();
         var missing = addresses.Where(a => !held.Any(h => h.InterfaceIndex == a.InterfaceIndex && h.Address.Equals(a.Address))).ToList();
         if (missing.Count > 0)
@@ -183,12 +191,12 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                 instance.Name, missing[0].Address);
             return null;
         }
-        return $"resumed: master before the restart, its {addresses.Count} VIP(s) still on {instance.Interface}";
+        return $"resumed: master {silent.TotalMilliseconds:F0} ms before the restart, its {addresses.Count} VIP(s) still on {instance.Interface}";
     }
 
     /// <summary>
     /// Leaves for a restart: the VIPs stay in the kernel and no priority-0 advert is sent, so the next run resumes as
-    /// master (<see cref="ResumeAsMaster"/>). Nothing runs afterwards; the process is expected to exit.
+    /// master (<see cref="Predecessor"/>). Nothing runs afterwards; the process is expected to exit.
     /// </summary>
     public void Leave()
     {

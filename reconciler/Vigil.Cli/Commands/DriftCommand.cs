@@ -10,8 +10,7 @@ internal static class DriftCommand
 {
     public static Command Create()
     {
-        var node = new Option<string?>("--node", "-n") { Description = $"The node whose agent to read (its status file {StatusCommand.DefaultDirectory}/NODE.json)." };
-        var statusFile = new Option<string?>("--status-file") { Description = "The agent's --status-file, when not the default." };
+        var agent = new AgentStatusFileOptions();
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.Prometheus);
         var command = new Command("drift",
             "Show how the node differs from the commit it runs, as its agent found at its last check (--drift-interval): addresses added or " +
@@ -20,32 +19,18 @@ internal static class DriftCommand
             "masters at once (split brain). With --drift-mode correct the agent undoes address and IPVS drift and lists what it undid.\n" +
             "Exit codes (as plan): 0 no drift, 2 drift found, 1 no running agent or no check yet.")
         {
-            node,
-            statusFile,
             output,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(node) is null && result.GetValue(statusFile) is null)
-            {
-                result.AddError("give --node (or --status-file)");
-            }
-        });
+        agent.AddTo(command);
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(node)! + ".json");
+            var path = agent.PathOf(parse);
             var error = parse.InvocationConfiguration.Error;
-            JsonObject? status;
-            try
+            if (AgentStatusFileOptions.Read(path, error) is not { } status)
             {
-                status = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-            }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"vigil: {path}: {e.Message}");
                 return ExitCodes.Failed;
             }
-            if (status?["drift"] is not JsonObject drift)
+            if (status["drift"] is not JsonObject drift)
             {
                 error.WriteLine($"vigil: {path}: the agent has not checked for drift yet");
                 return ExitCodes.Failed;

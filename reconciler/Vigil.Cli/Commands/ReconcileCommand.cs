@@ -13,29 +13,20 @@ internal static class ReconcileCommand
 {
     public static Command Create()
     {
-        var node = new Option<string?>("--node", "-n") { Description = $"The node whose agent to ask (its status file {StatusCommand.DefaultDirectory}/NODE.json)." };
-        var statusFile = new Option<string?>("--status-file") { Description = "The agent's --status-file, when not the default." };
+        var agent = new AgentStatusFileOptions();
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the agent's answer.", DefaultValueFactory = _ => 60 };
         var command = new Command("reconcile",
             "Make a running agent fetch its repository (or re-read its folder) and apply what is new now, rather than at its next interval; " +
             "print the commit it runs and the outcome.\nExit codes: 0 applied (or nothing new), 1 refused, partly applied, no answer or no agent, 2 usage error.")
         {
-            node,
-            statusFile,
             timeout,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(node) is null && result.GetValue(statusFile) is null)
-            {
-                result.AddError("give --node (or --status-file)");
-            }
-        });
+        agent.AddTo(command);
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(node)! + ".json");
+            var path = agent.PathOf(parse);
             var error = parse.InvocationConfiguration.Error;
-            var before = Read(path);
+            var before = AgentStatusFileOptions.Read(path);
             if (before?["pid"]?.GetValue<int>() is not { } pid || !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
             {
                 error.WriteLine($"vigil: no running agent found through {path}");
@@ -55,7 +46,7 @@ internal static class ReconcileCommand
             JsonObject? source = null;
             while (waited.Elapsed < TimeSpan.FromSeconds(parse.GetValue(timeout)))
             {
-                source = Read(path)?["source"] as JsonObject;
+                source = AgentStatusFileOptions.Read(path)?["source"] as JsonObject;
                 if ((string?)source?["attemptedAt"] != previous)
                 {
                     break;
@@ -79,17 +70,5 @@ internal static class ReconcileCommand
             return outcome == "applied" ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
-    }
-
-    private static JsonObject? Read(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -33,17 +33,10 @@ internal static class StatusCommand
             var agents = new List<JsonObject>();
             foreach (var path in paths)
             {
-                try
+                if (AgentStatusFileOptions.Read(path, parse.InvocationConfiguration.Error) is { } agent)
                 {
-                    if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject agent)
-                    {
-                        agent["running"] = IsRunning(agent["pid"]?.GetValue<int>());
-                        agents.Add(agent);
-                    }
-                }
-                catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-                {
-                    parse.InvocationConfiguration.Error.WriteLine($"vigil: {path}: {e.Message}");
+                    agent["running"] = IsRunning(agent["pid"]?.GetValue<int>());
+                    agents.Add(agent);
                 }
             }
             var stdout = parse.InvocationConfiguration.Output;

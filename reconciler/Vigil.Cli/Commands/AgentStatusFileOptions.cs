@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>--node NAME or --status-file FILE: which running agent a command talks to (reconcile, drift), and reading its status file.</summary>
+internal sealed class AgentStatusFileOptions
+{
+    public Option<string?> Node { get; } = new("--node", "-n") { Description = $"The node whose agent to use (its status file {StatusCommand.DefaultDirectory}/NODE.json)." };
+
+    public Option<string?> StatusFile { get; } = new("--status-file") { Description = "The agent's --status-file, when not the default." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Node);
+        command.Options.Add(StatusFile);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(Node) is null && result.GetValue(StatusFile) is null)
+            {
+                result.AddError("give --node (or --status-file)");
+            }
+        });
+    }
+
+    public string PathOf(ParseResult parse) =>
+        parse.GetValue(StatusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(Node)! + ".json");
+
+    /// <summary>The status as JSON, or null (with the reason when <paramref name="error"/> is given) when it cannot be read.</summary>
+    public static JsonObject? Read(string path, TextWriter? error = null)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            error?.WriteLine($"vigil: {path}: {e.Message}");
+            return null;
+        }
+    }
+}
