@@ -110,6 +110,36 @@ public sealed class GitSourceTests : IDisposable
         Directory.Move(_origin + ".gone", _origin);
     }
 
+    /// <summary>HTTP with a token from a file, against git's own smart-HTTP server: the right token fetches, a wrong one says so.</summary>
+    [Fact]
+    public void Fetch_OverHttp_TokenFromAFile_WrongTokenIsRefusedWithTheReason()
+    {
+        if (GitHttpServer.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var server = new GitHttpServer(_work, "s3cr3t-token");
+        var token = Path.Combine(_work, "token");
+        File.WriteAllText(token, "s3cr3t-token\n");
+        var url = $"{server.BaseUrl}/origin";
+        using (var good = new GitSource(new GitSourceSpec { Repository = url, Ref = "main", Path = "cluster", TokenFile = token }, _state))
+        {
+            var commit = good.Fetch();
+            Assert.Equal(Git("rev-parse", "main"), commit.Sha);
+            Assert.Equal(2, good.Files(commit.Sha).Count);
+        }
+        File.WriteAllText(token, "expired\n");
+        Commit("after the token expired", allowEmpty: true);
+
+        using var bad = new GitSource(new GitSourceSpec { Repository = url, Ref = "main", Path = "cluster", TokenFile = token }, _state);
+        var refused = Assert.Throws<GitSourceException>(() => bad.Fetch());
+
+        Assert.StartsWith($"fetch {url}: ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("auth", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(server.Refused > 0);
+        Assert.Equal(2, bad.Files(Git("rev-parse", "main~1")).Count); // the last fetched commit is still there to run
+    }
+
     [Fact]
     public void Fetch_CorruptedClone_IsClonedAgain()
     {
