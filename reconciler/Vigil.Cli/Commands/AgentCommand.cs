@@ -33,6 +33,7 @@ internal static class AgentCommand
             DefaultValueFactory = _ => DriftMode.Report,
         };
         var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
+        var sshKey = new Option<string?>("--ssh-key") { Description = "SSH: a private key file (no passphrase); the host key is trusted on first use and pinned in the state directory." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
         var listen = new Option<IPEndPoint?>("--listen")
         {
@@ -66,6 +67,7 @@ internal static class AgentCommand
             folder,
             interval,
             tokenFile,
+            sshKey,
             stateDirectory,
             driftInterval,
             driftMode,
@@ -106,6 +108,7 @@ internal static class AgentCommand
                     Ref = parse.GetValue(reference)!,
                     Path = parse.GetValue(folder)!,
                     TokenFile = parse.GetValue(tokenFile),
+                    SshKeyFile = parse.GetValue(sshKey),
                 }, state);
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();

@@ -13,6 +13,11 @@ public sealed record GitSourceSpec
     public string Path { get; init; } = "";
     /// <summary>HTTPS: a file holding a token (sent as the password; the user name is ignored by GitHub/GitLab tokens).</summary>
     public string? TokenFile { get; init; }
+    /// <summary>
+    /// SSH: a private key file. The bundled libgit2 runs OpenSSH's ssh; the clone's core.sshCommand gives it this key
+    /// only, no prompt, and the state directory's known_hosts (a host is trusted on first use, then pinned).
+    /// </summary>
+    public string? SshKeyFile { get; init; }
 }
 
 /// <summary>One commit of the source, as fetched.</summary>
@@ -68,10 +73,51 @@ public sealed class GitSource : IDisposable
             // Opened again next time, so that damage done to the clone meanwhile is seen.
             _repository?.Dispose();
             _repository = null;
-            throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}", e);
+            throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}{SshReason()}", e);
         }
         var commit = Resolve(repository) ?? throw new GitSourceException($"{_spec.Repository}: no branch, tag or commit '{_spec.Ref}'");
         return Describe(commit);
+    }
+
+    private string SshErrors => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_clonePath)!, "ssh.err");
+
+    /// <summary>What ssh itself said (libgit2 only says it could not read from the remote): " (ssh: ...)" or nothing.</summary>
+    private string SshReason()
+    {
+        if (_spec.SshKeyFile is null || !File.Exists(SshErrors))
+        {
+            return "";
+        }
+        var said = File.ReadLines(SshErrors).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
+        return said is null ? "" : $" (ssh: {said})";
+    }
+
+    /// <summary>
+    /// The SSH command for the key file, kept in the clone's own config (the operator's GIT_SSH_COMMAND still wins).
+    /// libgit2 runs core.sshCommand as one program, without a shell, so the options live in a small script beside
+    /// the clone.
+    /// </summary>
+    private Repository Configured(Repository repository)
+    {
+        if (_spec.SshKeyFile is { } key)
+        {
+            var directory = System.IO.Path.GetDirectoryName(_clonePath)!;
+            var script = System.IO.Path.Combine(directory, "ssh");
+            File.WriteAllText(script,
+                "#!/bin/sh\n# Written by vigil agent for --ssh-key: this key only, no prompt, hosts trusted on first use and pinned.\n" +
+                $"exec ssh -i '{System.IO.Path.GetFullPath(key)}' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR " +
+                $"-o UserKnownHostsFile='{System.IO.Path.Combine(directory, "known_hosts")}' \"$@\" 2>'{SshErrors}'\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            repository.Config.Set("core.sshCommand", script);
+        }
+        else
+        {
+            repository.Config.Unset("core.sshCommand");
+        }
+        return repository;
     }
 
     /// <summary>The clone opens, follows this source's URL, and holds the commits its refs name (none deleted under it).</summary>
@@ -165,7 +211,7 @@ public sealed class GitSource : IDisposable
             if (CloneUsable())
             {
                 _repository = new Repository(_clonePath);
-                return _repository;
+                return Configured(_repository);
             }
             // Damaged (interrupted clone, deleted objects) or another source's: start again.
             Directory.Delete(_clonePath, recursive: true);
@@ -174,7 +220,7 @@ public sealed class GitSource : IDisposable
         Repository.Init(_clonePath, isBare: true);
         _repository = new Repository(_clonePath);
         _repository.Network.Remotes.Add(Remote, _spec.Repository);
-        return _repository;
+        return Configured(_repository);
     }
 
     private Credentials Credentials(string url, string usernameFromUrl, SupportedCredentialTypes types)

@@ -140,6 +140,34 @@ public sealed class GitSourceTests : IDisposable
         Assert.Equal(2, bad.Files(Git("rev-parse", "main~1")).Count); // the last fetched commit is still there to run
     }
 
+    /// <summary>SSH with a key file, against OpenSSH's sshd: the authorized key fetches, another key is refused with the reason.</summary>
+    [Fact]
+    public void Fetch_OverSsh_KeyFile_OtherKeyIsRefusedWithTheReason()
+    {
+        if (SshServer.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        var (authorized, other) = (Path.Combine(_work, "id_vigil"), Path.Combine(_work, "id_other"));
+        SshServer.KeyGen(authorized);
+        SshServer.KeyGen(other);
+        using var server = new SshServer(Path.Combine(_work, "sshd"), authorized);
+        var url = $"ssh://root@127.0.0.1:{server.Port}{_origin}";
+        using (var good = new GitSource(new GitSourceSpec { Repository = url, Ref = "main", Path = "cluster", SshKeyFile = authorized }, _state))
+        {
+            var commit = good.Fetch();
+            Assert.Equal(Git("rev-parse", "main"), commit.Sha);
+            Assert.Equal(2, good.Files(commit.Sha).Count);
+        }
+        Assert.Contains(" ssh-ed25519 ", File.ReadAllText(Path.Combine(_state, "known_hosts")), StringComparison.Ordinal); // the host key, pinned on first use
+
+        using var refused = new GitSource(new GitSourceSpec { Repository = url, Ref = "main", Path = "cluster", SshKeyFile = other }, _state);
+        var error = Assert.Throws<GitSourceException>(() => refused.Fetch());
+
+        Assert.StartsWith($"fetch {url}: ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(ssh: root@127.0.0.1: Permission denied (publickey).)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Fetch_CorruptedClone_IsClonedAgain()
     {
