@@ -213,7 +213,10 @@ public sealed class AgentHost : IDisposable
     {
         var (drift, counts) = _agent.AddressDrifts();
         var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
-            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, _notApplied);
+            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, _notApplied)
+        {
+            Folder = _source.Folder,
+        };
         return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift };
     }
 

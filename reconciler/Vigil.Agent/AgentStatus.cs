@@ -23,7 +23,11 @@ public sealed record SourceStatus(
     DateTimeOffset? ReconciledAt,
     DateTimeOffset? AttemptedAt,
     double? LastDurationMilliseconds,
-    IReadOnlyList<string> NotApplied);
+    IReadOnlyList<string> NotApplied)
+{
+    /// <summary>For git, the repository's folder the YAML is read from ("" for the root): with the clone, the running revision can be read back.</summary>
+    public string? Folder { get; init; }
+}
 
 /// <summary>The instances a previous run of the agent was master of, and the last time it said so (its status file's write).</summary>
 public sealed record PreviousRun(IReadOnlySet<string> Masters, DateTimeOffset LastWritten);
@@ -51,6 +55,7 @@ public sealed record AgentStatus(
         ["source"] = new JsonObject
         {
             ["location"] = Source.Location,
+            ["folder"] = Source.Folder,
             ["commit"] = Source.Commit,
             ["subject"] = Source.Subject,
             ["lastFetched"] = Source.LastFetched,

@@ -18,6 +18,9 @@ public interface IRevisionSource : IDisposable
     /// <summary>The folder, or URL, ref and path, for the status and the log.</summary>
     string Location { get; }
 
+    /// <summary>For git, the repository's folder holding the YAML ("" for its root); null for a folder on disk.</summary>
+    string? Folder { get; }
+
     /// <summary>The newest revision (a fetch, for git); throws <see cref="GitSourceException"/> or IOException with the reason.</summary>
     SourceRevision Latest();
 
@@ -29,6 +32,8 @@ public interface IRevisionSource : IDisposable
 public sealed class FolderRevisions(string path) : IRevisionSource
 {
     public string Location => path;
+
+    public string? Folder => null;
 
     public SourceRevision Latest()
     {
@@ -58,6 +63,8 @@ public sealed class GitRevisions(GitSourceSpec spec, string stateDirectory) : IR
     private readonly GitSource _source = new(spec, stateDirectory);
 
     public string Location => $"{spec.Repository} {spec.Ref}" + (spec.Path.Trim('/') is { Length: > 0 } folder ? $" {folder}/" : "");
+
+    public string? Folder => spec.Path.Trim('/');
 
     public SourceRevision Latest() => Read(_source.Fetch());
 

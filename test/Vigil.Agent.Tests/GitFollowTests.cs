@@ -183,6 +183,47 @@ public sealed class GitFollowTests
     }
 
     /// <summary>
+    /// `vigil plan --node` on a node: the configuration against the running agent's commit (read back from its clone), the
+    /// VIPs the master would add now (the engine's state, the kernel's addresses); the backup adds nothing until it takes over.
+    /// </summary>
+    [Fact]
+    public void PlanOnANode_ComparesWithTheRunningCommit_TheEngineAndTheKernel()
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario());
+        var (origin, first) = FollowGit(lab, "1h");
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.102/24");
+
+        var ka1 = Plan(lab, origin, "ka1");
+        var ka2 = Plan(lab, origin, "ka2");
+
+        Assert.True(ka1.ExitCode == 2, ka1.Output);
+        Assert.Contains($"runs commit {GitSource.Short(first)}; engine: vi_1 Master (priority 100)", ka1.Output, StringComparison.Ordinal);
+        Assert.Contains("configuration:\n  + vip 198.51.100.102/24 on vi_1\n", ka1.Output, StringComparison.Ordinal);
+        Assert.Contains("kernel addresses:\n  + 198.51.100.102/24 on eth0 (vi_1 is master: added and announced now)\n", ka1.Output, StringComparison.Ordinal);
+        Assert.Contains("engine: vi_1 Backup (priority 80)", ka2.Output, StringComparison.Ordinal);
+        Assert.Contains("kernel addresses: no changes", ka2.Output, StringComparison.Ordinal);
+
+        origin.Commit("add 198.51.100.102");
+        Assert.Equal(0, Reconcile(lab).ExitCode);
+        var after = Plan(lab, origin, "ka1");
+        Assert.True(after.ExitCode == 0, after.Output);
+        Assert.EndsWith("No changes.\n", after.Output, StringComparison.Ordinal);
+    }
+
+    private static (int ExitCode, string Output) Plan(FailoverLab lab, GitRepository origin, string node)
+    {
+        using var output = new StringWriter();
+        var exitCode = Vigil.Cli.VigilCommandLine.Run(["plan", "--node", node, "--config", origin.PathOf("cluster"), "--status-file", lab.StatusFile(node),
+            "--state-dir", StateDirectory(lab, node), "--netns", lab.Host(node).Namespace], output, output);
+        return (exitCode, output.ToString());
+    }
+
+    /// <summary>
     /// The lab's configuration as the first commit of a repository the agents will follow (under cluster/), fetched every
     /// <paramref name="interval"/>; returns the repository and that commit.
     /// </summary>

@@ -31,7 +31,11 @@ internal sealed class NodeOptions
     }
 
     /// <summary>Also used by render, which takes the path as an argument.</summary>
-    public static NodeDesiredState? Load(string path, string nodeName, TextWriter error, out int exitCode)
+    public static NodeDesiredState? Load(string path, string nodeName, TextWriter error, out int exitCode) =>
+        LoadCluster(path, nodeName, error, out exitCode) is { } state ? NodeProjection.For(state, nodeName) : null;
+
+    /// <summary>The whole cluster, valid and naming the node, or null with the reason on stderr and the exit code to return.</summary>
+    public static DesiredState? LoadCluster(string path, string nodeName, TextWriter error, out int exitCode)
     {
         var result = ConfigPathArgument.TryLoad(path, error);
         if (result is null)
@@ -53,6 +57,6 @@ internal sealed class NodeOptions
             return null;
         }
         exitCode = ExitCodes.Ok;
-        return NodeProjection.For(result.State, nodeName);
+        return result.State;
     }
 }

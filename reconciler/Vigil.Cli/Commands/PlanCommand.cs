@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Cli.Output;
+using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Source;
 using Vigil.Source.Git;
@@ -25,13 +26,18 @@ internal static class PlanCommand
         node.Node.Description = "Only this node (with --base); on a node, the node whose IPVS table to plan.";
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown);
         var netns = IpvsCommands.NamespaceOption();
+        netns.Description = "On a node: read the addresses and IPVS table of this named network namespace (ip netns) instead of the current one.";
+        var statusFile = new Option<string?>("--status-file") { Description = $"On a node: the running agent's status file (default {StatusCommand.DefaultDirectory}/NODE.json)." };
+        var stateDirectory = new Option<string?>("--state-dir") { Description = $"On a node: the running agent's --state-dir, where its clone is (default {HistoryCommand.StateRoot}/NODE)." };
         var command = new Command("plan",
             "Show what would change; change nothing.\n" +
             "Between commits (CI, no node needed): `vigil plan --base origin/main [--head HEAD] [--repo .] [--path DIR]` prints, per node, VIPs " +
             "added, removed or moved between instances, priority changes and who would become master, real servers added, removed or reweighted, " +
             "scripts and checks changed, and the head commit's validation. --output markdown suits a pull-request comment.\n" +
-            "On a node: `vigil plan --node NAME [--config DIR]` shows the IPVS changes (+ add, ~ edit in place, - delete) against the kernel; every real " +
-            "server is assumed to pass its health check.\n" + ExitCodesHelp)
+            "On a node: `vigil plan --node NAME [--config DIR]` shows what applying DIR would change against what runs now: the configuration " +
+            "changes since the running agent's commit (read back from its clone), the VIPs a master would add or remove now (the engine's states, " +
+            "the kernel's addresses), and the IPVS requests (+ add, ~ edit in place, - delete) against the kernel's table; every real server is " +
+            "assumed to pass its health check.\n" + ExitCodesHelp)
         {
             repository,
             from,
@@ -39,6 +45,8 @@ internal static class PlanCommand
             folder,
             output,
             netns,
+            statusFile,
+            stateDirectory,
         };
         node.AddTo(command);
         command.Validators.Add(result =>
@@ -61,7 +69,9 @@ internal static class PlanCommand
             {
                 return BetweenCommits(parse.GetValue(repository)!, baseRevision, parse.GetValue(to)!, parse.GetValue(folder)!, parse.GetValue(node.Node), format, stdout, error);
             }
-            return OnNode(node, parse, parse.GetValue(netns), format == OutputFormat.Json, stdout, error);
+            var name = parse.GetValue(node.Node)!;
+            return OnNode(parse.GetValue(node.Config)!, name, parse.GetValue(netns), parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"),
+                parse.GetValue(stateDirectory) ?? Path.Combine(HistoryCommand.StateRoot, name), format == OutputFormat.Json, stdout, error);
         });
         return command;
     }
@@ -115,27 +125,37 @@ internal static class PlanCommand
         return plan is null ? ExitCodes.Failed : plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
     }
 
-    private static int OnNode(NodeOptions node, ParseResult parse, string? netns, bool json, TextWriter stdout, TextWriter error)
+    private static int OnNode(string path, string name, string? netns, string statusPath, string stateDirectory, bool json, TextWriter stdout, TextWriter error)
     {
-        var state = node.Load(parse, out _);
-        if (state is null)
+        if (NodeOptions.LoadCluster(path, name, error, out _) is not { } config)
         {
             return ExitCodes.Failed; // plan's 2 means changes: every error is 1
         }
-        using var kernel = IpvsCommands.Open(netns, error);
-        if (kernel is null)
+        var status = AgentStatusFileOptions.Read(statusPath);
+        if (status?["pid"]?.GetValue<int>() is not { } pid || !Directory.Exists($"/proc/{pid}"))
         {
-            return ExitCodes.Failed;
+            status = null; // no agent, or a stale file
         }
-        var plan = IpvsPlanner.Plan(state.VirtualServers.Select(v => v.Spec), kernel.Read());
+        IpvsPlan? ipvs = null;
+        var servers = NodeProjection.For(config, name).VirtualServers;
+        if (servers.Count > 0)
+        {
+            using var kernel = IpvsCommands.Open(netns, error);
+            if (kernel is null)
+            {
+                return ExitCodes.Failed;
+            }
+            ipvs = IpvsPlanner.Plan(servers.Select(v => v.Spec), kernel.Read());
+        }
+        var plan = NodeObservedPlan.Build(config, name, status, stateDirectory, NodeObservedPlan.KernelAddresses(netns), ipvs);
         if (json)
         {
-            stdout.WriteLine(JsonText.Of(IpvsChangePrinter.Json(state.Node, plan)));
+            stdout.WriteLine(JsonText.Of(plan.ToJson()));
         }
         else
         {
-            IpvsChangePrinter.Text(Terminal.ForStandardOutput(stdout), state.Node, plan);
+            plan.Print(Terminal.ForStandardOutput(stdout));
         }
-        return plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+        return plan.ChangeCount == 0 ? ExitCodes.Ok : ExitCodes.Changes;
     }
 }

@@ -8,22 +8,6 @@ namespace Vigil.Cli.Output;
 /// <summary>IPVS plans and apply results for people (+ / ~ / -, coloured on a terminal) and for machines (JSON).</summary>
 internal static class IpvsChangePrinter
 {
-    public static void Text(Terminal terminal, string node, IpvsPlan plan)
-    {
-        if (plan.IsEmpty)
-        {
-            terminal.Writer.WriteLine($"node {node}: IPVS matches the configuration, no changes.");
-            return;
-        }
-        terminal.Writer.WriteLine($"node {node}: IPVS changes, in the order they would be made:");
-        foreach (var change in plan.Changes)
-        {
-            terminal.Writer.WriteLine(Line(terminal, change));
-        }
-        var counts = Counts(plan.Changes);
-        terminal.Writer.WriteLine($"Plan: {counts[ChangeAction.Add]} to add, {counts[ChangeAction.Edit]} to change, {counts[ChangeAction.Delete]} to delete.");
-    }
-
     public static void Text(Terminal terminal, string node, IpvsApplyResult result, IpvsPlan remaining)
     {
         foreach (var change in result.Applied)

@@ -28,7 +28,8 @@ public enum DriftKind
 /// One way the node differs from its desired state; <see cref="Correctable"/> when `correct` mode may undo it. Address
 /// findings name the address and interface to add or remove.
 /// </summary>
-public sealed record DriftItem(DriftKind Kind, string Subject, string Detail, bool Correctable, string? Interface = null, IpPrefix? Address = null)
+public sealed record DriftItem(DriftKind Kind, string Subject, string Detail, bool Correctable, string? Interface = null, IpPrefix? Address = null,
+    string? Instance = null)
 {
     public override string ToString() => $"{Subject}: {Detail}";
 }
@@ -74,11 +75,11 @@ public static class DriftDetector
             {
                 if (vip.Master && !Holds(vip.Address))
                 {
-                    items.Add(new(DriftKind.VipMissingOnMaster, $"{vip.Address} on {name}", $"{vip.Instance} is master but the VIP is not on the interface", true, name, vip.Address));
+                    items.Add(new(DriftKind.VipMissingOnMaster, $"{vip.Address} on {name}", $"{vip.Instance} is master but the VIP is not on the interface", true, name, vip.Address, vip.Instance));
                 }
                 else if (!vip.Master && Holds(vip.Address))
                 {
-                    items.Add(new(DriftKind.VipOutsideMaster, $"{vip.Address} on {name}", $"{vip.Instance} is {running[vip.Instance].State} but the VIP is on the interface", true, name, vip.Address));
+                    items.Add(new(DriftKind.VipOutsideMaster, $"{vip.Address} on {name}", $"{vip.Instance} is {running[vip.Instance].State} but the VIP is on the interface", true, name, vip.Address, vip.Instance));
                 }
             }
             foreach (var missing in configured.Where(c => !Holds(c)))
