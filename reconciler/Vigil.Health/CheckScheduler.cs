@@ -1,0 +1,115 @@
+using Quartz;
+
+namespace Vigil.Health;
+
+/// <summary>
+/// Runs every health check as a Quartz.NET job with its own interval: started at a random point of its first interval
+/// (jitter, so thousands of checks do not fire in the same millisecond), never overlapping itself (a slow check is not
+/// started twice; missed runs are skipped, not bunched), each attempt bounded by its timeout. <see cref="SyncAsync"/>
+/// adds, replaces and removes jobs from the configuration without touching the others.
+/// </summary>
+public sealed class CheckScheduler : IAsyncDisposable
+{
+    private const string Group = "checks";
+    private readonly StandaloneSchedulerFactory _factory;
+    private readonly IScheduler _scheduler;
+    private readonly HealthBoard _board;
+    private readonly Dictionary<string, RealServerCheck> _checks = [];
+
+    private CheckScheduler(StandaloneSchedulerFactory factory, IScheduler scheduler, HealthBoard board)
+    {
+        _factory = factory;
+        _scheduler = scheduler;
+        _board = board;
+    }
+
+    public static async Task<CheckScheduler> StartAsync(HealthBoard board, int maxConcurrency = 200)
+    {
+        var factory = QuartzSchedulerBuilder.Create(quartz =>
+        {
+            // Each agent (and each test) owns its scheduler: a name of its own keeps them apart.
+            quartz.ConfigureScheduler(options => options.InstanceName = $"vigil-checks-{Guid.NewGuid():N}");
+            quartz.UseDefaultThreadPool(maxConcurrency);
+        }).Build();
+        var scheduler = await factory.GetScheduler().ConfigureAwait(false);
+        await scheduler.Start().ConfigureAwait(false);
+        return new CheckScheduler(factory, scheduler, board);
+    }
+
+    /// <summary>The keys of the checks scheduled now.</summary>
+    public IReadOnlyCollection<string> Scheduled => [.. _checks.Keys];
+
+    /// <summary>The check scheduled under <paramref name="key"/> (the same object while its configuration is unchanged).</summary>
+    public RealServerCheck? Current(string key) => _checks.GetValueOrDefault(key);
+
+    /// <summary>
+    /// Makes the scheduled checks those given: a new one is added, a changed one (probe, knobs, interval) replaced,
+    /// a missing one removed; an unchanged one keeps running on its own schedule.
+    /// </summary>
+    public async Task SyncAsync(IReadOnlyList<RealServerCheck> checks, CancellationToken cancellation = default)
+    {
+        var next = checks.ToDictionary(c => c.Key);
+        foreach (var (key, old) in _checks.ToList())
+        {
+            if (!next.TryGetValue(key, out var check) || !Same(old, check))
+            {
+                await _scheduler.DeleteJob(new JobKey(key, Group), cancellation).ConfigureAwait(false);
+                _checks.Remove(key);
+                old.Dispose();
+            }
+        }
+        foreach (var duplicate in checks.Where(c => _checks.TryGetValue(c.Key, out var running) && !ReferenceEquals(running, c)))
+        {
+            duplicate.Dispose(); // the running one goes on
+        }
+        foreach (var check in checks.Where(c => !_checks.ContainsKey(c.Key)))
+        {
+            var job = JobBuilder.Create<CheckJob>().WithIdentity(check.Key, Group).Build();
+            job.JobDataMap[CheckJob.CheckKey] = check;
+            job.JobDataMap[CheckJob.BoardKey] = _board;
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(check.Key, Group)
+                .StartAt(DateTimeOffset.UtcNow + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * check.Interval.Ticks)))
+                .WithSimpleSchedule(s => s.WithInterval(check.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+                .Build();
+            await _scheduler.ScheduleJob(job, trigger, cancellationToken: cancellation).ConfigureAwait(false);
+            _checks[check.Key] = check;
+        }
+        _board.Keep(_checks.Keys.ToHashSet());
+    }
+
+    private static bool Same(RealServerCheck a, RealServerCheck b) => a.Spec == b.Spec && a.Target == b.Target && a.Interval == b.Interval;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scheduler.Shutdown(waitForJobsToComplete: false).ConfigureAwait(false);
+        await _factory.DisposeAsync().ConfigureAwait(false);
+        foreach (var check in _checks.Values)
+        {
+            check.Dispose();
+        }
+        _checks.Clear();
+    }
+
+    /// <summary>One run of one check; Quartz never runs two of the same job at once.</summary>
+    [DisallowConcurrentExecution]
+    internal sealed class CheckJob : IJob
+    {
+        public const string CheckKey = "check";
+        public const string BoardKey = "board";
+
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        {
+            var check = (RealServerCheck)context.MergedJobDataMap[CheckKey]!;
+            var board = (HealthBoard)context.MergedJobDataMap[BoardKey]!;
+            try
+            {
+                board.Report(check, await check.RunAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // the scheduler is shutting down
+            }
+        }
+    }
+}

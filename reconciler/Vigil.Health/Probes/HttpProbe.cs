@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Vigil.Core.Desired;
+
+namespace Vigil.Health.Probes;
+
+/// <summary>
+/// keepalived's HTTP_GET and SSL_GET: GET the path from the real server itself (whatever the virtual host resolves
+/// to), expect the status code and, when given, the MD5 of the body as keepalived's genhash prints it. TLS checks the
+/// certificate only when asked, as keepalived does not.
+/// </summary>
+public sealed class HttpProbe : IHealthProbe, IDisposable
+{
+    private readonly HttpCheckSpec _spec;
+    private readonly bool _tls;
+    private readonly HttpClient _client;
+    private ProbeTarget? _target;
+
+    public HttpProbe(HttpCheckSpec spec, bool tls)
+    {
+        _spec = spec;
+        _tls = tls;
+        var handler = new SocketsHttpHandler
+        {
+            // Fresh connection each time, as keepalived's checker: a pooled one would hide a server that stopped accepting.
+            PooledConnectionLifetime = TimeSpan.Zero,
+            ConnectCallback = ConnectAsync,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+#pragma warning disable CA5359 // keepalived's SSL_GET does not verify unless asked: a self-signed real server is the norm
+                RemoteCertificateValidationCallback = spec.VerifyCertificate ? null : static (_, _, _, _) => true,
+#pragma warning restore CA5359
+            },
+            AllowAutoRedirect = false,
+        };
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
+    {
+        _target = target;
+        var host = _spec.VirtualHost ?? (target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString());
+        var uri = new Uri($"{(_tls ? "https" : "http")}://{host}:{target.Port}{_spec.Path}");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        limit.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.ConnectionClose = true;
+            using var response = await _client.SendAsync(request, limit.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode != _spec.StatusCode)
+            {
+                return ProbeResult.Failure($"status {(int)response.StatusCode}, expected {_spec.StatusCode}");
+            }
+            if (_spec.Digest is { } expected)
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(limit.Token).ConfigureAwait(false);
+#pragma warning disable CA5351 // keepalived's genhash digest is MD5: compared, not trusted for security
+                var digest = Convert.ToHexStringLower(MD5.HashData(body));
+#pragma warning restore CA5351
+                if (!digest.Equals(expected, StringComparison.OrdinalIgnoreCase))
+                {
+                    return ProbeResult.Failure($"digest {digest}, expected {expected.ToLowerInvariant()}");
+                }
+            }
+            return ProbeResult.Success($"status {(int)response.StatusCode}");
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return ProbeResult.Failure($"timeout after {TcpProbe.Seconds(timeout)}");
+        }
+        catch (HttpRequestException e)
+        {
+            return ProbeResult.Failure(e.InnerException is SocketException socket ? $"connect: {TcpProbe.Describe(socket.SocketErrorCode)}"
+                : e.InnerException is System.Security.Authentication.AuthenticationException tls ? $"TLS: {tls.Message}"
+                : e.Message);
+        }
+    }
+
+    /// <summary>Always to the real server: the virtual host is only the Host header (and the TLS server name).</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
+    {
+        var target = _target!;
+        var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellation).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,73 @@
+using Vigil.Core.Desired;
+using Vigil.Health.Probes;
+
+namespace Vigil.Health;
+
+/// <summary>
+/// One real server's health check with keepalived's semantics: every run makes up to <c>retry</c> attempts, each given
+/// up after connectTimeout, with delayBeforeRetry between them; the server is down only when every attempt failed.
+/// </summary>
+public sealed class RealServerCheck : IDisposable
+{
+    private readonly IHealthProbe _probe;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+
+    public RealServerCheck(string virtualServer, VirtualServerSpec server, RealServerSpec real, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        var check = real.HealthCheck ?? throw new ArgumentException($"{virtualServer}: real server {Endpoints.Format(real.Address, real.Port)} has no health check", nameof(real));
+        VirtualServer = virtualServer;
+        RealServer = Endpoints.Format(real.Address, real.Port);
+        Key = KeyOf(server, real);
+        Spec = check;
+        Interval = server.DelayLoop;
+        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port ?? server.Port ?? 0;
+        Target = new ProbeTarget(real.Address, port);
+        _probe = check switch
+        {
+            { Tcp: { } tcp } => new TcpProbe(tcp.BindAddress),
+            { HttpGet: { } http } => new HttpProbe(http, tls: false),
+            { SslGet: { } https } => new HttpProbe(https, tls: true),
+            { Misc: { } misc } => new MiscProbe(misc),
+            _ => throw new NotSupportedException($"{virtualServer}: real server {RealServer}: {string.Join(", ", check.ConfiguredProbes())} checks are not run yet"),
+        };
+        _delay = delay ?? Task.Delay;
+    }
+
+    /// <summary>Which real server of which virtual server, as the IPVS planner asks: the service's endpoint and the real server's.</summary>
+    public static string KeyOf(VirtualServerSpec server, RealServerSpec real) => $"{server.Endpoint} {Endpoints.Format(real.Address, real.Port)}";
+
+    public string Key { get; }
+
+    public string VirtualServer { get; }
+
+    public string RealServer { get; }
+
+    public HealthCheckSpec Spec { get; }
+
+    public ProbeTarget Target { get; }
+
+    /// <summary>keepalived's delay_loop: how often a run starts.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>One run: the first success, or the last failure once every attempt failed (its reason says how many).</summary>
+    public async Task<ProbeResult> RunAsync(CancellationToken cancellation)
+    {
+        var attempts = Math.Max(1, Spec.Retry);
+        ProbeResult result = ProbeResult.Failure("not run");
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            result = await _probe.ProbeAsync(Target, Spec.ConnectTimeout, cancellation).ConfigureAwait(false);
+            if (result.Up)
+            {
+                return result;
+            }
+            if (attempt < attempts)
+            {
+                await _delay(Spec.DelayBeforeRetry, cancellation).ConfigureAwait(false);
+            }
+        }
+        return attempts == 1 ? result : result with { Reason = $"{result.Reason} ({attempts} attempts)" };
+    }
+
+    public void Dispose() => (_probe as IDisposable)?.Dispose();
+}

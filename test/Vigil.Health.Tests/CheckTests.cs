@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Core.Planning;
+using Vigil.Health.Probes;
+
+namespace Vigil.Health.Tests;
+
+/// <summary>keepalived's check semantics (retries, first failure and recovery), and checks scheduled by Quartz.NET against real listeners.</summary>
+public sealed class CheckTests
+{
+    private static readonly ILogger Quiet = new LoggerConfiguration().CreateLogger();
+
+    private static (VirtualServerSpec Server, RealServerSpec Real) Tcp(int port, int retry = 1, string delayLoop = "200ms") =>
+        Web(new RealServerSpec
+        {
+            Address = IPAddress.Loopback,
+            Port = port,
+            HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec(), Retry = retry, ConnectTimeout = TimeSpan.FromMilliseconds(300), DelayBeforeRetry = TimeSpan.FromMilliseconds(100) },
+        }, delayLoop);
+
+    private static (VirtualServerSpec, RealServerSpec) Web(RealServerSpec real, string delayLoop) =>
+        (new VirtualServerSpec { Address = IPAddress.Parse("198.51.100.100"), Port = 80, DelayLoop = Durations.Parse(delayLoop), RealServers = [real] }, real);
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task Run_FailingServer_IsTriedRetryTimes_WithTheDelayBetween()
+    {
+        var (server, real) = Tcp(ClosedPort(), retry: 3);
+        var delays = new List<TimeSpan>();
+        using var check = new RealServerCheck("web", server, real, (delay, _) => { delays.Add(delay); return Task.CompletedTask; });
+
+        var result = await check.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(ProbeResult.Failure("connect: connection refused (3 attempts)"), result);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)], delays);
+    }
+
+    [Fact]
+    public void Board_ReportsChangesOnly_AndFeedsThePlanner()
+    {
+        var (server, real) = Tcp(ClosedPort());
+        using var check = new RealServerCheck("web", server, real);
+        var board = new HealthBoard(Quiet, TimeProvider.System);
+        var changes = new List<RealServerState>();
+        board.Changed += changes.Add;
+
+        board.Report(check, ProbeResult.Success());             // up, as assumed: no change
+        board.Report(check, ProbeResult.Failure("status 503")); // first failure
+        board.Report(check, ProbeResult.Failure("status 503")); // still down: nothing new
+        Assert.Equal(RealServerHealth.Failed, board.Lookup(server, real));
+        board.Report(check, ProbeResult.Success());             // recovery
+
+        Assert.Equal([(false, "status 503"), (true, "ok")], changes.Select(c => (c.Up, c.Reason)));
+        Assert.Equal(RealServerHealth.Healthy, board.Lookup(server, real));
+        Assert.Equal(RealServerHealth.Healthy, board.Lookup(server, real with { Port = 81 })); // never checked: up
+    }
+
+    [Fact]
+    public async Task Scheduler_RunsEachCheck_FollowsTheServer_AndSyncKeepsUnchangedChecks()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (server, real) = Tcp(port);
+        var (other, otherReal) = Tcp(ClosedPort());
+        var board = new HealthBoard(Quiet, TimeProvider.System);
+        var changes = new ConcurrentQueue<RealServerState>();
+        board.Changed += changes.Enqueue;
+        await using var scheduler = await CheckScheduler.StartAsync(board);
+        var kept = new RealServerCheck("web", server, real);
+
+        await scheduler.SyncAsync([kept, new RealServerCheck("other", other, otherReal)], TestContext.Current.CancellationToken);
+
+        Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "other" && !c.Up)), "the closed port was not found down");
+        Assert.True(await Until(() => board.States().Any(s => s.VirtualServer == "web" && s.Up)), "the listener was not checked");
+        listener.Stop();
+        Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "web" && !c.Up && c.Reason == "connect: connection refused")), "the stopped listener was not found down");
+
+        // A new configuration without "other": it is removed, "web" (unchanged) keeps its job and its check.
+        await scheduler.SyncAsync([new RealServerCheck("web", server, real)], TestContext.Current.CancellationToken);
+        Assert.Equal([kept.Key], scheduler.Scheduled);
+        Assert.Same(kept, scheduler.Current(kept.Key));
+        Assert.DoesNotContain(board.States(), s => s.VirtualServer == "other");
+    }
+
+    private static async Task<bool> Until(Func<bool> condition)
+    {
+        for (var waited = 0; waited < 5000; waited += 50)
+        {
+            if (condition())
+            {
+                return true;
+            }
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using Vigil.Core.Desired;
+using Vigil.Health.Probes;
+
+namespace Vigil.Health.Tests;
+
+/// <summary>Each probe against a real server on loopback or a real process, up and down, with the reason operators read.</summary>
+public sealed class ProbeTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    private readonly string _directory = Directory.CreateTempSubdirectory("vigil-health-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static ProbeTarget Loopback(int port) => new(IPAddress.Loopback, port);
+
+    private static Task<ProbeResult> Probe(IHealthProbe probe, int port) => probe.ProbeAsync(Loopback(port), Timeout, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task Tcp_Listening_IsUp_Closed_IsDownWithTheReason()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var up = await Probe(new TcpProbe(), port);
+        listener.Stop();
+        var down = await Probe(new TcpProbe(), port);
+
+        Assert.Equal(ProbeResult.Success("connected"), up);
+        Assert.Equal(ProbeResult.Failure("connect: connection refused"), down);
+    }
+
+    [Fact]
+    public async Task Http_StatusDigestAndVirtualHost()
+    {
+        using var server = new SmallHttpServer();
+        server.Answers["/broken"] = (503, "busy");
+        // keepalived's genhash: the MD5 of the body "hello".
+        const string HelloMd5 = "5d41402abc4b2a76b9719d911017c592";
+
+        Assert.Equal(ProbeResult.Success("status 200"), await Probe(new HttpProbe(new HttpCheckSpec { Path = "/", Digest = HelloMd5 }, tls: false), server.Port));
+        Assert.Equal(ProbeResult.Failure("status 503, expected 200"), await Probe(new HttpProbe(new HttpCheckSpec { Path = "/broken" }, tls: false), server.Port));
+        Assert.Equal(ProbeResult.Failure($"digest {HelloMd5}, expected 00000000000000000000000000000000"),
+            await Probe(new HttpProbe(new HttpCheckSpec { Digest = new string('0', 32) }, tls: false), server.Port));
+        server.RequiredHost = "www.example.org";
+        Assert.Equal(ProbeResult.Failure("status 404, expected 200"), await Probe(new HttpProbe(new HttpCheckSpec(), tls: false), server.Port));
+        Assert.Equal(ProbeResult.Success("status 200"), await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: false), server.Port));
+    }
+
+    [Fact]
+    public async Task Http_ServerThatHangs_TimesOut()
+    {
+        using var server = new SilentServer();
+
+        var result = await Probe(new HttpProbe(new HttpCheckSpec(), tls: false), server.Port);
+
+        Assert.Equal(ProbeResult.Failure("timeout after 500ms"), result);
+    }
+
+    [Fact]
+    public async Task Ssl_SelfSignedCertificate_UpWithoutVerification_DownWithIt()
+    {
+        if (TlsServer.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var server = new TlsServer(_directory);
+
+        var unverified = await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: true), server.Port);
+        var verified = await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org", VerifyCertificate = true }, tls: true), server.Port);
+
+        Assert.Equal(ProbeResult.Success("status 200"), unverified);
+        Assert.False(verified.Up);
+        Assert.StartsWith("TLS: ", verified.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sh -c 'exit 0'", false, true, null, "exit 0")]
+    [InlineData("sh -c 'exit 1'", false, false, null, "exit 1")]
+    [InlineData("sh -c 'exit 7'", false, false, null, "exit 7")]
+    [InlineData("sh -c 'exit 7'", true, true, 5, "exit 7: weight 5")]
+    [InlineData("sh -c 'exit 2'", true, true, 0, "exit 2: weight 0")]
+    [InlineData("/nonexistent/check", false, false, null, "cannot run /nonexistent/check: No such file or directory")]
+    public async Task Misc_ExitCodes_AsKeepalivedReadsThem(string script, bool dynamic, bool up, int? weight, string reason)
+    {
+        var result = await Probe(new MiscProbe(new MiscCheckSpec { Script = script, DynamicWeight = dynamic }), 0);
+
+        Assert.Equal(new ProbeResult(up, reason, weight), result);
+    }
+
+    [Fact]
+    public async Task Misc_ScriptThatHangs_IsKilledAtItsTimeout()
+    {
+        var marker = Path.Combine(_directory, "finished");
+
+        var result = await Probe(new MiscProbe(new MiscCheckSpec { Script = $"sh -c 'sleep 5; touch {marker}'", Timeout = TimeSpan.FromMilliseconds(300) }), 0);
+
+        Assert.Equal(ProbeResult.Failure("sh killed after 300ms (timeout)"), result);
+        await Task.Delay(TimeSpan.FromSeconds(5.5), TestContext.Current.CancellationToken);
+        Assert.False(File.Exists(marker)); // the whole process tree was killed
+    }
+
+    [Fact]
+    public void CommandLine_SplitsWordsAndQuotes_WithoutAShell()
+    {
+        Assert.Equal(["/usr/bin/check", "--name", "two words", "it's"], CommandLine.Split("/usr/bin/check  --name 'two words' \"it's\""));
+    }
+}

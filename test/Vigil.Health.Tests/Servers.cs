@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Vigil.Health.Tests;
+
+/// <summary>A small HTTP server on loopback whose answers a test sets: path -> (status, body), and the Host it requires.</summary>
+internal sealed class SmallHttpServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Thread _thread;
+
+    public SmallHttpServer()
+    {
+        Port = FreePort.Next();
+        // Any Host header: the test sees what the probe sent (HttpListener matches prefixes by Host).
+        _listener.Prefixes.Add($"http://*:{Port}/");
+        _listener.Start();
+        _thread = new Thread(Serve) { IsBackground = true };
+        _thread.Start();
+    }
+
+    public int Port { get; }
+
+    public Dictionary<string, (int Status, string Body)> Answers { get; } = new() { ["/"] = (200, "hello") };
+
+    /// <summary>When set, other Host headers get 404 (a name-based virtual host).</summary>
+    public string? RequiredHost { get; set; }
+
+    private void Serve()
+    {
+        while (_listener.IsListening)
+        {
+            try
+            {
+                var context = _listener.GetContext();
+                var host = context.Request.Headers["Host"]?.Split(':')[0];
+                var (status, body) = RequiredHost is { } required && host != required ? (404, "no such site")
+                    : Answers.TryGetValue(context.Request.Url!.AbsolutePath, out var answer) ? answer : (404, "not found");
+                var bytes = Encoding.UTF8.GetBytes(body);
+                context.Response.StatusCode = status;
+                context.Response.ContentLength64 = bytes.Length;
+                context.Response.OutputStream.Write(bytes);
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Close();
+        _thread.Join(TimeSpan.FromSeconds(2));
+    }
+}
+
+/// <summary>openssl s_server with a self-signed certificate made for the test: answers GET / with 200 (its -www page).</summary>
+internal sealed class TlsServer : IDisposable
+{
+    private readonly Process _process;
+
+    public TlsServer(string directory)
+    {
+        Port = FreePort.Next();
+        var (key, cert) = (Path.Combine(directory, "key.pem"), Path.Combine(directory, "cert.pem"));
+        Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=www.example.org", "-keyout", key, "-out", cert);
+        _process = Process.Start(new ProcessStartInfo("openssl", ["s_server", "-quiet", "-www", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        })!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !Accepts(Port))
+        {
+            Thread.Sleep(50);
+        }
+    }
+
+    public static string? SkipReason => File.Exists("/usr/bin/openssl") ? null : "openssl is not installed (test/run installs it)";
+
+    public int Port { get; }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static void Run(string file, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>A listener that accepts connections and never answers: the server that hangs.</summary>
+internal sealed class SilentServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+    public SilentServer()
+    {
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+    }
+
+    public int Port { get; }
+
+    public void Dispose() => _listener.Stop();
+}
+
+internal static class FreePort
+{
+    public static int Next()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
