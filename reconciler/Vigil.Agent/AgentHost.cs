@@ -4,6 +4,7 @@ using Vigil.Agent.Appliers;
 using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Core.Validation;
+using Vigil.Health;
 using Vigil.Netlink;
 using Vigil.Netlink.Ipvs;
 using Vigil.Netlink.Rtnetlink;
@@ -47,6 +48,10 @@ public sealed class AgentHost : IDisposable
     private ClusterSpec _cluster = new();
     private DriftReport? _drift;
     private IpvsClient? _ipvs;
+    // IPVS is changed from the reconcile loop and from health changes (Quartz's threads): one at a time.
+    private readonly Lock _ipvsGate = new();
+    private readonly HealthBoard _health;
+    private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
 
@@ -74,6 +79,8 @@ public sealed class AgentHost : IDisposable
         _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
+        _health = new HealthBoard(log, TimeProvider.System);
+        _health.Changed += _ => HealthChanged();
     }
 
     /// <summary>
@@ -85,6 +92,7 @@ public sealed class AgentHost : IDisposable
     {
         _log.Information("vigil agent {Version} for node {Node} from {Source}",
             typeof(AgentHost).Assembly.GetName().Version, _options.Node, _source.Location);
+        _checks = CheckScheduler.StartAsync(_health).GetAwaiter().GetResult();
         Reconcile(fromInterval: false);
         if (_running is null && _state.LastGood is { } good)
         {
@@ -175,7 +183,10 @@ public sealed class AgentHost : IDisposable
         {
             return null;
         }
-        _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null);
+        lock (_ipvsGate)
+        {
+            _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null, _health.Lookup);
+        }
         WriteStatus();
         return _drift;
     }
@@ -217,7 +228,7 @@ public sealed class AgentHost : IDisposable
         {
             Folder = _source.Folder,
         };
-        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift };
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift, RealServers = _health.States() };
     }
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
@@ -271,7 +282,8 @@ public sealed class AgentHost : IDisposable
         }
         _running = revision;
         _loadedAt = DateTimeOffset.UtcNow;
-        _notApplied = ConvergeIpvs(revision, state);
+        SyncChecks(state);
+        _notApplied = ConvergeIpvs(revision.Label, state);
         var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
             string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
@@ -293,7 +305,7 @@ public sealed class AgentHost : IDisposable
         {
             return;
         }
-        _notApplied = ConvergeIpvs(_running, state);
+        _notApplied = ConvergeIpvs(_running.Label, state);
         if (_notApplied.Count == 0)
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
@@ -303,37 +315,72 @@ public sealed class AgentHost : IDisposable
     }
 
     /// <summary>
-    /// Brings the kernel's IPVS table to the node's virtual servers, when it has any (or had: removing them all is a
-    /// change too). Returns what is not applied, each with its reason; every applied change is logged with the commit.
+    /// Brings the kernel's IPVS table to the node's virtual servers as their health checks find them, when it has any
+    /// (or had: removing them all is a change too). Returns what is not applied, each with its reason; every applied
+    /// change is logged with <paramref name="why"/> (the commit, or the health change).
     /// </summary>
-    private List<string> ConvergeIpvs(SourceRevision revision, NodeDesiredState state)
+    private List<string> ConvergeIpvs(string why, NodeDesiredState state)
     {
-        if (state.VirtualServers.Count == 0 && _ipvs is null)
+        lock (_ipvsGate)
         {
-            return [];
-        }
-        try
-        {
-            _ipvs ??= IpvsClient.Open();
-            var (_, result, remaining) = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec));
-            foreach (var change in result.Applied)
+            if (state.VirtualServers.Count == 0 && _ipvs is null)
             {
-                _log.Information("{Revision}: ipvs {Change}", revision.Label, change.ToString());
+                return [];
             }
-            var notApplied = result.Failed.Select(f => $"ipvs {f.Error}")
-                .Concat(result.Skipped.Select(s => $"ipvs {s} (skipped: its service is missing)"))
-                .Concat(remaining.Changes.Where(c => !result.Failed.Any(f => f.Change == c) && !result.Skipped.Contains(c)).Select(c => $"ipvs {c} (still differs after applying)"))
-                .ToList();
-            foreach (var line in notApplied)
+            try
             {
-                _log.Error("{Revision}: not applied: {Change}", revision.Label, line);
+                _ipvs ??= IpvsClient.Open();
+                var (_, result, remaining) = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec), _health.Lookup);
+                foreach (var change in result.Applied)
+                {
+                    _log.Information("{Revision}: ipvs {Change}", why, change.ToString());
+                }
+                var notApplied = result.Failed.Select(f => $"ipvs {f.Error}")
+                    .Concat(result.Skipped.Select(s => $"ipvs {s} (skipped: its service is missing)"))
+                    .Concat(remaining.Changes.Where(c => !result.Failed.Any(f => f.Change == c) && !result.Skipped.Contains(c)).Select(c => $"ipvs {c} (still differs after applying)"))
+                    .ToList();
+                foreach (var line in notApplied)
+                {
+                    _log.Error("{Revision}: not applied: {Change}", why, line);
+                }
+                return notApplied;
             }
-            return notApplied;
+            catch (Exception e) when (e is IpvsUnavailableException or NetlinkException)
+            {
+                _log.Error("{Revision}: ipvs not applied: {Error}", why, e.Message);
+                return [$"ipvs: {e.Message}"];
+            }
         }
-        catch (Exception e) when (e is IpvsUnavailableException or NetlinkException)
+    }
+
+    /// <summary>The health checks the node's virtual servers ask for, scheduled; a kind not run yet is said once and counts as up.</summary>
+    private void SyncChecks(NodeDesiredState state)
+    {
+        var checks = new List<RealServerCheck>();
+        foreach (var server in state.VirtualServers)
         {
-            _log.Error("{Revision}: ipvs not applied: {Error}", revision.Label, e.Message);
-            return [$"ipvs: {e.Message}"];
+            foreach (var real in server.Spec.RealServers.Where(r => r.HealthCheck is not null))
+            {
+                try
+                {
+                    checks.Add(new RealServerCheck(server.Name, server.Spec, real));
+                }
+                catch (NotSupportedException e)
+                {
+                    _log.Warning("{Reason}: counted as up", e.Message);
+                }
+            }
+        }
+        _checks?.SyncAsync(checks).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A real server went down or came back: the IPVS pool follows at once (Quartz's thread).</summary>
+    private void HealthChanged()
+    {
+        if (_agent.Running is { } state && state.VirtualServers.Count > 0)
+        {
+            _notApplied = ConvergeIpvs("health", state);
+            _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         }
     }
 
@@ -390,6 +437,7 @@ public sealed class AgentHost : IDisposable
     {
         _statusTimer.Dispose();
         _watcher?.Dispose();
+        _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _agent.Dispose();
         _ipvs?.Dispose();
         _rtnetlink.Dispose();

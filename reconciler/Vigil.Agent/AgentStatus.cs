@@ -46,6 +46,9 @@ public sealed record AgentStatus(
     /// <summary>The last periodic drift check, once one ran.</summary>
     public DriftReport? Drift { get; init; }
 
+    /// <summary>Each checked real server's health: up or down, why, since when.</summary>
+    public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public JsonObject ToJson() => new()
@@ -74,6 +77,15 @@ public sealed record AgentStatus(
         ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
         ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
         ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
+        ["realServers"] = new JsonArray([.. RealServers.Select(r => (JsonNode)new JsonObject
+        {
+            ["virtualServer"] = r.VirtualServer,
+            ["realServer"] = r.RealServer,
+            ["up"] = r.Up,
+            ["reason"] = r.Reason,
+            ["weight"] = r.Weight,
+            ["since"] = r.Since,
+        })]),
         ["drift"] = Drift is null ? null : new JsonObject
         {
             ["checkedAt"] = Drift.CheckedAt,

@@ -11,9 +11,10 @@ internal sealed class SmallHttpServer : IDisposable
     private readonly HttpListener _listener = new();
     private readonly Thread _thread;
 
-    public SmallHttpServer()
+    /// <summary>On a free port, or on <paramref name="port"/> (a server started again).</summary>
+    public SmallHttpServer(int? port = null)
     {
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
         // Any Host header: the test sees what the probe sent (HttpListener matches prefixes by Host).
         _listener.Prefixes.Add($"http://*:{Port}/");
         _listener.Start();

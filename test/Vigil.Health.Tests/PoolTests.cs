@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+using Vigil.Core.Planning;
+
+namespace Vigil.Health.Tests;
+
+/// <summary>
+/// Health feeding the IPVS planner, with real HTTP servers and scheduled checks: a stopped server leaves the planned
+/// pool (or stays at weight 0 with inhibitOnFailure) after its retries, and comes back when it answers again.
+/// </summary>
+public sealed class PoolTests
+{
+    private static readonly ILogger Quiet = new LoggerConfiguration().CreateLogger();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StoppedServer_LeavesThePlannedPool_AndComesBack(bool inhibit)
+    {
+        using var first = new SmallHttpServer();
+        var second = new SmallHttpServer();
+        var check = new HealthCheckSpec { HttpGet = new HttpCheckSpec(), ConnectTimeout = TimeSpan.FromMilliseconds(300), Retry = 2, DelayBeforeRetry = TimeSpan.FromMilliseconds(100) };
+        RealServerSpec Real(int port) => new() { Address = IPAddress.Loopback, Port = port, InhibitOnFailure = inhibit, HealthCheck = check };
+        var server = new VirtualServerSpec
+        {
+            Address = IPAddress.Parse("198.51.100.100"), Port = 80, DelayLoop = TimeSpan.FromMilliseconds(200), Scheduler = IpvsScheduler.Rr,
+            RealServers = [Real(first.Port), Real(second.Port)],
+        };
+        var board = new HealthBoard(Quiet, TimeProvider.System);
+        var changes = new ConcurrentQueue<RealServerState>();
+        board.Changed += changes.Enqueue;
+        await using var scheduler = await CheckScheduler.StartAsync(board);
+        await scheduler.SyncAsync([.. server.RealServers.Select(r => new RealServerCheck("web", server, r))], TestContext.Current.CancellationToken);
+        var running = DesiredIpvsTable.Build([server], IpvsTable.Empty); // both in the pool, as the kernel has them
+
+        second.Dispose();
+        Assert.True(await Until(() => changes.Any(c => !c.Up)), "the stopped server was not found down");
+        var down = IpvsPlanner.Plan([server], running, board.Lookup);
+
+        var gone = new IPEndPoint(IPAddress.Loopback, second.Port).ToString();
+        var change = Assert.Single(down.Changes);
+        Assert.Equal(inhibit ? $"~ destination {gone} of TCP 198.51.100.100:80: weight 1 -> 0" : $"- destination {gone} of TCP 198.51.100.100:80", change.ToString());
+        Assert.StartsWith("connect: connection refused (2 attempts)", changes.Single(c => !c.Up).Reason, StringComparison.Ordinal);
+
+        using var again = new SmallHttpServer(second.Port);
+        Assert.True(await Until(() => changes.Count(c => c.Up) == 1), "the restarted server was not found up");
+        Assert.True(IpvsPlanner.Plan([server], running, board.Lookup).IsEmpty);
+    }
+
+    private static async Task<bool> Until(Func<bool> condition)
+    {
+        for (var waited = 0; waited < 5000; waited += 50)
+        {
+            if (condition())
+            {
+                return true;
+            }
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        return false;
+    }
+}
