@@ -51,6 +51,7 @@ public sealed class AgentHost : IDisposable
     // IPVS is changed from the reconcile loop and from health changes (Quartz's threads): one at a time.
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
+    private readonly VrrpScriptStates _scripts;
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -81,6 +82,10 @@ public sealed class AgentHost : IDisposable
         _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
         _health = new HealthBoard(log, TimeProvider.System);
         _health.Changed += _ => HealthChanged();
+        _scripts = new VrrpScriptStates(log);
+        // A script's result moves the priority (or faults the instance) from the next advert on.
+        _agent.ScriptHealthy = _scripts.IsHealthy;
+        _scripts.Changed += (_, _) => _agent.ScriptsChanged();
     }
 
     /// <summary>
@@ -92,7 +97,7 @@ public sealed class AgentHost : IDisposable
     {
         _log.Information("vigil agent {Version} for node {Node} from {Source}",
             typeof(AgentHost).Assembly.GetName().Version, _options.Node, _source.Location);
-        _checks = CheckScheduler.StartAsync(_health).GetAwaiter().GetResult();
+        _checks = CheckScheduler.StartAsync().GetAwaiter().GetResult();
         Reconcile(fromInterval: false);
         if (_running is null && _state.LastGood is { } good)
         {
@@ -228,7 +233,7 @@ public sealed class AgentHost : IDisposable
         {
             Folder = _source.Folder,
         };
-        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift, RealServers = _health.States() };
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All() };
     }
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
@@ -353,17 +358,20 @@ public sealed class AgentHost : IDisposable
         }
     }
 
-    /// <summary>The health checks the node's virtual servers ask for, scheduled; a kind not run yet is said once and counts as up.</summary>
+    /// <summary>
+    /// The health checks the node's virtual servers ask for and the vrrp_scripts its instances track, scheduled; a
+    /// check kind not run yet is said once and counts as up.
+    /// </summary>
     private void SyncChecks(NodeDesiredState state)
     {
-        var checks = new List<RealServerCheck>();
+        var checks = new List<IScheduledCheck>();
         foreach (var server in state.VirtualServers)
         {
             foreach (var real in server.Spec.RealServers.Where(r => r.HealthCheck is not null))
             {
                 try
                 {
-                    checks.Add(new RealServerCheck(server.Name, server.Spec, real));
+                    checks.Add(new RealServerCheck(server.Name, server.Spec, real, _health));
                 }
                 catch (NotSupportedException e)
                 {
@@ -371,7 +379,10 @@ public sealed class AgentHost : IDisposable
                 }
             }
         }
+        checks.AddRange(state.VrrpScripts.Select(s => new VrrpScriptCheck(s.Name, s.Spec, _scripts)));
         _checks?.SyncAsync(checks).GetAwaiter().GetResult();
+        _health.Keep(checks.OfType<RealServerCheck>().Select(c => c.Key).ToHashSet());
+        _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
     }
 
     /// <summary>A real server went down or came back: the IPVS pool follows at once (Quartz's thread).</summary>

@@ -46,6 +46,9 @@ public sealed record AgentStatus(
     /// <summary>The last periodic drift check, once one ran.</summary>
     public DriftReport? Drift { get; init; }
 
+    /// <summary>Each vrrp_script's state: OK or failing, and why.</summary>
+    public IReadOnlyDictionary<string, (bool Healthy, string Reason)> VrrpScripts { get; init; } = new Dictionary<string, (bool, string)>();
+
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
@@ -77,6 +80,8 @@ public sealed record AgentStatus(
         ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
         ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
         ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
+        ["vrrpScripts"] = new JsonObject([.. VrrpScripts.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => KeyValuePair.Create(v.Key,
+            (JsonNode?)new JsonObject { ["ok"] = v.Value.Healthy, ["reason"] = v.Value.Reason }))]),
         ["realServers"] = new JsonArray([.. RealServers.Select(r => (JsonNode)new JsonObject
         {
             ["virtualServer"] = r.VirtualServer,

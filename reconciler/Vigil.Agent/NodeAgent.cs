@@ -30,6 +30,9 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// </summary>
     public PreviousRun? Predecessor { get; set; }
 
+    /// <summary>Whether a vrrp_script is OK now (the health scheduler's results); every script is OK until told otherwise.</summary>
+    public Func<string, bool> ScriptHealthy { get; set; } = static _ => true;
+
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
@@ -70,6 +73,15 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
             Running = next;
             TrackLinks(ports.Links());
             return plan;
+        }
+    }
+
+    /// <summary>A vrrp_script's result changed: recompute tracked priorities and faults.</summary>
+    public void ScriptsChanged()
+    {
+        lock (_gate)
+        {
+            TrackLinks(_links);
         }
     }
 
@@ -230,8 +242,8 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     }
 
     /// <summary>
-    /// keepalived's rules: the instance's own interface going down is a fault; tracked interfaces move the priority
-    /// by their weight, or fault it with weight 0.
+    /// keepalived's rules: the instance's own interface going down is a fault; tracked interfaces and scripts move the
+    /// priority by their weight, or fault it with weight 0.
     /// </summary>
     private void TrackLinks(IReadOnlyList<NetworkLink> links)
     {
@@ -244,6 +256,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
             [
                 new TrackResult($"interface {instance.Interface}", 0, Up(instance.Interface)),
                 .. instance.TrackInterfaces.Select(t => new TrackResult($"interface {t.Name}", t.Weight, Up(t.Name))),
+                .. instance.TrackScripts.Select(t => new TrackResult($"script {t.Name}", t.Weight ?? 0, ScriptHealthy(t.Name))),
             ];
             var effective = TrackedPriority.Compute(instance.Priority, tracks);
             router.UpdatePriority(effective.Priority);

@@ -13,17 +13,15 @@ public sealed class CheckScheduler : IAsyncDisposable
     private const string Group = "checks";
     private readonly StandaloneSchedulerFactory _factory;
     private readonly IScheduler _scheduler;
-    private readonly HealthBoard _board;
-    private readonly Dictionary<string, RealServerCheck> _checks = [];
+    private readonly Dictionary<string, IScheduledCheck> _checks = [];
 
-    private CheckScheduler(StandaloneSchedulerFactory factory, IScheduler scheduler, HealthBoard board)
+    private CheckScheduler(StandaloneSchedulerFactory factory, IScheduler scheduler)
     {
         _factory = factory;
         _scheduler = scheduler;
-        _board = board;
     }
 
-    public static async Task<CheckScheduler> StartAsync(HealthBoard board, int maxConcurrency = 200)
+    public static async Task<CheckScheduler> StartAsync(int maxConcurrency = 200)
     {
         var factory = QuartzSchedulerBuilder.Create(quartz =>
         {
@@ -33,25 +31,25 @@ public sealed class CheckScheduler : IAsyncDisposable
         }).Build();
         var scheduler = await factory.GetScheduler().ConfigureAwait(false);
         await scheduler.Start().ConfigureAwait(false);
-        return new CheckScheduler(factory, scheduler, board);
+        return new CheckScheduler(factory, scheduler);
     }
 
     /// <summary>The keys of the checks scheduled now.</summary>
     public IReadOnlyCollection<string> Scheduled => [.. _checks.Keys];
 
     /// <summary>The check scheduled under <paramref name="key"/> (the same object while its configuration is unchanged).</summary>
-    public RealServerCheck? Current(string key) => _checks.GetValueOrDefault(key);
+    public IScheduledCheck? Current(string key) => _checks.GetValueOrDefault(key);
 
     /// <summary>
     /// Makes the scheduled checks those given: a new one is added, a changed one (probe, knobs, interval) replaced,
     /// a missing one removed; an unchanged one keeps running on its own schedule.
     /// </summary>
-    public async Task SyncAsync(IReadOnlyList<RealServerCheck> checks, CancellationToken cancellation = default)
+    public async Task SyncAsync(IReadOnlyList<IScheduledCheck> checks, CancellationToken cancellation = default)
     {
         var next = checks.ToDictionary(c => c.Key);
         foreach (var (key, old) in _checks.ToList())
         {
-            if (!next.TryGetValue(key, out var check) || !Same(old, check))
+            if (!next.TryGetValue(key, out var check) || !old.SameAs(check))
             {
                 await _scheduler.DeleteJob(new JobKey(key, Group), cancellation).ConfigureAwait(false);
                 _checks.Remove(key);
@@ -66,7 +64,6 @@ public sealed class CheckScheduler : IAsyncDisposable
         {
             var job = JobBuilder.Create<CheckJob>().WithIdentity(check.Key, Group).Build();
             job.JobDataMap[CheckJob.CheckKey] = check;
-            job.JobDataMap[CheckJob.BoardKey] = _board;
             var trigger = TriggerBuilder.Create()
                 .WithIdentity(check.Key, Group)
                 .StartAt(DateTimeOffset.UtcNow + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * check.Interval.Ticks)))
@@ -75,10 +72,7 @@ public sealed class CheckScheduler : IAsyncDisposable
             await _scheduler.ScheduleJob(job, trigger, cancellationToken: cancellation).ConfigureAwait(false);
             _checks[check.Key] = check;
         }
-        _board.Keep(_checks.Keys.ToHashSet());
     }
-
-    private static bool Same(RealServerCheck a, RealServerCheck b) => a.Spec == b.Spec && a.Target == b.Target && a.Interval == b.Interval;
 
     public async ValueTask DisposeAsync()
     {
@@ -96,15 +90,13 @@ public sealed class CheckScheduler : IAsyncDisposable
     internal sealed class CheckJob : IJob
     {
         public const string CheckKey = "check";
-        public const string BoardKey = "board";
 
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
-            var check = (RealServerCheck)context.MergedJobDataMap[CheckKey]!;
-            var board = (HealthBoard)context.MergedJobDataMap[BoardKey]!;
+            var check = (IScheduledCheck)context.MergedJobDataMap[CheckKey]!;
             try
             {
-                board.Report(check, await check.RunAsync(cancellationToken).ConfigureAwait(false));
+                await check.RunAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -7,13 +7,16 @@ namespace Vigil.Health;
 /// One real server's health check with keepalived's semantics: every run makes up to <c>retry</c> attempts, each given
 /// up after connectTimeout, with delayBeforeRetry between them; the server is down only when every attempt failed.
 /// </summary>
-public sealed class RealServerCheck : IDisposable
+public sealed class RealServerCheck : IScheduledCheck
 {
     private readonly IHealthProbe _probe;
+    private readonly HealthBoard _board;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
 
-    public RealServerCheck(string virtualServer, VirtualServerSpec server, RealServerSpec real, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <summary>Results go to <paramref name="board"/>; <paramref name="delay"/> waits between attempts (tests record it).</summary>
+    public RealServerCheck(string virtualServer, VirtualServerSpec server, RealServerSpec real, HealthBoard board, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
+        _board = board;
         var check = real.HealthCheck ?? throw new ArgumentException($"{virtualServer}: real server {Endpoints.Format(real.Address, real.Port)} has no health check", nameof(real));
         VirtualServer = virtualServer;
         RealServer = Endpoints.Format(real.Address, real.Port);
@@ -49,8 +52,12 @@ public sealed class RealServerCheck : IDisposable
     /// <summary>keepalived's delay_loop: how often a run starts.</summary>
     public TimeSpan Interval { get; }
 
+    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Spec == Spec && check.Target == Target && check.Interval == Interval;
+
+    public async Task RunAsync(CancellationToken cancellation) => _board.Report(this, await ProbeAsync(cancellation).ConfigureAwait(false));
+
     /// <summary>One run: the first success, or the last failure once every attempt failed (its reason says how many).</summary>
-    public async Task<ProbeResult> RunAsync(CancellationToken cancellation)
+    public async Task<ProbeResult> ProbeAsync(CancellationToken cancellation)
     {
         var attempts = Math.Max(1, Spec.Retry);
         ProbeResult result = ProbeResult.Failure("not run");

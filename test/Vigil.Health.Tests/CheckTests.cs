@@ -38,9 +38,9 @@ public sealed class CheckTests
     {
         var (server, real) = Tcp(ClosedPort(), retry: 3);
         var delays = new List<TimeSpan>();
-        using var check = new RealServerCheck("web", server, real, (delay, _) => { delays.Add(delay); return Task.CompletedTask; });
+        using var check = new RealServerCheck("web", server, real, new HealthBoard(Quiet, TimeProvider.System), (delay, _) => { delays.Add(delay); return Task.CompletedTask; });
 
-        var result = await check.RunAsync(TestContext.Current.CancellationToken);
+        var result = await check.ProbeAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(ProbeResult.Failure("connect: connection refused (3 attempts)"), result);
         Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)], delays);
@@ -50,8 +50,8 @@ public sealed class CheckTests
     public void Board_ReportsChangesOnly_AndFeedsThePlanner()
     {
         var (server, real) = Tcp(ClosedPort());
-        using var check = new RealServerCheck("web", server, real);
         var board = new HealthBoard(Quiet, TimeProvider.System);
+        using var check = new RealServerCheck("web", server, real, board);
         var changes = new List<RealServerState>();
         board.Changed += changes.Add;
 
@@ -77,10 +77,10 @@ public sealed class CheckTests
         var board = new HealthBoard(Quiet, TimeProvider.System);
         var changes = new ConcurrentQueue<RealServerState>();
         board.Changed += changes.Enqueue;
-        await using var scheduler = await CheckScheduler.StartAsync(board);
-        var kept = new RealServerCheck("web", server, real);
+        await using var scheduler = await CheckScheduler.StartAsync();
+        var kept = new RealServerCheck("web", server, real, board);
 
-        await scheduler.SyncAsync([kept, new RealServerCheck("other", other, otherReal)], TestContext.Current.CancellationToken);
+        await scheduler.SyncAsync([kept, new RealServerCheck("other", other, otherReal, board)], TestContext.Current.CancellationToken);
 
         Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "other" && !c.Up)), "the closed port was not found down");
         Assert.True(await Until(() => board.States().Any(s => s.VirtualServer == "web" && s.Up)), "the listener was not checked");
@@ -88,7 +88,8 @@ public sealed class CheckTests
         Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "web" && !c.Up && c.Reason == "connect: connection refused")), "the stopped listener was not found down");
 
         // A new configuration without "other": it is removed, "web" (unchanged) keeps its job and its check.
-        await scheduler.SyncAsync([new RealServerCheck("web", server, real)], TestContext.Current.CancellationToken);
+        await scheduler.SyncAsync([new RealServerCheck("web", server, real, board)], TestContext.Current.CancellationToken);
+        board.Keep(scheduler.Scheduled.ToHashSet());
         Assert.Equal([kept.Key], scheduler.Scheduled);
         Assert.Same(kept, scheduler.Current(kept.Key));
         Assert.DoesNotContain(board.States(), s => s.VirtualServer == "other");

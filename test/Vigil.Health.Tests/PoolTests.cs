@@ -32,8 +32,8 @@ public sealed class PoolTests
         var board = new HealthBoard(Quiet, TimeProvider.System);
         var changes = new ConcurrentQueue<RealServerState>();
         board.Changed += changes.Enqueue;
-        await using var scheduler = await CheckScheduler.StartAsync(board);
-        await scheduler.SyncAsync([.. server.RealServers.Select(r => new RealServerCheck("web", server, r))], TestContext.Current.CancellationToken);
+        await using var scheduler = await CheckScheduler.StartAsync();
+        await scheduler.SyncAsync([.. server.RealServers.Select(r => new RealServerCheck("web", server, r, board))], TestContext.Current.CancellationToken);
         var running = DesiredIpvsTable.Build([server], IpvsTable.Empty); // both in the pool, as the kernel has them
 
         second.Dispose();

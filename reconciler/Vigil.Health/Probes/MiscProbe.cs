@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Vigil.Core.Desired;
 
 namespace Vigil.Health.Probes;
@@ -13,47 +11,13 @@ public sealed class MiscProbe(MiscCheckSpec spec) : IHealthProbe
 {
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
-        var words = CommandLine.Split(spec.Script);
-        if (words.Count == 0)
+        var exit = await ScriptProcess.RunAsync(spec.Script, spec.User, null, spec.Timeout ?? timeout, cancellation).ConfigureAwait(false);
+        return exit.Code switch
         {
-            return ProbeResult.Failure("empty script");
-        }
-        var start = spec.User is { } user
-            ? new ProcessStartInfo("runuser", ["-u", user, "--", .. words])
-            : new ProcessStartInfo(words[0], words.Skip(1));
-        start.RedirectStandardOutput = start.RedirectStandardError = true;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var after = spec.Timeout ?? timeout;
-        limit.CancelAfter(after);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception e)
-        {
-            return ProbeResult.Failure($"cannot run {words[0]}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)}");
-        }
-        using (process)
-        {
-            _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            try
-            {
-                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return ProbeResult.Failure($"{words[0]} killed after {TcpProbe.Seconds(after)} (timeout)");
-            }
-            return process.ExitCode switch
-            {
-                0 => ProbeResult.Success("exit 0"),
-                var code when spec.DynamicWeight && code >= 2 => ProbeResult.Success($"exit {code}: weight {code - 2}", code - 2),
-                var code => ProbeResult.Failure($"exit {code}"),
-            };
-        }
+            0 => ProbeResult.Success(exit.Reason),
+            { } code when spec.DynamicWeight && code >= 2 => ProbeResult.Success($"{exit.Reason}: weight {code - 2}", code - 2),
+            _ => ProbeResult.Failure(exit.Reason),
+        };
     }
 }
 
