@@ -5,6 +5,7 @@ using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Core.Validation;
 using Vigil.Health;
+using Vigil.Notifications;
 using Vigil.Netlink;
 using Vigil.Netlink.Ipvs;
 using Vigil.Netlink.Rtnetlink;
@@ -52,6 +53,7 @@ public sealed class AgentHost : IDisposable
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
     private readonly VrrpScriptStates _scripts;
+    private readonly NotifyScripts _notify;
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -76,13 +78,19 @@ public sealed class AgentHost : IDisposable
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
         _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { Predecessor = AgentStatus.LeftBy(options.StatusFile) };
-        // Transitions are reported under the instance's lock: write the status from the timer's thread, not here.
-        _agent.Transitioned += _ => _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
+        // Transitions are reported under the instance's lock: write the status from the timer's thread, not here;
+        // notify scripts run on their own tasks.
+        _agent.Transitioned += (transition, instance) =>
+        {
+            _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
+            Notify(transition, instance.Notify);
+        };
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
         _health = new HealthBoard(log, TimeProvider.System);
         _health.Changed += _ => HealthChanged();
         _scripts = new VrrpScriptStates(log);
+        _notify = new NotifyScripts(log, NotifyScripts.DefaultTimeout);
         // A script's result moves the priority (or faults the instance) from the next advert on.
         _agent.ScriptHealthy = _scripts.IsHealthy;
         _scripts.Changed += (_, _) => _agent.ScriptsChanged();
@@ -196,10 +204,11 @@ public sealed class AgentHost : IDisposable
         return _drift;
     }
 
-    /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed.</summary>
+    /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed; the STOP hooks get a few seconds.</summary>
     public void Stop()
     {
         _agent.Stop();
+        _notify.Drain(TimeSpan.FromSeconds(5));
         _watcher?.Dispose();
         _watcher = null;
         lock (_statusGate)
@@ -383,6 +392,19 @@ public sealed class AgentHost : IDisposable
         _checks?.SyncAsync(checks).GetAwaiter().GetResult();
         _health.Keep(checks.OfType<RealServerCheck>().Select(c => c.Key).ToHashSet());
         _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
+    }
+
+    /// <summary>keepalived's notify hooks for an instance's transition (a graceful stop is STOP).</summary>
+    private void Notify(StateTransition transition, NotifySpec? spec)
+    {
+        var state = transition.To switch
+        {
+            Vigil.Vrrp.StateMachine.VrrpState.Master => "MASTER",
+            Vigil.Vrrp.StateMachine.VrrpState.Backup => "BACKUP",
+            Vigil.Vrrp.StateMachine.VrrpState.Fault => "FAULT",
+            _ => "STOP",
+        };
+        _notify.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
     }
 
     /// <summary>A real server went down or came back: the IPVS pool follows at once (Quartz's thread).</summary>

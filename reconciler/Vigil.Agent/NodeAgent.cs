@@ -36,7 +36,8 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
-    public event Action<StateTransition>? Transitioned;
+    /// <summary>A transition, with the definition the instance runs (its notify hooks): raised under the instance's lock.</summary>
+    public event Action<StateTransition, NodeVrrpInstance>? Transitioned;
 
     /// <summary>
     /// Moves the running instances to <paramref name="next"/>: stops what went away or changed beyond repair first
@@ -175,7 +176,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
             ? _groups.TryGetValue(name, out var existing) ? existing : _groups[name] = new VrrpSyncGroup(name)
             : null;
         var router = new VirtualRouter(instance, addresses, opened, time, log, group);
-        router.Transitioned += t => Transitioned?.Invoke(t);
+        router.Transitioned += t => Transitioned?.Invoke(t, router.Instance);
         _routers[instance.Name] = router;
         router.Start(Resumes(instance, addresses));
     }

@@ -1,0 +1,69 @@
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Health;
+
+namespace Vigil.Notifications;
+
+/// <summary>A transition as keepalived's notify scripts see it: TYPE (INSTANCE or GROUP), NAME, STATE (MASTER, BACKUP, FAULT, STOP), PRIORITY.</summary>
+public sealed record TransitionNotice(string Type, string Name, string State, int Priority);
+
+/// <summary>
+/// Runs keepalived's notify hooks for a transition, unchanged so that existing scripts work: the per-state hook
+/// (notify_master, notify_backup, notify_fault, notify_stop) with no arguments, and <c>notify</c> (<see cref="NotifySpec.Any"/>)
+/// with TYPE NAME STATE PRIORITY appended. Each runs on its own task, killed at the timeout, so a slow or hung
+/// script never delays the engine or the next notification; its failure is logged.
+/// </summary>
+public sealed class NotifyScripts(ILogger log, TimeSpan timeout)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _running = new();
+
+    /// <summary>The scripts started for <paramref name="notice"/> (for tests to wait on); empty when the spec names none.</summary>
+    public IReadOnlyList<Task> Run(TransitionNotice notice, NotifySpec? spec)
+    {
+        if (spec is null)
+        {
+            return [];
+        }
+        var hook = notice.State switch
+        {
+            "MASTER" => spec.OnMaster,
+            "BACKUP" => spec.OnBackup,
+            "FAULT" => spec.OnFault,
+            "STOP" => spec.OnStop,
+            _ => null,
+        };
+        var lines = new List<string>();
+        if (hook is not null)
+        {
+            lines.Add(hook);
+        }
+        if (spec.Any is { } any)
+        {
+            lines.Add($"{any} {notice.Type} {Quoted(notice.Name)} {notice.State} {notice.Priority}");
+        }
+        var started = lines.Select(line => Task.Run(() => RunOne(line, notice))).ToList();
+        foreach (var task in started)
+        {
+            _running[task] = true;
+            task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+        }
+        return started;
+    }
+
+    /// <summary>At exit: gives the scripts still running (the STOP hooks) up to <paramref name="patience"/> to finish.</summary>
+    public void Drain(TimeSpan patience) => Task.WaitAll([.. _running.Keys], patience);
+
+    private async Task RunOne(string line, TransitionNotice notice)
+    {
+        var exit = await ScriptProcess.RunAsync(line, null, null, timeout, CancellationToken.None).ConfigureAwait(false);
+        if (!exit.Succeeded)
+        {
+            log.Warning("{Name}: notify {Script} for {State}: {Reason}", notice.Name, line, notice.State, exit.Reason);
+        }
+    }
+
+    // Instance names are [A-Za-z0-9_.-]: quoting is for safety only, the script sees the plain name.
+    private static string Quoted(string word) => word.Contains('\'', StringComparison.Ordinal) ? word : $"'{word}'";
+}

@@ -1,0 +1,43 @@
+using Vigil.Cli.Demo;
+using Vigil.Lab;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// keepalived's notify hooks run by the agents in the lab, with keepalived's arguments: notify gets TYPE NAME STATE
+/// PRIORITY, notify_master gets nothing; a hung hook (notify_backup sleeps) does not hold up the takeover.
+/// </summary>
+public sealed class NotifyTests
+{
+    [Fact]
+    public void Transitions_RunTheHooks_WithKeepalivedsArguments()
+    {
+        if (FailoverLab.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario());
+        var notify = Path.Combine(lab.Directory, "notify.sh");
+        File.WriteAllText(notify, $"#!/bin/sh\necho \"$@\" >> {lab.Directory}/notify-$(ip netns identify).log\n");
+        var instance = Path.Combine(lab.ConfigFolder, "vi_1.yaml");
+        File.WriteAllText(instance, File.ReadAllText(instance).TrimEnd() + "\n  notify:\n" +
+            $"    any: sh {notify}\n" +
+            $"    onMaster: sh -c 'echo became master >> {lab.Directory}/master-$(ip netns identify).log'\n" +
+            "    onBackup: sleep 30\n");
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        string Log(string kind, LabHost host) => File.Exists(Path.Combine(lab.Directory, $"{kind}-{host.Namespace}.log"))
+            ? File.ReadAllText(Path.Combine(lab.Directory, $"{kind}-{host.Namespace}.log")) : "";
+
+        Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka1).Contains("INSTANCE vi_1 MASTER 100\n", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), lab.Explain());
+        Assert.StartsWith("INSTANCE vi_1 BACKUP 100\n", Log("notify", lab.Ka1), StringComparison.Ordinal);
+        Assert.Equal("became master\n", Log("master", lab.Ka1));
+        Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka2) == "INSTANCE vi_1 BACKUP 80\n", TimeSpan.FromSeconds(5)), lab.Explain());
+
+        // ka2's notify_backup still sleeps: the takeover is not held up by it.
+        var figures = Takeover.Measure(lab, () => NamespaceLab.Signal(ka1, "TERM"), graceful: true);
+
+        Assert.True(figures.Gap <= lab.Scenario.SkewTime + TimeSpan.FromMilliseconds(50), $"takeover {figures.Gap.TotalMilliseconds:F1} ms\n{lab.Explain()}");
+        Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka2).EndsWith("INSTANCE vi_1 MASTER 80\n", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka1).EndsWith("INSTANCE vi_1 STOP 100\n", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), Log("notify", lab.Ka1));
+    }
+}
