@@ -74,7 +74,8 @@ public sealed class AgentHost : IDisposable
     {
         _options = options;
         _source = source;
-        _log = log;
+        _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
+        log = _log;
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
         _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { Predecessor = AgentStatus.LeftBy(options.StatusFile) };

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Json;
 using Vigil.Agent;
 using Vigil.Core.Desired;
 using Vigil.Source;
@@ -13,6 +14,7 @@ namespace Vigil.Cli.Commands;
 /// <summary>`vigil agent`: runs one node until SIGTERM, following a folder or a git repository.</summary>
 internal static class AgentCommand
 {
+    private const long LogFileLimit = 100L * 1024 * 1024;
     private const string LogTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     // Not in PosixSignal's named values; raw signal numbers are accepted on Linux.
@@ -50,7 +52,13 @@ internal static class AgentCommand
             },
         };
         var node = new Option<string>("--node", "-n") { Description = "This node's name in the Cluster's nodes.", Required = true };
-        var logFile = new Option<string?>("--log-file") { Description = "Log file, besides stderr (default /var/log/vigil/NODE.log)." };
+        var logFile = new Option<string?>("--log-file") { Description = "Vigil's own log file, besides stderr (default /var/log/vigil/NODE.log); rolled at 100 MB, 10 kept." };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "text (millisecond timestamps) or json (one event per line with its fields: Instance, VirtualRouterId, From, To, Priority, Commit...).",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var statusFile = new Option<string?>("--status-file") { Description = $"Where `vigil status` reads this agent's state (default {StatusCommand.DefaultDirectory}/NODE.json)." };
         var command = new Command("agent",
             "Run this node's VRRP instances and IPVS table from a folder or a git repository: win, lose and hand over VIPs on the wire, as keepalived. " +
@@ -74,6 +82,7 @@ internal static class AgentCommand
             listen,
             node,
             logFile,
+            logFormat,
             statusFile,
         };
         command.Validators.Add(result =>
@@ -114,11 +123,17 @@ internal static class AgentCommand
             AgentProcess.ReexecuteWithoutTieredCompilation();
             var options = new AgentOptions(name, parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"), state,
                 parse.GetValue(driftMode));
-            using var log = new LoggerConfiguration()
-                .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information)
-                .WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
-                .WriteTo.File(parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log", outputTemplate: LogTemplate)
-                .CreateLogger();
+            var json = parse.GetValue(logFormat) == "json";
+            var configuration = new LoggerConfiguration()
+                .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information);
+            var logPath = parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log";
+            // Rolled at 100 MB (NODE_001.log, ...), 10 kept: the file keeps its name until then.
+            configuration = json
+                ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose)
+                    .WriteTo.File(new JsonFormatter(renderMessage: true), logPath, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
+                : configuration.WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
+                    .WriteTo.File(logPath, outputTemplate: LogTemplate, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
+            using var log = configuration.CreateLogger();
             var host = new AgentHost(options, source, log);
             StatusEndpoint? endpoint = null;
             try

@@ -81,7 +81,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _definition = new Definition(instance, addresses);
         _ports = ports;
         _time = time;
-        _log = log;
+        // Every event of this instance carries its VRID, for the structured (JSON) log.
+        _log = log.ForContext("VirtualRouterId", instance.VirtualRouterId);
         _since = time.GetUtcNow();
         _filter = new AdvertisementFilter(ExpectationOf(instance, ports.Channel.SourceAddress));
         _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
