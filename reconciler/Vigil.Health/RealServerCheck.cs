@@ -23,7 +23,9 @@ public sealed class RealServerCheck : IScheduledCheck
         Key = KeyOf(server, real);
         Spec = check;
         Interval = server.DelayLoop;
-        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port ?? server.Port ?? 0;
+        // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
+        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port
+            ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.Port ?? 0);
         Target = new ProbeTarget(real.Address, port);
         _probe = check switch
         {
@@ -31,7 +33,9 @@ public sealed class RealServerCheck : IScheduledCheck
             { HttpGet: { } http } => new HttpProbe(http, tls: false),
             { SslGet: { } https } => new HttpProbe(https, tls: true),
             { Misc: { } misc } => new MiscProbe(misc),
-            _ => throw new NotSupportedException($"{virtualServer}: real server {RealServer}: {string.Join(", ", check.ConfiguredProbes())} checks are not run yet"),
+            { Dns: { } dns } => new DnsProbe(dns),
+            { Smtp: { } smtp } => new SmtpProbe(smtp),
+            _ => throw new NotSupportedException($"{virtualServer}: real server {RealServer} has no probe"),
         };
         _delay = delay ?? Task.Delay;
     }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Vigil.Health.Tests;
+
+/// <summary>A real server from Debian's packages run for a test on loopback (dnsmasq, aiosmtpd), killed by its pid at the end.</summary>
+internal sealed class ProcessServer : IDisposable
+{
+    private readonly Process _process;
+
+    private ProcessServer(string file, IEnumerable<string> arguments, int port, bool tcp)
+    {
+        Port = port;
+        _process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !(tcp ? Accepts(port) : waited.Elapsed > TimeSpan.FromMilliseconds(500)))
+        {
+            Thread.Sleep(50);
+        }
+    }
+
+    public int Port { get; }
+
+    public const string Dnsmasq = "/usr/sbin/dnsmasq";
+    public const string Python = "/usr/bin/python3";
+
+    /// <summary>dnsmasq answering www.example.org with 198.51.100.5 and refusing everything else (no upstream).</summary>
+    public static ProcessServer StartDns() => new(Dnsmasq,
+        ["-d", $"--port={NewPort(out var port)}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+         "--conf-file=/dev/null", "--user=root", "--pid-file=", "--address=/www.example.org/198.51.100.5"], port, tcp: false);
+
+    /// <summary>Debian's aiosmtpd, an SMTP server that accepts and prints what it gets.</summary>
+    public static ProcessServer StartSmtp() => new(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{NewPort(out var port)}"], port, tcp: true);
+
+    public static string? SkipReason(string file, string package) => File.Exists(file) ? null : $"{file} is not installed (test/run installs {package})";
+
+    private static int NewPort(out int port)
+    {
+        port = FreePort.Next();
+        return port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
