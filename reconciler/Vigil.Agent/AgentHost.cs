@@ -395,18 +395,26 @@ public sealed class AgentHost : IDisposable
         _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
     }
 
-    /// <summary>keepalived's notify hooks for an instance's transition (a graceful stop is STOP).</summary>
+    /// <summary>keepalived's notify hooks for an instance's transition (a graceful stop is STOP), and the email when the instance asks for it.</summary>
     private void Notify(StateTransition transition, NotifySpec? spec)
     {
-        var state = transition.To switch
-        {
-            Vigil.Vrrp.StateMachine.VrrpState.Master => "MASTER",
-            Vigil.Vrrp.StateMachine.VrrpState.Backup => "BACKUP",
-            Vigil.Vrrp.StateMachine.VrrpState.Fault => "FAULT",
-            _ => "STOP",
-        };
+        // Leaving for Initialize is a stop (SIGTERM, or the instance removed by a new revision).
+        var state = transition.To == Vigil.Vrrp.StateMachine.VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
         _notify.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
+        if (spec?.Email == true && _cluster.Notification?.Email is { } email)
+        {
+            new EmailNotifier(email, _log).Send(new TransitionEmail(_options.Node, transition.Instance, Keepalived(transition.From), state,
+                transition.Priority, transition.Reason, transition.At, _running?.Commit));
+        }
     }
+
+    private static string Keepalived(Vigil.Vrrp.StateMachine.VrrpState state) => state switch
+    {
+        Vigil.Vrrp.StateMachine.VrrpState.Master => "MASTER",
+        Vigil.Vrrp.StateMachine.VrrpState.Backup => "BACKUP",
+        Vigil.Vrrp.StateMachine.VrrpState.Fault => "FAULT",
+        _ => "INIT",
+    };
 
     /// <summary>A real server went down or came back: the IPVS pool follows at once (Quartz's thread).</summary>
     private void HealthChanged()

@@ -40,4 +40,30 @@ public sealed class NotifyTests
         Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka2).EndsWith("INSTANCE vi_1 MASTER 80\n", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), lab.Explain());
         Assert.True(FailoverLab.WaitUntil(() => Log("notify", lab.Ka1).EndsWith("INSTANCE vi_1 STOP 100\n", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), Log("notify", lab.Ka1));
     }
+
+    /// <summary>The instance asks for email: the agents send each transition to the Cluster's SMTP server (aiosmtpd in the client namespace).</summary>
+    [Fact]
+    public void Transitions_AreEmailed_ThroughTheClustersSmtpServer()
+    {
+        if ((FailoverLab.SkipReason ?? Vigil.Tests.ProcessServer.SkipReason(Vigil.Tests.ProcessServer.Python, "python3-aiosmtpd")) is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var lab = new FailoverLab(new Scenario());
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        lab.Lab.Start(lab.Client, Vigil.Tests.ProcessServer.Python, ["-m", "aiosmtpd", "-n", "-l", "198.51.100.50:2525"], received.Enqueue);
+        var cluster = Path.Combine(lab.ConfigFolder, "cluster.yaml");
+        File.WriteAllText(cluster, File.ReadAllText(cluster).TrimEnd() +
+            "\n  notification:\n    email:\n      smtpServer: 198.51.100.50:2525\n      from: vigil@example.org\n      to: [ops@example.org]\n");
+        var instance = Path.Combine(lab.ConfigFolder, "vi_1.yaml");
+        File.WriteAllText(instance, File.ReadAllText(instance).TrimEnd() + "\n  notify:\n    email: true\n");
+
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        string Mail() => string.Join('\n', received);
+        Assert.True(FailoverLab.WaitUntil(() => Mail().Contains("Subject: [vigil] ka1: vi_1 is now MASTER", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), Mail() + lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => Mail().Contains("Subject: [vigil] ka2: vi_1 is now BACKUP", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), Mail());
+        Assert.Contains("ka1: vi_1 went from BACKUP to MASTER at ", Mail(), StringComparison.Ordinal);
+        Assert.Contains("Commit: (a folder, not git)", Mail(), StringComparison.Ordinal);
+    }
 }

@@ -6,6 +6,8 @@ using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Health.Probes;
 
+using Vigil.Tests;
+
 namespace Vigil.Health.Tests;
 
 /// <summary>keepalived's check semantics (retries, first failure and recovery), and checks scheduled by Quartz.NET against real listeners.</summary>

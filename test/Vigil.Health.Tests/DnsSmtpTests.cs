@@ -4,6 +4,8 @@ using System.Text;
 using Vigil.Core.Desired;
 using Vigil.Health.Probes;
 
+using Vigil.Tests;
+
 namespace Vigil.Health.Tests;
 
 /// <summary>DNS_CHECK against Debian's dnsmasq and SMTP_CHECK against Debian's aiosmtpd, and the DNS codec against RFC 1035 bytes.</summary>

@@ -5,6 +5,8 @@ using Vigil.Core.Desired;
 using Vigil.Core.Observed;
 using Vigil.Core.Planning;
 
+using Vigil.Tests;
+
 namespace Vigil.Health.Tests;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Vigil.Core.Desired;
 using Vigil.Health.Probes;
 
+using Vigil.Tests;
+
 namespace Vigil.Health.Tests;
 
 /// <summary>Each probe against a real server on loopback or a real process, up and down, with the reason operators read.</summary>

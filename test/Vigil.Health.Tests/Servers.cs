@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Vigil.Tests;
+
 namespace Vigil.Health.Tests;
 
 /// <summary>A small HTTP server on loopback whose answers a test sets: path -> (status, body), and the Host it requires.</summary>
@@ -136,14 +138,4 @@ internal sealed class SilentServer : IDisposable
     public int Port { get; }
 
     public void Dispose() => _listener.Stop();
-}
-
-internal static class FreePort
-{
-    public static int Next()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -2,17 +2,23 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Vigil.Health.Tests;
+namespace Vigil.Tests;
 
-/// <summary>A real server from Debian's packages run for a test on loopback (dnsmasq, aiosmtpd), killed by its pid at the end.</summary>
+/// <summary>A real server from Debian's packages run for a test on loopback (dnsmasq, aiosmtpd), killed by its pid at the end; its output kept.</summary>
 internal sealed class ProcessServer : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>What the server printed so far (aiosmtpd prints each message it receives).</summary>
+    public string Output => string.Join('\n', _output);
 
     private ProcessServer(string file, IEnumerable<string> arguments, int port, bool tcp)
     {
         Port = port;
         _process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var waited = Stopwatch.StartNew();
@@ -65,5 +71,15 @@ internal sealed class ProcessServer : IDisposable
             _process.WaitForExit();
         }
         _process.Dispose();
+    }
+}
+
+internal static class FreePort
+{
+    public static int Next()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,90 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Serilog;
+using Vigil.Core.Desired;
+
+namespace Vigil.Notifications;
+
+/// <summary>What a transition email says: the node, the instance, the states, the priority, why, when (to the ms) and the commit.</summary>
+public sealed record TransitionEmail(string Host, string Instance, string PreviousState, string State, int Priority, string Reason, DateTimeOffset At, string? Commit)
+{
+    public string Subject => $"[vigil] {Host}: {Instance} is now {State}";
+
+    public string Body =>
+        $"""
+        {Host}: {Instance} went from {PreviousState} to {State} at {At.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC.
+        Priority: {Priority}
+        Reason: {Reason}
+        Commit: {Commit ?? "(a folder, not git)"}
+        """;
+}
+
+/// <summary>
+/// Sends transition emails through MailKit to the Cluster's recipients, in the background: a slow or failing mail
+/// server never delays a transition. A failed send is logged and retried (3 attempts, 2 s and 10 s apart); the
+/// password is read at send time from its file or environment variable, never from git.
+/// </summary>
+public sealed class EmailNotifier(EmailSpec spec, ILogger log)
+{
+    private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
+
+    /// <summary>Starts sending; returns at once with the task (tests wait on it).</summary>
+    public Task Send(TransitionEmail email) => Task.Run(() => SendWithRetries(email));
+
+    private async Task SendWithRetries(TransitionEmail email)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SendOnce(email).ConfigureAwait(false);
+                log.Information("email sent: {Subject} to {To}", email.Subject, string.Join(", ", spec.To));
+                return;
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
+                or AuthenticationException or OperationCanceledException or InvalidOperationException)
+            {
+                if (attempt > Backoff.Length)
+                {
+                    log.Error("email not sent after {Attempts} attempts: {Subject}: {Error}", attempt, email.Subject, e.Message);
+                    return;
+                }
+                log.Warning("email attempt {Attempt} failed: {Error}; retrying in {Delay}", attempt, e.Message, Durations.Format(Backoff[attempt - 1]));
+                await Task.Delay(Backoff[attempt - 1]).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendOnce(TransitionEmail email)
+    {
+        var message = new MimeMessage { Subject = email.Subject, Body = new TextPart("plain") { Text = email.Body } };
+        message.From.Add(MailboxAddress.Parse(spec.From));
+        message.To.AddRange(spec.To.Select(MailboxAddress.Parse));
+        var (host, port) = HostAndPort(spec.SmtpServer);
+        using var client = new SmtpClient { Timeout = (int)spec.ConnectTimeout.TotalMilliseconds };
+        using var limit = new CancellationTokenSource(spec.ConnectTimeout);
+        await client.ConnectAsync(host, port, SecureSocketOptions.Auto, limit.Token).ConfigureAwait(false);
+        if (spec.Username is { } user && Secret(spec.Password) is { } password)
+        {
+            await client.AuthenticateAsync(user, password, limit.Token).ConfigureAwait(false);
+        }
+        await client.SendAsync(message, limit.Token).ConfigureAwait(false);
+        await client.DisconnectAsync(quit: true, limit.Token).ConfigureAwait(false);
+    }
+
+    private static (string Host, int Port) HostAndPort(string server)
+    {
+        var colon = server.LastIndexOf(':');
+        return colon > 0 && !server.EndsWith(']') && int.TryParse(server[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? (server[..colon].Trim('[', ']'), port)
+            : (server.Trim('[', ']'), 25);
+    }
+
+    private static string? Secret(SecretReference? secret) => secret switch
+    {
+        { File: { } file } => File.ReadAllText(file).Trim(),
+        { Env: { } name } => Environment.GetEnvironmentVariable(name),
+        _ => null,
+    };
+}
