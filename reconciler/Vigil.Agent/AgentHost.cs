@@ -54,6 +54,7 @@ public sealed class AgentHost : IDisposable
     private readonly HealthBoard _health;
     private readonly VrrpScriptStates _scripts;
     private readonly NotifyScripts _notify;
+    private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -401,6 +402,16 @@ public sealed class AgentHost : IDisposable
         // Leaving for Initialize is a stop (SIGTERM, or the instance removed by a new revision).
         var state = transition.To == Vigil.Vrrp.StateMachine.VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
         _notify.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
+        if (_cluster.Notification?.Webhook is { } hook)
+        {
+            if (_webhook?.Spec != hook)
+            {
+                _webhook?.Notifier.Dispose();
+                _webhook = (hook, new WebhookNotifier(hook, _log));
+            }
+            _webhook.Value.Notifier.Send(new TransitionEvent(_options.Node, transition.Instance, Keepalived(transition.From), state,
+                transition.Priority, transition.Reason, transition.At, _running?.Commit));
+        }
         if (spec?.Email == true && _cluster.Notification?.Email is { } email)
         {
             new EmailNotifier(email, _log).Send(new TransitionEmail(_options.Node, transition.Instance, Keepalived(transition.From), state,
@@ -480,6 +491,7 @@ public sealed class AgentHost : IDisposable
         _statusTimer.Dispose();
         _watcher?.Dispose();
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _webhook?.Notifier.Dispose();
         _agent.Dispose();
         _ipvs?.Dispose();
         _rtnetlink.Dispose();

@@ -51,3 +51,32 @@ public sealed class EmailTests
         return value();
     }
 }
+
+/// <summary>The webhook: each transition POSTed as JSON to a real HTTP listener.</summary>
+public sealed class WebhookTests
+{
+    [Fact]
+    public async Task Transition_IsPostedAsJson()
+    {
+        var port = FreePort.Next();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var received = listener.GetContextAsync();
+        using var notifier = new WebhookNotifier(new WebhookSpec { Url = $"http://127.0.0.1:{port}/vigil" }, new LoggerConfiguration().CreateLogger());
+
+        var sending = notifier.Send(new TransitionEvent("ka1", "vi_1", "BACKUP", "MASTER", 100, "master down",
+            new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), "1a2b3c4d"));
+        var context = await received.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(context.Request.InputStream)!;
+        context.Response.StatusCode = 204;
+        context.Response.Close();
+        await sending;
+
+        Assert.Equal("POST", context.Request.HttpMethod);
+        Assert.Equal("/vigil", context.Request.Url!.AbsolutePath);
+        Assert.Equal(("ka1", "vi_1", "BACKUP", "MASTER", 100, "1a2b3c4d"),
+            ((string?)body["node"], (string?)body["instance"], (string?)body["previousState"], (string?)body["state"], (int?)body["priority"], (string?)body["commit"]));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), (DateTimeOffset?)body["at"]);
+    }
+}

@@ -39,6 +39,14 @@ public sealed record ClusterDefaults
 public sealed record NotificationSpec
 {
     public EmailSpec? Email { get; init; }
+    public WebhookSpec? Webhook { get; init; }
+}
+
+/// <summary>Each transition POSTed as JSON to a URL.</summary>
+public sealed record WebhookSpec
+{
+    public string Url { get; init; } = "";
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed record EmailSpec
