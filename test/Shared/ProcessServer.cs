@@ -22,7 +22,7 @@ internal sealed class ProcessServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !(tcp ? Accepts(port) : waited.Elapsed > TimeSpan.FromMilliseconds(500)))
+        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !(tcp ? FreePort.Accepts(port) : waited.Elapsed > TimeSpan.FromMilliseconds(500)))
         {
             Thread.Sleep(50);
         }
@@ -49,7 +49,28 @@ internal sealed class ProcessServer : IDisposable
         return port;
     }
 
-    private static bool Accepts(int port)
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Loopback ports for the servers tests start: a free one, and whether one accepts yet.</summary>
+internal static class FreePort
+{
+    public static int Next()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    public static bool Accepts(int port)
     {
         try
         {
@@ -62,24 +83,22 @@ internal sealed class ProcessServer : IDisposable
             return false;
         }
     }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-        _process.Dispose();
-    }
 }
 
-internal static class FreePort
+/// <summary>Waiting for something a background job does (a check's run, a server's answer), polled every 50 ms.</summary>
+internal static class Poll
 {
-    public static int Next()
+    public static async Task<bool> Until(Func<bool> condition, TimeSpan? timeout = null)
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        var limit = timeout ?? TimeSpan.FromSeconds(5);
+        for (var waited = TimeSpan.Zero; waited < limit; waited += TimeSpan.FromMilliseconds(50))
+        {
+            if (condition())
+            {
+                return true;
+            }
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        return condition();
     }
 }

@@ -84,10 +84,10 @@ public sealed class CheckTests
 
         await scheduler.SyncAsync([kept, new RealServerCheck("other", other, otherReal, board)], TestContext.Current.CancellationToken);
 
-        Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "other" && !c.Up)), "the closed port was not found down");
-        Assert.True(await Until(() => board.States().Any(s => s.VirtualServer == "web" && s.Up)), "the listener was not checked");
+        Assert.True(await Poll.Until(() => changes.Any(c => c.VirtualServer == "other" && !c.Up)), "the closed port was not found down");
+        Assert.True(await Poll.Until(() => board.States().Any(s => s.VirtualServer == "web" && s.Up)), "the listener was not checked");
         listener.Stop();
-        Assert.True(await Until(() => changes.Any(c => c.VirtualServer == "web" && !c.Up && c.Reason == "connect: connection refused")), "the stopped listener was not found down");
+        Assert.True(await Poll.Until(() => changes.Any(c => c.VirtualServer == "web" && !c.Up && c.Reason == "connect: connection refused")), "the stopped listener was not found down");
 
         // A new configuration without "other": it is removed, "web" (unchanged) keeps its job and its check.
         await scheduler.SyncAsync([new RealServerCheck("web", server, real, board)], TestContext.Current.CancellationToken);
@@ -95,18 +95,5 @@ public sealed class CheckTests
         Assert.Equal([kept.Key], scheduler.Scheduled);
         Assert.Same(kept, scheduler.Current(kept.Key));
         Assert.DoesNotContain(board.States(), s => s.VirtualServer == "other");
-    }
-
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        for (var waited = 0; waited < 5000; waited += 50)
-        {
-            if (condition())
-            {
-                return true;
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        return false;
     }
 }

@@ -39,7 +39,7 @@ public sealed class PoolTests
         var running = DesiredIpvsTable.Build([server], IpvsTable.Empty); // both in the pool, as the kernel has them
 
         second.Dispose();
-        Assert.True(await Until(() => changes.Any(c => !c.Up)), "the stopped server was not found down");
+        Assert.True(await Poll.Until(() => changes.Any(c => !c.Up)), "the stopped server was not found down");
         var down = IpvsPlanner.Plan([server], running, board.Lookup);
 
         var gone = new IPEndPoint(IPAddress.Loopback, second.Port).ToString();
@@ -48,20 +48,7 @@ public sealed class PoolTests
         Assert.StartsWith("connect: connection refused (2 attempts)", changes.Single(c => !c.Up).Reason, StringComparison.Ordinal);
 
         using var again = new SmallHttpServer(second.Port);
-        Assert.True(await Until(() => changes.Count(c => c.Up) == 1), "the restarted server was not found up");
+        Assert.True(await Poll.Until(() => changes.Count(c => c.Up) == 1), "the restarted server was not found up");
         Assert.True(IpvsPlanner.Plan([server], running, board.Lookup).IsEmpty);
-    }
-
-    private static async Task<bool> Until(Func<bool> condition)
-    {
-        for (var waited = 0; waited < 5000; waited += 50)
-        {
-            if (condition())
-            {
-                return true;
-            }
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        return false;
     }
 }

@@ -81,7 +81,7 @@ internal sealed class TlsServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !Accepts(Port))
+        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !FreePort.Accepts(Port))
         {
             Thread.Sleep(50);
         }
@@ -90,20 +90,6 @@ internal sealed class TlsServer : IDisposable
     public static string? SkipReason => File.Exists("/usr/bin/openssl") ? null : "openssl is not installed (test/run installs it)";
 
     public int Port { get; }
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static void Run(string file, params string[] arguments)
     {

@@ -24,7 +24,8 @@ public sealed class EmailTests
 
         await notifier.Send(Email);
 
-        var delivered = await Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal), () => server.Output);
+        await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal));
+        var delivered = server.Output;
         Assert.Contains("Subject: [vigil] ka1: vi_1 is now MASTER", delivered, StringComparison.Ordinal);
         Assert.Contains("To: ops@example.org, oncall@example.org", delivered, StringComparison.Ordinal);
         Assert.Contains("ka1: vi_1 went from BACKUP to MASTER at 2026-11-25 10:00:00.123 UTC.", delivered, StringComparison.Ordinal);
@@ -40,15 +41,6 @@ public sealed class EmailTests
 
         // Returned with the first attempt refused and the retry waiting (2 s): the transition went on meanwhile.
         Assert.False(sending.IsCompleted);
-    }
-
-    private static async Task<string> Until(Func<bool> condition, Func<string> value)
-    {
-        for (var waited = 0; waited < 5000 && !condition(); waited += 50)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        return value();
     }
 }
 

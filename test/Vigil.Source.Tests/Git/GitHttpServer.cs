@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Vigil.Source.Tests.Git;
@@ -21,7 +20,7 @@ internal sealed class GitHttpServer : IDisposable
     {
         _root = projectRoot;
         _password = password;
-        var port = FreePort();
+        var port = Vigil.Tests.FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -128,13 +127,6 @@ internal sealed class GitHttpServer : IDisposable
     }
 
     private static int IndexOf(byte[] bytes, ReadOnlySpan<byte> pattern) => bytes.AsSpan().IndexOf(pattern);
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

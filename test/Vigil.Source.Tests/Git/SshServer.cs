@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Vigil.Tests;
 
 namespace Vigil.Source.Tests.Git;
 
@@ -18,7 +17,7 @@ internal sealed class SshServer : IDisposable
     public SshServer(string directory, string authorizedKey)
     {
         Directory.CreateDirectory(directory);
-        Port = FreePort();
+        Port = FreePort.Next();
         KeyGen(Path.Combine(directory, "host_key"));
         File.WriteAllText(Path.Combine(directory, "authorized_keys"), File.ReadAllText(authorizedKey + ".pub"));
         var config = Path.Combine(directory, "sshd_config");
@@ -40,7 +39,7 @@ internal sealed class SshServer : IDisposable
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
         var waited = Stopwatch.StartNew();
-        while (!Listening() && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (!FreePort.Accepts(Port) && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             Thread.Sleep(50);
         }
@@ -57,27 +56,6 @@ internal sealed class SshServer : IDisposable
     {
         using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]) { RedirectStandardOutput = true })!;
         keygen.WaitForExit();
-    }
-
-    private bool Listening()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()
