@@ -102,6 +102,10 @@ public sealed class CheckScheduler : IAsyncDisposable
             {
                 // the scheduler is shutting down
             }
+            catch (ObjectDisposedException)
+            {
+                // replaced by a new revision while this run was under way: its result no longer matters
+            }
         }
     }
 }
