@@ -55,6 +55,7 @@ public sealed class AgentHost : IDisposable
     private readonly VrrpScriptStates _scripts;
     private readonly NotifyScripts _notify;
     private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
+    private readonly Lock _notifyGate = new();
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -404,12 +405,17 @@ public sealed class AgentHost : IDisposable
         _notify.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
         if (_cluster.Notification?.Webhook is { } hook)
         {
-            if (_webhook?.Spec != hook)
+            WebhookNotifier notifier;
+            // Instances transition on their own threads: one of them replaces the notifier when the spec changed.
+            lock (_notifyGate)
             {
-                _webhook?.Notifier.Dispose();
-                _webhook = (hook, new WebhookNotifier(hook, _log));
+                if (_webhook?.Spec != hook)
+                {
+                    _webhook = (hook, new WebhookNotifier(hook, _log)); // the old one is left to finish its sends
+                }
+                notifier = _webhook.Value.Notifier;
             }
-            _webhook.Value.Notifier.Send(new TransitionEvent(_options.Node, transition.Instance, Keepalived(transition.From), state,
+            notifier.Send(new TransitionEvent(_options.Node, transition.Instance, Keepalived(transition.From), state,
                 transition.Priority, transition.Reason, transition.At, _running?.Commit));
         }
         if (spec?.Email == true && _cluster.Notification?.Email is { } email)
