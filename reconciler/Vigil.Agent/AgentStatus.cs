@@ -152,7 +152,7 @@ public sealed record AgentStatus(
         {
             if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject previous
                 || previous["pid"]?.GetValue<int>() is not { } pid
-                || (pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}")))
+                || (pid != Environment.ProcessId && IsRunning(pid)))
             {
                 return null;
             }
@@ -165,6 +165,9 @@ public sealed record AgentStatus(
             return null;
         }
     }
+
+    /// <summary>Whether the process a status file names still runs (the file outlives a crashed agent).</summary>
+    public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>Writes beside and renames, so a reader never sees half a file.</summary>
     public void WriteTo(string path)

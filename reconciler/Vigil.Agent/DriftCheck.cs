@@ -34,10 +34,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
     {
         var links = rtnetlink.Links().ToDictionary(l => l.Index);
         var addedByOthers = agent.AddressDrifts().Latest.Where(d => d.Event.Added).Select(d => (d.Event.Address.InterfaceIndex, d.Event.Address.Address)).ToHashSet();
-        var kernel = rtnetlink.Addresses();
-        var addresses = kernel.Where(a => links.ContainsKey(a.InterfaceIndex))
-            .Select(a => new ObservedAddress(links[a.InterfaceIndex].Name, new IpPrefix(a.Address, a.PrefixLength), addedByOthers.Contains((a.InterfaceIndex, a.Address))))
-            .ToList();
+        var addresses = Observe(rtnetlink, links, a => addedByOthers.Contains((a.InterfaceIndex, a.Address)));
         var instances = agent.Status().Select(s => new ObservedInstance(s.Name, s.State.ToString(), s.MasterSeen,
             [.. s.Routers.Select(r => Since(s.Name, r))])).ToList();
         IReadOnlyList<IpvsChange> ipvsPlan = [];
@@ -67,6 +64,15 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
         var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs, health) : [];
         return new DriftReport(DateTimeOffset.UtcNow, mode, items, corrected, new Dictionary<DriftKind, long>(_totals));
     }
+
+    /// <summary>
+    /// The kernel's addresses on named links, as the drift detector reads them; <paramref name="addedWhileRunning"/>
+    /// marks those the agent saw someone else add (null: none known, as for `vigil plan`).
+    /// </summary>
+    public static IReadOnlyList<ObservedAddress> Observe(RtnetlinkClient rtnetlink, IReadOnlyDictionary<int, NetworkLink> links,
+        Func<InterfaceAddress, bool>? addedWhileRunning = null) =>
+        [.. rtnetlink.Addresses().Where(a => links.ContainsKey(a.InterfaceIndex))
+            .Select(a => new ObservedAddress(links[a.InterfaceIndex].Name, new IpPrefix(a.Address, a.PrefixLength), addedWhileRunning?.Invoke(a) ?? false))];
 
     /// <summary>What a router sent since the previous check, from the engine's running counts.</summary>
     private ObservedRouter Since(string instance, Vigil.Vrrp.Engine.RouterSighting router)

@@ -109,7 +109,7 @@ internal static class AgentCommand
             else
             {
                 var repository = parse.GetValue(repo)!;
-                state = Path.GetFullPath(parse.GetValue(stateDirectory) ?? Path.Combine("/var/lib/vigil", name));
+                state = Path.GetFullPath(parse.GetValue(stateDirectory) ?? Path.Combine(HistoryCommand.StateRoot, name));
                 source = new GitRevisions(new GitSourceSpec
                 {
                     // A local path is cloned by its absolute path, so the agent's working directory does not matter.

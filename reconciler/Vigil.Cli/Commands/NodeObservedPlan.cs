@@ -115,9 +115,7 @@ internal sealed record NodeObservedPlan(
     public static IReadOnlyList<ObservedAddress> KernelAddresses(string? netns)
     {
         using var rtnetlink = netns is null ? RtnetlinkClient.Open() : RtnetlinkClient.OpenInNamespace(netns);
-        var links = rtnetlink.Links().ToDictionary(l => l.Index, l => l.Name);
-        return [.. rtnetlink.Addresses().Where(a => links.ContainsKey(a.InterfaceIndex))
-            .Select(a => new ObservedAddress(links[a.InterfaceIndex], new IpPrefix(a.Address, a.PrefixLength)))];
+        return Vigil.Agent.DriftCheck.Observe(rtnetlink, rtnetlink.Links().ToDictionary(l => l.Index));
     }
 
     public JsonObject ToJson() => new()

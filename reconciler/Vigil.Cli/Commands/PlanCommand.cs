@@ -132,7 +132,7 @@ internal static class PlanCommand
             return ExitCodes.Failed; // plan's 2 means changes: every error is 1
         }
         var status = AgentStatusFileOptions.Read(statusPath);
-        if (status?["pid"]?.GetValue<int>() is not { } pid || !Directory.Exists($"/proc/{pid}"))
+        if (status?["pid"]?.GetValue<int>() is not { } pid || !Vigil.Agent.AgentStatus.IsRunning(pid))
         {
             status = null; // no agent, or a stale file
         }

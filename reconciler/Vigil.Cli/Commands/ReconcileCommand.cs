@@ -27,7 +27,7 @@ internal static class ReconcileCommand
             var path = agent.PathOf(parse);
             var error = parse.InvocationConfiguration.Error;
             var before = AgentStatusFileOptions.Read(path);
-            if (before?["pid"]?.GetValue<int>() is not { } pid || !Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
+            if (before?["pid"]?.GetValue<int>() is not { } pid || !Vigil.Agent.AgentStatus.IsRunning(pid))
             {
                 error.WriteLine($"vigil: no running agent found through {path}");
                 return ExitCodes.Failed;
@@ -61,7 +61,7 @@ internal static class ReconcileCommand
             var commit = (string?)source["commit"];
             var outcome = (string?)source["lastOutcome"];
             parse.InvocationConfiguration.Output.WriteLine(
-                $"{before["node"]}: running {(commit is null ? "its folder" : $"commit {commit[..Math.Min(12, commit.Length)]} \"{source["subject"]}\"")}, last outcome {outcome}");
+                $"{before["node"]}: running {(commit is null ? "its folder" : $"commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source["subject"]}\"")}, last outcome {outcome}");
             if ((string?)source["lastError"] is { } lastError)
             {
                 error.WriteLine($"vigil: {lastError}");

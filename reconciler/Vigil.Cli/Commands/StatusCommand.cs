@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Vigil.Cli.Output;
 
@@ -58,7 +57,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static bool IsRunning(int? pid) => pid is { } p && Directory.Exists($"/proc/{p.ToString(CultureInfo.InvariantCulture)}");
+    private static bool IsRunning(int? pid) => pid is { } p && Vigil.Agent.AgentStatus.IsRunning(p);
 
     /// <summary>The running commit, the last good one when it differs, the last error and what is not applied.</summary>
     private static void PrintSource(Terminal terminal, JsonObject source)
@@ -66,8 +65,8 @@ internal static class StatusCommand
         if ((string?)source["commit"] is { } commit)
         {
             var good = (string?)source["lastGood"];
-            terminal.Writer.WriteLine($"  commit {Short(commit)} \"{source["subject"]}\", last outcome {source["lastOutcome"]} at {source["reconciledAt"]}" +
-                (good is not null && good != commit ? $", last good {Short(good)}" : ""));
+            terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source["subject"]}\", last outcome {source["lastOutcome"]} at {source["reconciledAt"]}" +
+                (good is not null && good != commit ? $", last good {Vigil.Source.Git.GitSource.Short(good)}" : ""));
         }
         if ((string?)source["lastError"] is { } error)
         {
@@ -78,8 +77,6 @@ internal static class StatusCommand
             terminal.Writer.WriteLine(terminal.Red($"  not applied: {line}"));
         }
     }
-
-    private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
 
     private static void Print(Terminal terminal, List<JsonObject> agents)
     {
