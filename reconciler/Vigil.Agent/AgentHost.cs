@@ -53,9 +53,9 @@ public sealed class AgentHost : IDisposable
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
     private readonly VrrpScriptStates _scripts;
-    private readonly NotifyScripts _notify;
-    private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
-    private readonly Lock _notifyGate = new();
+    private readonly QuorumTracker _quorum = new();
+    private readonly TrackFileWatcher _trackFiles;
+    private readonly NodeNotifier _notifier;
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
     private volatile bool _stopped;
@@ -80,23 +80,26 @@ public sealed class AgentHost : IDisposable
         log = _log;
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
+        _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
         _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { Predecessor = AgentStatus.LeftBy(options.StatusFile) };
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here;
         // notify scripts run on their own tasks.
         _agent.Transitioned += (transition, instance) =>
         {
             _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
-            Notify(transition, instance.Notify);
+            _notifier.Transition(transition, instance.Notify);
         };
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
         _health = new HealthBoard(log, TimeProvider.System);
-        _health.Changed += _ => HealthChanged();
+        _health.Changed += HealthChanged;
         _scripts = new VrrpScriptStates(log);
-        _notify = new NotifyScripts(log, NotifyScripts.DefaultTimeout);
-        // A script's result moves the priority (or faults the instance) from the next advert on.
+        // A script's result or a track file's number moves the priority (or faults the instance) from the next advert on.
         _agent.ScriptHealthy = _scripts.IsHealthy;
-        _scripts.Changed += (_, _) => _agent.ScriptsChanged();
+        _scripts.Changed += (_, _) => _agent.TracksChanged();
+        _trackFiles = new TrackFileWatcher(log);
+        _agent.TrackFileValue = _trackFiles.Value;
+        _trackFiles.Changed += _agent.TracksChanged;
     }
 
     /// <summary>
@@ -210,8 +213,12 @@ public sealed class AgentHost : IDisposable
     /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed; the STOP hooks get a few seconds.</summary>
     public void Stop()
     {
+        if (_agent.Running is { } running)
+        {
+            _notifier.Stopping(running.VirtualServers, (s, r) => _health.Lookup(s, r).Up, _quorum.IsUp);
+        }
         _agent.Stop();
-        _notify.Drain(TimeSpan.FromSeconds(5));
+        _notifier.Drain(TimeSpan.FromSeconds(5));
         _watcher?.Dispose();
         _watcher = null;
         lock (_statusGate)
@@ -292,6 +299,9 @@ public sealed class AgentHost : IDisposable
     {
         var state = loaded.Node;
         _cluster = loaded.Cluster;
+        _notifier.Settings = _cluster.Notification;
+        // Read before the instances start, so that they start with the priority the files give.
+        _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
         var plan = _agent.Apply(state);
         foreach (var step in plan.Where(s => s.Action != InstanceAction.Keep))
         {
@@ -301,6 +311,7 @@ public sealed class AgentHost : IDisposable
         _loadedAt = DateTimeOffset.UtcNow;
         SyncChecks(state);
         _notApplied = ConvergeIpvs(revision.Label, state);
+        NotifyQuorum(state);
         var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
             string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
@@ -397,49 +408,23 @@ public sealed class AgentHost : IDisposable
         _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
     }
 
-    /// <summary>keepalived's notify hooks for an instance's transition (a graceful stop is STOP), and the email when the instance asks for it.</summary>
-    private void Notify(StateTransition transition, NotifySpec? spec)
-    {
-        // Leaving for Initialize is a stop (SIGTERM, or the instance removed by a new revision).
-        var state = transition.To == Vigil.Vrrp.StateMachine.VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
-        _notify.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
-        if (_cluster.Notification?.Webhook is { } hook)
-        {
-            WebhookNotifier notifier;
-            // Instances transition on their own threads: one of them replaces the notifier when the spec changed.
-            lock (_notifyGate)
-            {
-                if (_webhook?.Spec != hook)
-                {
-                    _webhook = (hook, new WebhookNotifier(hook, _log)); // the old one is left to finish its sends
-                }
-                notifier = _webhook.Value.Notifier;
-            }
-            notifier.Send(new TransitionEvent(_options.Node, transition.Instance, Keepalived(transition.From), state,
-                transition.Priority, transition.Reason, transition.At, _running?.Commit));
-        }
-        if (spec?.Email == true && _cluster.Notification?.Email is { } email)
-        {
-            new EmailNotifier(email, _log).Send(new TransitionEmail(_options.Node, transition.Instance, Keepalived(transition.From), state,
-                transition.Priority, transition.Reason, transition.At, _running?.Commit));
-        }
-    }
-
-    private static string Keepalived(Vigil.Vrrp.StateMachine.VrrpState state) => state switch
-    {
-        Vigil.Vrrp.StateMachine.VrrpState.Master => "MASTER",
-        Vigil.Vrrp.StateMachine.VrrpState.Backup => "BACKUP",
-        Vigil.Vrrp.StateMachine.VrrpState.Fault => "FAULT",
-        _ => "INIT",
-    };
-
-    /// <summary>A real server went down or came back: the IPVS pool follows at once (Quartz's thread).</summary>
-    private void HealthChanged()
+    /// <summary>A real server went down or came back: the IPVS pool follows at once, then the notifications (Quartz's thread).</summary>
+    private void HealthChanged(RealServerCheck check, RealServerState health)
     {
         if (_agent.Running is { } state && state.VirtualServers.Count > 0)
         {
             _notApplied = ConvergeIpvs("health", state);
+            _notifier.RealServer(check, health);
+            NotifyQuorum(state);
             _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
+        }
+    }
+
+    private void NotifyQuorum(NodeDesiredState state)
+    {
+        foreach (var change in _quorum.Update(state.VirtualServers, _health.Lookup))
+        {
+            _notifier.Quorum(change);
         }
     }
 
@@ -497,7 +482,8 @@ public sealed class AgentHost : IDisposable
         _statusTimer.Dispose();
         _watcher?.Dispose();
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _webhook?.Notifier.Dispose();
+        _notifier.Dispose();
+        _trackFiles.Dispose();
         _agent.Dispose();
         _ipvs?.Dispose();
         _rtnetlink.Dispose();

@@ -33,6 +33,9 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>Whether a vrrp_script is OK now (the health scheduler's results); every script is OK until told otherwise.</summary>
     public Func<string, bool> ScriptHealthy { get; set; } = static _ => true;
 
+    /// <summary>The number in a track file now (the watcher's last read); 0 until told otherwise.</summary>
+    public Func<string, long> TrackFileValue { get; set; } = static _ => 0;
+
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
@@ -77,8 +80,8 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
     }
 
-    /// <summary>A vrrp_script's result changed: recompute tracked priorities and faults.</summary>
-    public void ScriptsChanged()
+    /// <summary>A vrrp_script's result or a track file's number changed: recompute tracked priorities and faults.</summary>
+    public void TracksChanged()
     {
         lock (_gate)
         {
@@ -243,8 +246,8 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     }
 
     /// <summary>
-    /// keepalived's rules: the instance's own interface going down is a fault; tracked interfaces and scripts move the
-    /// priority by their weight, or fault it with weight 0.
+    /// keepalived's rules: the instance's own interface going down is a fault; tracked interfaces, scripts and files
+    /// move the priority by their weight, or fault it with weight 0.
     /// </summary>
     private void TrackLinks(IReadOnlyList<NetworkLink> links)
     {
@@ -258,6 +261,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                 new TrackResult($"interface {instance.Interface}", 0, Up(instance.Interface)),
                 .. instance.TrackInterfaces.Select(t => new TrackResult($"interface {t.Name}", t.Weight, Up(t.Name))),
                 .. instance.TrackScripts.Select(t => new TrackResult($"script {t.Name}", t.Weight ?? 0, ScriptHealthy(t.Name))),
+                .. instance.TrackFiles.Select(t => TrackResult.File($"file {t.File}", TrackFileValue(t.File), t.Weight, t.Reverse)),
             ];
             var effective = TrackedPriority.Compute(instance.Priority, tracks);
             router.UpdatePriority(effective.Priority);

@@ -12,13 +12,15 @@ public sealed record RealServerState(string VirtualServer, string RealServer, bo
 /// <summary>
 /// What the checks found, per real server, for the IPVS planner (<see cref="Lookup"/>) and the status. Only changes
 /// are logged and reported (<see cref="Changed"/>): a server that keeps failing logs its first failure and its
-/// recovery, not every attempt. A real server nobody checked yet counts as up, as keepalived starts them.
+/// recovery, not every attempt. A real server nobody checked yet counts as up, as keepalived starts them, or down
+/// under its virtual server's alpha, silently in both cases until a result says otherwise.
 /// </summary>
 public sealed class HealthBoard(ILogger log, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, RealServerState> _states = new();
 
-    public event Action<RealServerState>? Changed;
+    /// <summary>A real server went up or down (or its dynamic weight moved), with the check that found it.</summary>
+    public event Action<RealServerCheck, RealServerState>? Changed;
 
     public void Report(RealServerCheck check, ProbeResult result)
     {
@@ -30,9 +32,9 @@ public sealed class HealthBoard(ILogger log, TimeProvider time)
             return;
         }
         _states[check.Key] = next;
-        if (previous is null && next.Up && next.Weight is null)
+        if (previous is null && next.Up != check.Alpha && next.Weight is null)
         {
-            return; // up as assumed: nothing changed for the pool
+            return; // as assumed before the first result: nothing changed for the pool
         }
         if (next.Up)
         {
@@ -42,7 +44,7 @@ public sealed class HealthBoard(ILogger log, TimeProvider time)
         {
             log.Warning("{VirtualServer}: real server {RealServer} down: {Reason}", check.VirtualServer, check.RealServer, result.Reason);
         }
-        Changed?.Invoke(next);
+        Changed?.Invoke(check, next);
     }
 
     /// <summary>Forgets checks that no longer exist (their real servers left the configuration).</summary>
@@ -58,7 +60,7 @@ public sealed class HealthBoard(ILogger log, TimeProvider time)
 
     /// <summary>For <see cref="DesiredIpvsTable"/>: down leaves the pool (or weight 0 with inhibitOnFailure); a dynamic weight is used.</summary>
     public RealServerHealth Lookup(VirtualServerSpec server, RealServerSpec real) =>
-        _states.TryGetValue(RealServerCheck.KeyOf(server, real), out var state)
-            ? new RealServerHealth(state.Up, state.Weight)
-            : RealServerHealth.Healthy;
+        _states.TryGetValue(RealServerCheck.KeyOf(server, real), out var state) ? new RealServerHealth(state.Up, state.Weight)
+        : server.Alpha && real.HealthCheck is not null ? RealServerHealth.Failed
+        : RealServerHealth.Healthy;
 }

@@ -20,6 +20,8 @@ public sealed class RealServerCheck : IScheduledCheck
         var check = real.HealthCheck ?? throw new ArgumentException($"{virtualServer}: real server {Endpoints.Format(real.Address, real.Port)} has no health check", nameof(real));
         VirtualServer = virtualServer;
         RealServer = Endpoints.Format(real.Address, real.Port);
+        Server = server;
+        Real = real;
         Key = KeyOf(server, real);
         Spec = check;
         Interval = server.DelayLoop;
@@ -49,6 +51,13 @@ public sealed class RealServerCheck : IScheduledCheck
 
     public string RealServer { get; }
 
+    public VirtualServerSpec Server { get; }
+
+    public RealServerSpec Real { get; }
+
+    /// <summary>keepalived's alpha: the server counts as down until its first success.</summary>
+    public bool Alpha => Server.Alpha;
+
     public HealthCheckSpec Spec { get; }
 
     public ProbeTarget Target { get; }
@@ -56,7 +65,8 @@ public sealed class RealServerCheck : IScheduledCheck
     /// <summary>keepalived's delay_loop: how often a run starts.</summary>
     public TimeSpan Interval { get; }
 
-    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Spec == Spec && check.Target == Target && check.Interval == Interval;
+    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Spec == Spec && check.Target == Target && check.Interval == Interval && check.Alpha == Alpha
+        && check.Real == Real && check.Server.Notify == Server.Notify; // the hooks it reports with
 
     public async Task RunAsync(CancellationToken cancellation) => _board.Report(this, await ProbeAsync(cancellation).ConfigureAwait(false));
 

@@ -6,8 +6,16 @@ using Vigil.Core.Desired;
 
 namespace Vigil.Notifications;
 
+/// <summary>An email the notifier sends.</summary>
+public interface IEmail
+{
+    string Subject { get; }
+
+    string Body { get; }
+}
+
 /// <summary>What a transition email says: the node, the instance, the states, the priority, why, when (to the ms) and the commit.</summary>
-public sealed record TransitionEmail(string Host, string Instance, string PreviousState, string State, int Priority, string Reason, DateTimeOffset At, string? Commit)
+public sealed record TransitionEmail(string Host, string Instance, string PreviousState, string State, int Priority, string Reason, DateTimeOffset At, string? Commit) : IEmail
 {
     public string Subject => $"[vigil] {Host}: {Instance} is now {State}";
 
@@ -21,7 +29,23 @@ public sealed record TransitionEmail(string Host, string Instance, string Previo
 }
 
 /// <summary>
-/// Sends transition emails through MailKit to the Cluster's recipients, in the background: a slow or failing mail
+/// What a virtual server's email says (keepalived's smtp_alert): a real server or the quorum (<paramref name="What"/>)
+/// went UP or DOWN, why, when (to the ms) and the commit.
+/// </summary>
+public sealed record PoolEmail(string Host, string VirtualServer, string What, string State, string Reason, DateTimeOffset At, string? Commit) : IEmail
+{
+    public string Subject => $"[vigil] {Host}: {VirtualServer} {What} is {State}";
+
+    public string Body =>
+        $"""
+        {Host}: {What} of {VirtualServer} is {State} at {At.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC.
+        Reason: {Reason}
+        Commit: {Commit ?? "(a folder, not git)"}
+        """;
+}
+
+/// <summary>
+/// Sends transition and pool emails through MailKit to the Cluster's recipients, in the background: a slow or failing mail
 /// server never delays a transition. A failed send is logged and retried (3 attempts, 2 s and 10 s apart); the
 /// password is read at send time from its file or environment variable, never from git.
 /// </summary>
@@ -30,9 +54,9 @@ public sealed class EmailNotifier(EmailSpec spec, ILogger log)
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
 
     /// <summary>Starts sending; returns at once with the task (tests wait on it).</summary>
-    public Task Send(TransitionEmail email) => Task.Run(() => SendWithRetries(email));
+    public Task Send(IEmail email) => Task.Run(() => SendWithRetries(email));
 
-    private async Task SendWithRetries(TransitionEmail email)
+    private async Task SendWithRetries(IEmail email)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -56,7 +80,7 @@ public sealed class EmailNotifier(EmailSpec spec, ILogger log)
         }
     }
 
-    private async Task SendOnce(TransitionEmail email)
+    private async Task SendOnce(IEmail email)
     {
         var message = new MimeMessage { Subject = email.Subject, Body = new TextPart("plain") { Text = email.Body } };
         message.From.Add(MailboxAddress.Parse(spec.From));

@@ -10,7 +10,8 @@ public sealed record TransitionNotice(string Type, string Name, string State, in
 /// <summary>
 /// Runs keepalived's notify hooks for a transition, unchanged so that existing scripts work: the per-state hook
 /// (notify_master, notify_backup, notify_fault, notify_stop) with no arguments, and <c>notify</c> (<see cref="NotifySpec.Any"/>)
-/// with TYPE NAME STATE PRIORITY appended. Each runs on its own task, killed at the timeout, so a slow or hung
+/// with TYPE NAME STATE PRIORITY appended, as the spec's user and group; and the real-server and quorum hooks
+/// (<see cref="Hook"/>). Each runs on its own task, killed at the timeout, so a slow or hung
 /// script never delays the engine or the next notification; its failure is logged.
 /// </summary>
 public sealed class NotifyScripts(ILogger log, TimeSpan timeout)
@@ -43,24 +44,30 @@ public sealed class NotifyScripts(ILogger log, TimeSpan timeout)
         {
             lines.Add($"{any} {notice.Type} {Quoted(notice.Name)} {notice.State} {notice.Priority}");
         }
-        var started = lines.Select(line => Task.Run(() => RunOne(line, notice))).ToList();
-        foreach (var task in started)
-        {
-            _running[task] = true;
-            task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-        }
-        return started;
+        return [.. lines.Select(line => Hook(line, spec.User, spec.Group, $"{notice.Name} {notice.State}"))];
+    }
+
+    /// <summary>
+    /// Starts one hook as <paramref name="user"/> (the agent's own when null) on its own task; <paramref name="context"/>
+    /// says what it is for in the log when it fails.
+    /// </summary>
+    public Task Hook(string line, string? user, string? group, string context)
+    {
+        var task = Task.Run(() => RunOne(line, user, group, context));
+        _running[task] = true;
+        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+        return task;
     }
 
     /// <summary>At exit: gives the scripts still running (the STOP hooks) up to <paramref name="patience"/> to finish.</summary>
     public void Drain(TimeSpan patience) => Task.WaitAll([.. _running.Keys], patience);
 
-    private async Task RunOne(string line, TransitionNotice notice)
+    private async Task RunOne(string line, string? user, string? group, string context)
     {
-        var exit = await ScriptProcess.RunAsync(line, null, null, timeout, CancellationToken.None).ConfigureAwait(false);
+        var exit = await ScriptProcess.RunAsync(line, user, group, timeout, CancellationToken.None).ConfigureAwait(false);
         if (!exit.Succeeded)
         {
-            log.Warning("{Name}: notify {Script} for {State}: {Reason}", notice.Name, line, notice.State, exit.Reason);
+            log.Warning("notify {Script} for {Context}: {Reason}", line, context, exit.Reason);
         }
     }
 

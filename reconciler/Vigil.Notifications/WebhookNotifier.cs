@@ -14,29 +14,52 @@ public sealed record TransitionEvent(
     [property: JsonPropertyName("priority")] int Priority,
     [property: JsonPropertyName("reason")] string Reason,
     [property: JsonPropertyName("at")] DateTimeOffset At,
-    [property: JsonPropertyName("commit")] string? Commit);
+    [property: JsonPropertyName("commit")] string? Commit)
+{
+    /// <summary>Tells a transition from a <see cref="PoolEvent"/> at the receiver.</summary>
+    [JsonPropertyName("type")]
+    public string Type => "transition";
+}
 
-/// <summary>POSTs each transition to the Cluster's webhook in the background: logged, retried once, never delaying the engine.</summary>
+/// <summary>A real server (<paramref name="RealServer"/> set; type "realServer") or a virtual server's quorum (type "quorum") went UP or DOWN.</summary>
+public sealed record PoolEvent(
+    [property: JsonPropertyName("node")] string Node,
+    [property: JsonPropertyName("virtualServer")] string VirtualServer,
+    [property: JsonPropertyName("realServer")] string? RealServer,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("commit")] string? Commit)
+{
+    [JsonPropertyName("type")]
+    public string Type => RealServer is null ? "quorum" : "realServer";
+}
+
+/// <summary>POSTs each transition and pool change to the Cluster's webhook in the background: logged, retried once, never delaying the engine.</summary>
 public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
 {
     private readonly HttpClient _client = new() { Timeout = spec.Timeout };
 
-    public Task Send(TransitionEvent transition) => Task.Run(async () =>
+    public Task Send(TransitionEvent transition) => Post(transition, $"{transition.Instance} {transition.State}");
+
+    public Task Send(PoolEvent change) => Post(change, $"{change.VirtualServer} {change.RealServer ?? "quorum"} {change.State}");
+
+    private Task Post<T>(T payload, string what) => Task.Run(async () =>
     {
         for (var attempt = 1; attempt <= 2; attempt++)
         {
             try
             {
-                using var response = await _client.PostAsJsonAsync(spec.Url, transition).ConfigureAwait(false);
+                using var response = await _client.PostAsJsonAsync(spec.Url, payload).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
-                log.Warning("webhook {Url}: status {Status} for {Instance} {State}", spec.Url, (int)response.StatusCode, transition.Instance, transition.State);
+                log.Warning("webhook {Url}: status {Status} for {What}", spec.Url, (int)response.StatusCode, what);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                log.Warning("webhook {Url}: {Error} for {Instance} {State}", spec.Url, e.Message, transition.Instance, transition.State);
+                log.Warning("webhook {Url}: {Error} for {What}", spec.Url, e.Message, what);
             }
             if (attempt == 1)
             {

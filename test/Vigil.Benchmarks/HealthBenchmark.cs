@@ -52,7 +52,7 @@ internal static class HealthBenchmark
     {
         var board = new HealthBoard(new LoggerConfiguration().CreateLogger(), TimeProvider.System);
         var down = 0;
-        board.Changed += state => { if (!state.Up) { Interlocked.Increment(ref down); } };
+        board.Changed += (_, state) => { if (!state.Up) { Interlocked.Increment(ref down); } };
         var runs = new RunCounter();
         var checks = new List<IScheduledCheck>(count);
         for (var i = 0; i < count; i++)

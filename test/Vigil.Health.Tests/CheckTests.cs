@@ -55,7 +55,7 @@ public sealed class CheckTests
         var board = new HealthBoard(Quiet, TimeProvider.System);
         using var check = new RealServerCheck("web", server, real, board);
         var changes = new List<RealServerState>();
-        board.Changed += changes.Add;
+        board.Changed += (_, state) => changes.Add(state);
 
         board.Report(check, ProbeResult.Success());             // up, as assumed: no change
         board.Report(check, ProbeResult.Failure("status 503")); // first failure
@@ -78,7 +78,7 @@ public sealed class CheckTests
         var (other, otherReal) = Tcp(ClosedPort());
         var board = new HealthBoard(Quiet, TimeProvider.System);
         var changes = new ConcurrentQueue<RealServerState>();
-        board.Changed += changes.Enqueue;
+        board.Changed += (_, state) => changes.Enqueue(state);
         await using var scheduler = await CheckScheduler.StartAsync();
         var kept = new RealServerCheck("web", server, real, board);
 

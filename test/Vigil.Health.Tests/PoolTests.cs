@@ -33,7 +33,7 @@ public sealed class PoolTests
         };
         var board = new HealthBoard(Quiet, TimeProvider.System);
         var changes = new ConcurrentQueue<RealServerState>();
-        board.Changed += changes.Enqueue;
+        board.Changed += (_, state) => changes.Enqueue(state);
         await using var scheduler = await CheckScheduler.StartAsync();
         await scheduler.SyncAsync([.. server.RealServers.Select(r => new RealServerCheck("web", server, r, board))], TestContext.Current.CancellationToken);
         var running = DesiredIpvsTable.Build([server], IpvsTable.Empty); // both in the pool, as the kernel has them

@@ -83,6 +83,7 @@ public static class NodeProjection
             {
                 Weight = t.Weight ?? state.VrrpScripts.FirstOrDefault(s => s.Name == t.Name)?.Spec.Weight ?? 0,
             })],
+            TrackFiles = spec.TrackFiles,
             Notify = spec.Notify,
             Garp = spec.Garp,
             UseVirtualMac = spec.UseVirtualMac,

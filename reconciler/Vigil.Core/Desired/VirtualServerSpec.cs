@@ -34,6 +34,11 @@ public sealed record VirtualServerSpec
     public int Quorum { get; init; } = 1;
     public int Hysteresis { get; init; }
     public SorryServerSpec? SorryServer { get; init; }
+    /// <summary>keepalived's alpha: a checked real server starts down and joins the pool after its first success.</summary>
+    public bool Alpha { get; init; }
+    /// <summary>keepalived's omega: at the agent's stop, the real-server down and quorum-down notifications run.</summary>
+    public bool Omega { get; init; }
+    public VirtualServerNotifySpec? Notify { get; init; }
     public ValueList<RealServerSpec> RealServers { get; init; } = [];
 
     public IpFamily EffectiveFamily => Address is not null ? (Address.IsV6() ? IpFamily.IPv6 : IpFamily.IPv4) : Family ?? IpFamily.IPv4;
@@ -90,6 +95,25 @@ public sealed record RealServerSpec
     /// <summary>keepalived's lthreshold: new connections again below this many.</summary>
     public int LowerThreshold { get; init; }
     public HealthCheckSpec? HealthCheck { get; init; }
+    public RealServerNotifySpec? Notify { get; init; }
+}
+
+/// <summary>keepalived's quorum_up / quorum_down and smtp_alert for a virtual server; hooks run as <see cref="User"/>.</summary>
+public sealed record VirtualServerNotifySpec
+{
+    public string? OnQuorumUp { get; init; }
+    public string? OnQuorumDown { get; init; }
+    /// <summary>Email on real servers going up or down and on quorum changes.</summary>
+    public bool Email { get; init; }
+    public string? User { get; init; }
+    public string? Group { get; init; }
+}
+
+/// <summary>keepalived's notify_up / notify_down: run with no arguments, as the virtual server's notify user.</summary>
+public sealed record RealServerNotifySpec
+{
+    public string? OnUp { get; init; }
+    public string? OnDown { get; init; }
 }
 
 /// <summary>Exactly one probe (tcp, httpGet, sslGet, misc, dns, smtp) and the knobs common to all.</summary>

@@ -27,6 +27,7 @@ public sealed record VrrpInstanceSpec
     public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];
     public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
     public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
+    public ValueList<TrackFileSpec> TrackFiles { get; init; } = [];
     public NotifySpec? Notify { get; init; }
     public GarpSpec Garp { get; init; } = new();
     public bool UseVirtualMac { get; init; }
@@ -71,6 +72,15 @@ public sealed record TrackScriptSpec
     public int? Weight { get; init; }
 }
 
+/// <summary>keepalived's track_file: a number in a file, times the weight, moves the priority; re-read when the file changes.</summary>
+public sealed record TrackFileSpec
+{
+    public string File { get; init; } = "";
+    /// <summary>0: a non-zero number (zero, reversed) puts the instance in Fault.</summary>
+    public int Weight { get; init; } = 1;
+    public bool Reverse { get; init; }
+}
+
 /// <summary>Hooks run on transitions, with keepalived's arguments.</summary>
 public sealed record NotifySpec
 {
@@ -81,6 +91,9 @@ public sealed record NotifySpec
     /// <summary>keepalived's <c>notify</c>: run on every transition with TYPE NAME STATE PRIORITY.</summary>
     public string? Any { get; init; }
     public bool Email { get; init; }
+    /// <summary>Hooks run as this user and group (runuser); the agent's own when not set.</summary>
+    public string? User { get; init; }
+    public string? Group { get; init; }
 }
 
 /// <summary>Gratuitous ARP / unsolicited NA on becoming master; defaults as keepalived's.</summary>

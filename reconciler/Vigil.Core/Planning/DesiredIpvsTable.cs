@@ -108,8 +108,20 @@ public static class DesiredIpvsTable
         var wasUp = observed is null
             || !observed.Destinations.Any(d => d.Key == sorry)
             || spec.RealServers.Any(r => KeyOf(spec, r) == sorry);
-        return wasUp
-            ? healthyWeight > 0 && healthyWeight >= spec.Quorum - spec.Hysteresis
-            : healthyWeight > 0 && healthyWeight >= spec.Quorum + spec.Hysteresis;
+        return HasQuorum(spec, healthyWeight, wasUp);
     }
+
+    /// <summary>
+    /// keepalived's quorum with hysteresis: held while the healthy weight stays at or above quorum - hysteresis (and
+    /// above 0); regained at quorum + hysteresis.
+    /// </summary>
+    public static bool HasQuorum(VirtualServerSpec spec, long healthyWeight, bool wasUp) =>
+        healthyWeight > 0 && healthyWeight >= QuorumThreshold(spec, wasUp);
+
+    /// <summary>The healthy weight at which quorum is lost (<paramref name="wasUp"/>) or regained.</summary>
+    public static long QuorumThreshold(VirtualServerSpec spec, bool wasUp) => wasUp ? spec.Quorum - spec.Hysteresis : spec.Quorum + spec.Hysteresis;
+
+    /// <summary>The total weight of the real servers the checks find up (a dynamic weight counts as set).</summary>
+    public static long HealthyWeight(VirtualServerSpec spec, RealServerHealthLookup health) =>
+        spec.RealServers.Select(r => (Real: r, State: health(spec, r))).Where(h => h.State.Up).Sum(h => (long)(h.State.Weight ?? h.Real.Weight));
 }

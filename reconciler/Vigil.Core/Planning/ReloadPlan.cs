@@ -56,6 +56,7 @@ public static class ReloadPlan
             Notify = next.Notify,
             TrackInterfaces = next.TrackInterfaces,
             TrackScripts = next.TrackScripts,
+            TrackFiles = next.TrackFiles,
         } == next;
 
     private static HashSet<string> ChangedSyncGroups(NodeDesiredState? running, NodeDesiredState next)

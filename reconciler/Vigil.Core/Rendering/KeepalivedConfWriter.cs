@@ -19,6 +19,7 @@ public sealed class KeepalivedConfWriter
         writer.Line($"# keepalived.conf for node {node.Node}, rendered by vigil from the cluster's desired state");
         writer.GlobalDefs(node);
         foreach (var script in node.VrrpScripts) writer.VrrpScript(script);
+        foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
         foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance);
         foreach (var server in node.VirtualServers) writer.VirtualServer(server);
@@ -57,6 +58,19 @@ public sealed class KeepalivedConfWriter
         Line($"rise {spec.Rise}");
         if (spec.User is not null) Line(spec.Group is null ? $"user {spec.User}" : $"user {spec.User} {spec.Group}");
         Close();
+    }
+
+    /// <summary>keepalived names its track files; Vigil lists them in the instance: named after the instance and position.</summary>
+    private static string TrackFileName(NodeVrrpInstance instance, int index) => $"{instance.Name}_file{index + 1}";
+
+    private void TrackFiles(NodeVrrpInstance instance)
+    {
+        for (var i = 0; i < instance.TrackFiles.Count; i++)
+        {
+            Open($"track_file {TrackFileName(instance, i)}");
+            Line($"file {Quote(instance.TrackFiles[i].File)}");
+            Close();
+        }
     }
 
     private void SyncGroup(NodeSyncGroup group)
@@ -110,6 +124,16 @@ public sealed class KeepalivedConfWriter
             foreach (var track in instance.TrackScripts) Line($"{track.Name} weight {track.Weight ?? 0}");
             Close();
         }
+        if (instance.TrackFiles.Count > 0)
+        {
+            Open("track_file");
+            for (var i = 0; i < instance.TrackFiles.Count; i++)
+            {
+                var track = instance.TrackFiles[i];
+                Line($"{TrackFileName(instance, i)} weight {track.Weight}{(track.Reverse ? " reverse" : "")}");
+            }
+            Close();
+        }
         Notify(instance.Notify);
         Line($"garp_master_delay {Seconds(instance.Garp.Delay)}");
         Line($"garp_master_repeat {instance.Garp.Repeat}");
@@ -136,13 +160,17 @@ public sealed class KeepalivedConfWriter
     private void Notify(NotifySpec? notify)
     {
         if (notify is null) return;
-        if (notify.OnMaster is not null) Line($"notify_master {Quote(notify.OnMaster)}");
-        if (notify.OnBackup is not null) Line($"notify_backup {Quote(notify.OnBackup)}");
-        if (notify.OnFault is not null) Line($"notify_fault {Quote(notify.OnFault)}");
-        if (notify.OnStop is not null) Line($"notify_stop {Quote(notify.OnStop)}");
-        if (notify.Any is not null) Line($"notify {Quote(notify.Any)}");
+        var user = RunAs(notify.User, notify.Group);
+        if (notify.OnMaster is not null) Line($"notify_master {Quote(notify.OnMaster)}{user}");
+        if (notify.OnBackup is not null) Line($"notify_backup {Quote(notify.OnBackup)}{user}");
+        if (notify.OnFault is not null) Line($"notify_fault {Quote(notify.OnFault)}{user}");
+        if (notify.OnStop is not null) Line($"notify_stop {Quote(notify.OnStop)}{user}");
+        if (notify.Any is not null) Line($"notify {Quote(notify.Any)}{user}");
         if (notify.Email) Line("smtp_alert");
     }
+
+    /// <summary>keepalived's optional "username [groupname]" after a notify script.</summary>
+    private static string RunAs(string? user, string? group) => user is null ? "" : group is null ? $" {user}" : $" {user} {group}";
 
     private void VirtualServer(NodeVirtualServer server)
     {
@@ -164,17 +192,25 @@ public sealed class KeepalivedConfWriter
         Line($"quorum {spec.Quorum}");
         Line($"hysteresis {spec.Hysteresis}");
         if (spec.SorryServer is { } sorry) Line($"sorry_server {sorry.Address} {sorry.Port ?? spec.Port ?? 0}");
-        foreach (var real in spec.RealServers) RealServer(real, spec);
+        if (spec.Alpha) Line("alpha");
+        if (spec.Omega) Line("omega");
+        var user = RunAs(spec.Notify?.User, spec.Notify?.Group);
+        if (spec.Notify?.OnQuorumUp is { } up) Line($"quorum_up {Quote(up)}{user}");
+        if (spec.Notify?.OnQuorumDown is { } down) Line($"quorum_down {Quote(down)}{user}");
+        if (spec.Notify?.Email == true) Line("smtp_alert");
+        foreach (var real in spec.RealServers) RealServer(real, spec, user);
         Close();
     }
 
-    private void RealServer(RealServerSpec real, VirtualServerSpec service)
+    private void RealServer(RealServerSpec real, VirtualServerSpec service, string user)
     {
         Open($"real_server {real.Address} {real.Port ?? service.Port ?? 0}");
         Line($"weight {real.Weight}");
         if (real.InhibitOnFailure) Line("inhibit_on_failure");
         if (real.UpperThreshold != 0) Line($"uthreshold {real.UpperThreshold}");
         if (real.LowerThreshold != 0) Line($"lthreshold {real.LowerThreshold}");
+        if (real.Notify?.OnUp is { } up) Line($"notify_up {Quote(up)}{user}");
+        if (real.Notify?.OnDown is { } down) Line($"notify_down {Quote(down)}{user}");
         if (real.HealthCheck is { } check) HealthCheck(check);
         Close();
     }

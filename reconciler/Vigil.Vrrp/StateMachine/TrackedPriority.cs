@@ -1,7 +1,28 @@
 namespace Vigil.Vrrp.StateMachine;
 
 /// <summary>The current result of one tracked script or interface, with the weight in force for the instance.</summary>
-public sealed record TrackResult(string Name, int Weight, bool Healthy);
+public sealed record TrackResult(string Name, int Weight, bool Healthy)
+{
+    /// <summary>
+    /// A tracked file's number as keepalived's track_file counts it: with weight 0 a non-zero number (zero when
+    /// reversed) is a failure; otherwise number × weight (negated when reversed) is added, capped at 253, and -254 or
+    /// less is a fault.
+    /// </summary>
+    public static TrackResult File(string name, long value, int weight, bool reverse)
+    {
+        if (weight == 0)
+        {
+            return new TrackResult(name, 0, (value == 0) != reverse);
+        }
+        var status = Math.Clamp(value * weight * (reverse ? -1 : 1), -254, 253);
+        return status switch
+        {
+            -254 => new TrackResult(name, 0, false),
+            0 => new TrackResult(name, 0, true),
+            _ => new TrackResult(name, (int)status, status > 0),
+        };
+    }
+}
 
 /// <summary>The priority an instance advertises, or why it is in Fault.</summary>
 public sealed record EffectivePriority(int Priority, string? FaultReason)

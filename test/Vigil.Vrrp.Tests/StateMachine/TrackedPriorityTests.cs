@@ -34,4 +34,28 @@ public class TrackedPriorityTests
     [Fact]
     public void AddressOwner_StaysAt255() =>
         Assert.Equal(255, TrackedPriority.Compute(255, [new TrackResult("a", -100, false)]).Priority);
+
+    [Theory]
+    [InlineData(0, 1, false, 100, false)]      // nothing in the file (or no file): no change
+    [InlineData(5, 1, false, 105, false)]      // the number times the weight is added
+    [InlineData(3, -20, false, 40, false)]     // 100 + 3 × -20
+    [InlineData(3, 20, true, 40, false)]       // reversed: negated
+    [InlineData(200, 1, false, 254, false)]    // capped at 253 added, then within 1-254
+    [InlineData(-254, 1, false, 100, true)]    // -254 or less is a fault
+    [InlineData(-1000, 1, false, 100, true)]
+    [InlineData(-253, 1, false, 1, false)]     // one above: the lowest priority, not a fault
+    [InlineData(7, 0, false, 100, true)]       // weight 0: any non-zero number is a failure
+    [InlineData(0, 0, false, 100, false)]
+    [InlineData(0, 0, true, 100, true)]        // weight 0 reversed: zero is the failure
+    [InlineData(7, 0, true, 100, false)]
+    public void TrackFile_CountsAsKeepalivedsTrackFile(long value, int weight, bool reverse, int priority, bool fault)
+    {
+        var result = TrackedPriority.Compute(100, [TrackResult.File("file /run/x", value, weight, reverse)]);
+        Assert.Equal(fault, result.IsFault);
+        Assert.Equal(priority, result.Priority);
+        if (fault)
+        {
+            Assert.Equal("file /run/x failed", result.FaultReason);
+        }
+    }
 }

@@ -1,0 +1,130 @@
+using Serilog;
+using Vigil.Core.Desired;
+using Vigil.Health;
+using Vigil.Notifications;
+using Vigil.Vrrp.Engine;
+using VrrpState = Vigil.Vrrp.StateMachine.VrrpState;
+
+namespace Vigil.Agent;
+
+/// <summary>
+/// Tells the world what changed on this node, as keepalived does and beyond: VRRP transitions (notify hooks, email when
+/// the instance asks), real servers going up or down (notify_up / notify_down, email under the virtual server's
+/// notify.email) and quorum crossings (quorum_up / quorum_down, email), and every one of them to the Cluster's webhook.
+/// Nothing here waits: hooks, mails and POSTs run in the background.
+/// </summary>
+public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit) : IDisposable
+{
+    private readonly NotifyScripts _scripts = new(log, NotifyScripts.DefaultTimeout);
+    private readonly Lock _gate = new();
+    private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
+
+    /// <summary>The notification settings (recipients, webhook) of the revision running.</summary>
+    public NotificationSpec? Settings { get; set; }
+
+    /// <summary>An instance's transition; leaving for Initialize is a stop (SIGTERM, or the instance removed by a revision).</summary>
+    public void Transition(StateTransition transition, NotifySpec? spec)
+    {
+        var state = transition.To == VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
+        _scripts.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
+        Webhook()?.Send(new TransitionEvent(node, transition.Instance, Keepalived(transition.From), state,
+            transition.Priority, transition.Reason, transition.At, commit()));
+        if (spec?.Email == true && Settings?.Email is { } email)
+        {
+            new EmailNotifier(email, log).Send(new TransitionEmail(node, transition.Instance, Keepalived(transition.From), state,
+                transition.Priority, transition.Reason, transition.At, commit()));
+        }
+    }
+
+    /// <summary>A real server's check found it up or down: its own hook, the virtual server's email, the webhook.</summary>
+    public void RealServer(RealServerCheck check, RealServerState state)
+    {
+        var hook = state.Up ? check.Real.Notify?.OnUp : check.Real.Notify?.OnDown;
+        Pool(check.Server, check.VirtualServer, $"real server {check.RealServer}", check.RealServer, state.Up, state.Reason, state.Since, hook);
+    }
+
+    /// <summary>A virtual server gained or lost quorum.</summary>
+    public void Quorum(QuorumChange change)
+    {
+        if (change.Up)
+        {
+            log.Information("{VirtualServer}: quorum gained: {Reason}", change.VirtualServer, change.Reason);
+        }
+        else
+        {
+            log.Warning("{VirtualServer}: quorum lost: {Reason}", change.VirtualServer, change.Reason);
+        }
+        var hook = change.Up ? change.Spec.Notify?.OnQuorumUp : change.Spec.Notify?.OnQuorumDown;
+        Pool(change.Spec, change.VirtualServer, "quorum", null, change.Up, change.Reason, DateTimeOffset.UtcNow, hook);
+    }
+
+    /// <summary>
+    /// keepalived's omega at the agent's stop: for each virtual server asking for it, the down hooks of the real servers
+    /// still up and its quorum-down hook when it held quorum.
+    /// </summary>
+    public void Stopping(IEnumerable<NodeVirtualServer> servers, Func<VirtualServerSpec, RealServerSpec, bool> up, Func<VirtualServerSpec, bool> quorum)
+    {
+        foreach (var server in servers.Where(s => s.Spec.Omega))
+        {
+            foreach (var real in server.Spec.RealServers.Where(r => up(server.Spec, r)))
+            {
+                var endpoint = Endpoints.Format(real.Address, real.Port);
+                Pool(server.Spec, server.Name, $"real server {endpoint}", endpoint, false, "shutting down", DateTimeOffset.UtcNow, real.Notify?.OnDown);
+            }
+            if (quorum(server.Spec))
+            {
+                Pool(server.Spec, server.Name, "quorum", null, false, "shutting down", DateTimeOffset.UtcNow, server.Spec.Notify?.OnQuorumDown);
+            }
+        }
+    }
+
+    /// <summary>At exit: gives hooks still running (STOP, omega) up to <paramref name="patience"/> to finish.</summary>
+    public void Drain(TimeSpan patience) => _scripts.Drain(patience);
+
+    private void Pool(VirtualServerSpec server, string name, string what, string? realServer, bool up, string reason, DateTimeOffset at, string? hook)
+    {
+        var state = up ? "UP" : "DOWN";
+        if (hook is not null)
+        {
+            _scripts.Hook(hook, server.Notify?.User, server.Notify?.Group, $"{name} {what} {state}");
+        }
+        Webhook()?.Send(new PoolEvent(node, name, realServer, state, reason, at, commit()));
+        if (server.Notify?.Email == true && Settings?.Email is { } email)
+        {
+            new EmailNotifier(email, log).Send(new PoolEmail(node, name, what, state, reason, at, commit()));
+        }
+    }
+
+    private WebhookNotifier? Webhook()
+    {
+        if (Settings?.Webhook is not { } hook)
+        {
+            return null;
+        }
+        // Instances transition and checks report on their own threads: one of them replaces the notifier when the spec changed.
+        lock (_gate)
+        {
+            if (_webhook?.Spec != hook)
+            {
+                _webhook = (hook, new WebhookNotifier(hook, log)); // the old one is left to finish its sends
+            }
+            return _webhook.Value.Notifier;
+        }
+    }
+
+    private static string Keepalived(VrrpState state) => state switch
+    {
+        VrrpState.Master => "MASTER",
+        VrrpState.Backup => "BACKUP",
+        VrrpState.Fault => "FAULT",
+        _ => "INIT",
+    };
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _webhook?.Notifier.Dispose();
+        }
+    }
+}
