@@ -17,6 +17,7 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
 {
     private readonly NotifyScripts _scripts = new(log, NotifyScripts.DefaultTimeout);
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _sending = new();
     private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
 
     /// <summary>The notification settings (recipients, webhook) of the revision running.</summary>
@@ -27,12 +28,12 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
     {
         var state = transition.To == VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
         _scripts.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
-        Webhook()?.Send(new TransitionEvent(node, transition.Instance, Keepalived(transition.From), state,
-            transition.Priority, transition.Reason, transition.At, commit()));
+        Track(Webhook()?.Send(new TransitionEvent(node, transition.Instance, Keepalived(transition.From), state,
+            transition.Priority, transition.Reason, transition.At, commit())));
         if (spec?.Email == true && Settings?.Email is { } email)
         {
-            new EmailNotifier(email, log).Send(new TransitionEmail(node, transition.Instance, Keepalived(transition.From), state,
-                transition.Priority, transition.Reason, transition.At, commit()));
+            Track(new EmailNotifier(email, log).Send(new TransitionEmail(node, transition.Instance, Keepalived(transition.From), state,
+                transition.Priority, transition.Reason, transition.At, commit())));
         }
     }
 
@@ -78,8 +79,26 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
         }
     }
 
-    /// <summary>At exit: gives hooks still running (STOP, omega) up to <paramref name="patience"/> to finish.</summary>
-    public void Drain(TimeSpan patience) => _scripts.Drain(patience);
+    /// <summary>At exit: gives hooks, mails and POSTs still under way (STOP, omega) up to <paramref name="patience"/> together.</summary>
+    public void Drain(TimeSpan patience)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _scripts.Drain(patience);
+        var left = patience - clock.Elapsed;
+        if (left > TimeSpan.Zero)
+        {
+            Task.WaitAll([.. _sending.Keys], left);
+        }
+    }
+
+    private void Track(Task? sending)
+    {
+        if (sending is not null)
+        {
+            _sending[sending] = true;
+            sending.ContinueWith(t => _sending.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
 
     private void Pool(VirtualServerSpec server, string name, string what, string? realServer, bool up, string reason, DateTimeOffset at, string? hook)
     {
@@ -88,10 +107,10 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
         {
             _scripts.Hook(hook, server.Notify?.User, server.Notify?.Group, $"{name} {what} {state}");
         }
-        Webhook()?.Send(new PoolEvent(node, name, realServer, state, reason, at, commit()));
+        Track(Webhook()?.Send(new PoolEvent(node, name, realServer, state, reason, at, commit())));
         if (server.Notify?.Email == true && Settings?.Email is { } email)
         {
-            new EmailNotifier(email, log).Send(new PoolEmail(node, name, what, state, reason, at, commit()));
+            Track(new EmailNotifier(email, log).Send(new PoolEmail(node, name, what, state, reason, at, commit())));
         }
     }
 

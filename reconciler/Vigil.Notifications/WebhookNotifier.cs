@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serilog;
 using Vigil.Core.Desired;
@@ -50,7 +50,9 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
         {
             try
             {
-                using var response = await _client.PostAsJsonAsync(spec.Url, payload).ConfigureAwait(false);
+                // Serialized first, so the request has a Content-Length: small receivers often cannot read chunked bodies.
+                using var content = new StringContent(JsonSerializer.Serialize(payload), System.Text.Encoding.UTF8, "application/json");
+                using var response = await _client.PostAsync(spec.Url, content).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

@@ -124,14 +124,24 @@ public sealed class FailoverLab : IDisposable
     /// <summary>Where a node's agent reads its cluster: --config ConfigFolder unless a test points it elsewhere (a git repository).</summary>
     public Func<string, IEnumerable<string>> VigilSource { get; set; } = null!;
 
+    /// <summary>
+    /// A folder a node's agent sees in place of another (a bind mount in the mount namespace `ip netns exec` makes for
+    /// it, so the host's folders are untouched): each node has its own copy of a path the one cluster file names.
+    /// </summary>
+    public Dictionary<string, (string Source, string Target)> Binds { get; } = [];
+
     public Process StartVigil(string node, string? config = null)
     {
         var (file, prefix) = VigilExecutable.BesideAssembly();
         IEnumerable<string> source = config is not null ? ["--config", config] : VigilSource?.Invoke(node) ?? ["--config", ConfigFolder];
-        return Lab.Start(Host(node), file,
-            [.. prefix, "agent", .. source, "--node", node,
-             "--log-file", Path.Combine(Directory, node + ".log"), "--status-file", StatusFile(node)],
-            Collect(node));
+        IEnumerable<string> command = [file, .. prefix, "agent", .. source, "--node", node,
+            "--log-file", Path.Combine(Directory, node + ".log"), "--status-file", StatusFile(node)];
+        if (Binds.TryGetValue(node, out var bind))
+        {
+            // The shell execs the agent: the pid the lab keeps is the agent's.
+            command = ["/bin/sh", "-c", "mount --bind \"$1\" \"$2\" && shift 2 && exec \"$@\"", "bind", bind.Source, bind.Target, .. command];
+        }
+        return Lab.Start(Host(node), command.First(), command.Skip(1), Collect(node));
     }
 
     /// <summary>Debian's keepalived, VRRP only, with the configuration `vigil render -o keepalived` gives for the node.</summary>
