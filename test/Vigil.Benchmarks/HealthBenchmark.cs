@@ -9,7 +9,9 @@ namespace Vigil.Benchmarks;
 
 /// <summary>
 /// `health`: 10,000 TCP checks (delayLoop 1 s) against listeners on loopback, scheduled by the agent's Quartz.NET
-/// scheduler for 30 s: checks per second achieved, CPU time used and the process's peak memory.
+/// scheduler for 30 s: checks per second achieved, CPU time used and the process's peak memory. Then keepalived's own
+/// checker (`keepalived -C`) is given the same targets as TCP_CHECKs for the same time, counted by the listeners'
+/// accepts; where it refuses (it needs IPVS in the kernel) its reason is printed instead.
 /// </summary>
 internal static class HealthBenchmark
 {
@@ -22,6 +24,7 @@ internal static class HealthBenchmark
             listener.Start(backlog: 4096);
         }
         using var accepting = new CancellationTokenSource();
+        var accepted = 0L;
         var acceptors = listeners.Select(l => Task.Run(async () =>
         {
             while (!accepting.IsCancellationRequested)
@@ -29,6 +32,7 @@ internal static class HealthBenchmark
                 try
                 {
                     (await l.AcceptSocketAsync(accepting.Token)).Dispose();
+                    Interlocked.Increment(ref accepted);
                 }
                 catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
                 {
@@ -38,7 +42,10 @@ internal static class HealthBenchmark
         })).ToList();
         try
         {
-            return Measure(checks, duration, [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)]);
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+            var result = Measure(checks, duration, ports);
+            CompareKeepalived(checks, duration, ports, () => Interlocked.Read(ref accepted));
+            return result;
         }
         finally
         {
@@ -91,6 +98,72 @@ internal static class HealthBenchmark
         Console.WriteLine($"  CPU {cpu.TotalSeconds:0.0} s over {elapsed.TotalSeconds:0.0} s = {100 * cpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core; peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB");
         Console.WriteLine($"  servers found down: {down} (expected 0)");
         return down == 0 ? 0 : 1;
+    }
+
+    /// <summary>keepalived's checker on the same targets: TCP_CHECKs, delay_loop 1, counted by the listeners' accepts.</summary>
+    private static void CompareKeepalived(int count, TimeSpan duration, IReadOnlyList<int> ports, Func<long> accepted)
+    {
+        var keepalived = "/usr/sbin/keepalived";
+        if (!File.Exists(keepalived))
+        {
+            Console.WriteLine("  keepalived -C: not installed (test/run installs it)");
+            return;
+        }
+        var folder = Directory.CreateTempSubdirectory("vigil-health-bench-");
+        try
+        {
+            var conf = new System.Text.StringBuilder("global_defs {\n  router_id bench\n}\n");
+            for (var i = 0; i < count; i++)
+            {
+                conf.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"virtual_server 203.0.113.1 {1 + i} {{\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n  real_server 127.0.0.1 {ports[i % ports.Count]} {{\n    TCP_CHECK {{\n      connect_timeout 2\n    }}\n  }}\n}}\n");
+            }
+            var file = Path.Combine(folder.FullName, "keepalived.conf");
+            File.WriteAllText(file, conf.ToString());
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var info = new ProcessStartInfo(keepalived, ["-C", "-n", "-l", "-D", "-f", file, "-p", Path.Combine(folder.FullName, "k.pid"), "-c", Path.Combine(folder.FullName, "c.pid")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(info)!;
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var before = accepted();
+            var clock = Stopwatch.StartNew();
+            bool Refused() => output.Any(l => l.Contains("Can't initialize ipvs", StringComparison.Ordinal));
+            while (clock.Elapsed < duration && !process.HasExited && !Refused())
+            {
+                Thread.Sleep(100);
+            }
+            if (process.HasExited || Refused())
+            {
+                if (!process.HasExited)
+                {
+                    process.WaitForExit(TimeSpan.FromSeconds(30)); // it shuts its services down first
+                }
+                // keepalived prefixes each line with the date and a colon.
+                var reason = (output.FirstOrDefault(l => l.Contains("Can't initialize ipvs", StringComparison.Ordinal))
+                    ?? output.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? $"exit {process.ExitCode}").Split(": ", 2)[^1];
+                Console.WriteLine($"  keepalived -C on the same targets: refused after {clock.Elapsed.TotalMilliseconds:0} ms: {reason.Trim()}");
+                return;
+            }
+            var runs = accepted() - before;
+            var elapsed = clock.Elapsed;
+            var child = int.TryParse(File.ReadAllText(Path.Combine(folder.FullName, "c.pid")).Trim(), out var pid) ? Process.GetProcessById(pid) : process;
+            var cpu = child.TotalProcessorTime + process.TotalProcessorTime;
+            var peak = child.PeakWorkingSet64;
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Console.WriteLine($"  keepalived -C on the same targets: {runs} checks in {elapsed.TotalSeconds:0.0} s = {runs / elapsed.TotalSeconds:0} checks/s; " +
+                $"CPU {100 * cpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core; peak working set {peak / 1024.0 / 1024.0:0} MiB");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private sealed class RunCounter
