@@ -25,9 +25,9 @@ public sealed partial class DataPathTests
         using var client = new TestNamespace();
         using var real1 = new TestNamespace();
         using var real2 = new TestNamespace();
-        Wire(director.Namespace, "c0", "203.0.113.1/24", client.Name, "203.0.113.2/24", null);
-        Wire(director.Namespace, "s1", "198.51.100.1/28", real1.Name, "198.51.100.2/28", "198.51.100.1");
-        Wire(director.Namespace, "s2", "198.51.100.17/28", real2.Name, "198.51.100.18/28", "198.51.100.17");
+        IpvsGuest.Wire(director.Namespace, "c0", "203.0.113.1/24", client.Name, "203.0.113.2/24", null);
+        IpvsGuest.Wire(director.Namespace, "s1", "198.51.100.1/28", real1.Name, "198.51.100.2/28", "198.51.100.1");
+        IpvsGuest.Wire(director.Namespace, "s2", "198.51.100.17/28", real2.Name, "198.51.100.18/28", "198.51.100.17");
         Ip("-n", director.Namespace, "addr", "add", Vip + "/32", "dev", "c0");
         IpvsGuest.Run("ip", ["netns", "exec", director.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -79,20 +79,6 @@ public sealed partial class DataPathTests
     }
 
     /// <summary>A veth from the director to another namespace, both ends up with an address, and a default route there.</summary>
-    private static void Wire(string director, string name, string directorAddress, string other, string otherAddress, string? gateway)
-    {
-        Ip("-n", director, "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", other);
-        Ip("-n", director, "addr", "add", directorAddress, "dev", name);
-        Ip("-n", director, "link", "set", name, "up");
-        Ip("-n", other, "addr", "add", otherAddress, "dev", "eth0");
-        Ip("-n", other, "link", "set", "eth0", "up");
-        Ip("-n", other, "link", "set", "lo", "up");
-        if (gateway is not null)
-        {
-            Ip("-n", other, "route", "add", "default", "via", gateway);
-        }
-    }
-
     private static void Ip(params string[] arguments) => IpvsGuest.Run("ip", arguments);
 
     /// <summary>An HTTP server on port 8080 of a namespace, answering its name, until cancelled.</summary>

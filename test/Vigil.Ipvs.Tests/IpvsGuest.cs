@@ -38,6 +38,21 @@ internal sealed class IpvsGuest : IDisposable
     /// <summary>Feeds rules to ipvsadm-restore in the namespace.</summary>
     public void IpvsadmRestore(string rules) => Run("ip", ["netns", "exec", Namespace, "ipvsadm-restore"], rules);
 
+    /// <summary>A veth from the director's namespace to another one, addressed, up, with an optional default route back.</summary>
+    public static void Wire(string director, string name, string directorAddress, string other, string otherAddress, string? gateway)
+    {
+        Run("ip", ["-n", director, "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", other]);
+        Run("ip", ["-n", director, "addr", "add", directorAddress, "dev", name]);
+        Run("ip", ["-n", director, "link", "set", name, "up"]);
+        Run("ip", ["-n", other, "addr", "add", otherAddress, "dev", "eth0"]);
+        Run("ip", ["-n", other, "link", "set", "eth0", "up"]);
+        Run("ip", ["-n", other, "link", "set", "lo", "up"]);
+        if (gateway is not null)
+        {
+            Run("ip", ["-n", other, "route", "add", "default", "via", gateway]);
+        }
+    }
+
     public static string Run(string file, string[] arguments, string? input = null)
     {
         var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };

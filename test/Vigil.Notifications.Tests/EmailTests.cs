@@ -32,6 +32,27 @@ public sealed class EmailTests
         Assert.Contains("Reason: master down", delivered, StringComparison.Ordinal);
     }
 
+    /// <summary>keepalived's smtp_alert for a virtual server: a real server (or the quorum) going down, with the check's reason.</summary>
+    [Fact]
+    public async Task RealServerDown_IsDelivered_WithServiceServerReasonAndCommit()
+    {
+        if (ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd") is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+        using var server = ProcessServer.StartSmtp();
+        var notifier = new EmailNotifier(new EmailSpec { SmtpServer = $"127.0.0.1:{server.Port}", From = "vigil@example.org", To = ["ops@example.org"] }, Quiet);
+
+        await notifier.Send(new PoolEmail("lb1", "web", "real server 203.0.113.10:80", "DOWN", "status 503, expected 200",
+            new DateTimeOffset(2026, 11, 25, 10, 0, 0, 456, TimeSpan.Zero), "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"));
+
+        await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal));
+        var delivered = server.Output;
+        Assert.Contains("Subject: [vigil] lb1: web real server 203.0.113.10:80 is DOWN", delivered, StringComparison.Ordinal);
+        Assert.Contains("lb1: real server 203.0.113.10:80 of web is DOWN at 2026-11-25 10:00:00.456 UTC.", delivered, StringComparison.Ordinal);
+        Assert.Contains("Reason: status 503, expected 200", delivered, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnreachableServer_DoesNotHoldTheCaller_AndIsRetried()
     {
@@ -60,7 +81,9 @@ public sealed class WebhookTests
         var sending = notifier.Send(new TransitionEvent("ka1", "vi_1", "BACKUP", "MASTER", 100, "master down",
             new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), "1a2b3c4d"));
         var context = await received.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(context.Request.InputStream)!;
+        using var raw = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(raw, TestContext.Current.CancellationToken);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(raw.ToArray())!;
         context.Response.StatusCode = 204;
         context.Response.Close();
         await sending;
@@ -70,5 +93,7 @@ public sealed class WebhookTests
         Assert.Equal(("ka1", "vi_1", "BACKUP", "MASTER", 100, "1a2b3c4d"),
             ((string?)body["node"], (string?)body["instance"], (string?)body["previousState"], (string?)body["state"], (int?)body["priority"], (string?)body["commit"]));
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), (DateTimeOffset?)body["at"]);
+        Assert.Equal("transition", (string?)body["type"]);
+        Assert.Equal(raw.Length, context.Request.ContentLength64); // with its length, not chunked
     }
 }
