@@ -11,8 +11,10 @@ const string Usage = """
                               change, one destination removal, by Vigil and by ipvsadm-restore/ipvsadm (--runs, default 5)
       gitops                  `vigil plan` between two commits of a 1,000-instance, 10,000-real-server repository;
                               then in a namespace lab (root), git commit -> VIP on the master with agents fetching every 1 s
-      health  [--checks N] [--seconds S]  N TCP checks (10000) at a 1 s delayLoop against listeners on loopback for S s
-                              (30): checks per second, CPU and peak memory
+      health  [--checks N] [--seconds S] [--in-uml]  N TCP checks (10000) at a 1 s delayLoop against listeners on
+                              loopback for S s (30): checks per second, CPU and peak memory; then keepalived -C on the
+                              same targets; --in-uml runs both in user-mode Linux (root), whose kernel has the IPVS
+                              keepalived's checker needs
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -27,8 +29,8 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "load" => LoadBenchmark.Run(runs, Option("--keep")),
     "failover" => FailoverBenchmark.Run(runs, withV2: args.Contains("--v2")),
     "gitops" => GitOpsBenchmark.Run(runs),
-    "health" => HealthBenchmark.Run(int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture),
-        TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
+    "health" => (args.Contains("--in-uml") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInUml : HealthBenchmark.Run)(
+        int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),
 };
