@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using Serilog;
 using Vigil.Core.Desired;
 using Vigil.Health;
-using Vigil.Tests;
 
 namespace Vigil.Benchmarks;
 
@@ -20,23 +19,9 @@ internal static class HealthBenchmark
     /// Both checkers in user-mode Linux, where keepalived's can start (it needs IPVS): one CPU with every system call
     /// trapped, so the figures are lower than on the host; the two side by side are the point.
     /// </summary>
-    public static int RunInUml(int checks, TimeSpan duration)
-    {
-        if (UserModeLinux.SkipReason is { } reason)
-        {
-            Console.Error.WriteLine($"health: {reason}");
-            return 2;
-        }
-        var self = Path.Combine(AppContext.BaseDirectory, "Vigil.Benchmarks");
-        Console.WriteLine($"health: booting user-mode Linux for {checks} checks, {duration.TotalSeconds:0} s each for Vigil and keepalived -C");
-        var (exitCode, output) = UserModeLinux.Run($"""
-            export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-            uml-modprobe ip_vs || exit 90
-            exec {self} health --checks {checks} --seconds {duration.TotalSeconds:0}
-            """, TimeSpan.FromMinutes(10) + 3 * duration);
-        Console.Write(output);
-        return exitCode == 0 ? 0 : 1;
-    }
+    public static int RunInUml(int checks, TimeSpan duration) =>
+        InUml.Run("health", $"{checks} checks, {duration.TotalSeconds:0} s each for Vigil and keepalived -C",
+            $"--checks {checks} --seconds {duration.TotalSeconds:0}", TimeSpan.FromMinutes(10) + 3 * duration, "ip_vs");
 
     public static int Run(int checks, TimeSpan duration)
     {

@@ -20,24 +20,8 @@ internal static class IpvsBenchmark
     private const int Services = 1000;
     private const int DestinationsPerService = 10;
 
-    public static int Run(int runs)
-    {
-        if (UserModeLinux.SkipReason is { } reason)
-        {
-            Console.Error.WriteLine($"ipvs: {reason}");
-            return 2;
-        }
-        var self = Path.Combine(AppContext.BaseDirectory, "Vigil.Benchmarks");
-        Console.WriteLine($"ipvs: booting user-mode Linux, {runs} runs of {Services} services x {DestinationsPerService} destinations");
-        var (exitCode, output) = UserModeLinux.Run($"""
-            export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-            uml-modprobe ip_vs || exit 90
-            uml-modprobe ip_vs_wrr || exit 91
-            exec {self} ipvs --in-guest --runs {runs}
-            """, TimeSpan.FromMinutes(20));
-        Console.Write(output);
-        return exitCode == 0 ? 0 : 1;
-    }
+    public static int Run(int runs) => InUml.Run("ipvs", $"{runs} runs of {Services} services x {DestinationsPerService} destinations",
+        $"--in-guest --runs {runs}", TimeSpan.FromMinutes(20), "ip_vs", "ip_vs_wrr");
 
     public static int RunInGuest(int runs)
     {

@@ -16,7 +16,7 @@ namespace Vigil.Ipvs.Tests;
 public sealed class HealthPoolTests
 {
     [Fact]
-    public void FailedRealServer_LeavesTheKernelsPool_AndReturnsWhenItAnswers()
+    public async Task FailedRealServer_LeavesTheKernelsPool_AndReturnsWhenItAnswers()
     {
         using var director = new IpvsGuest();
         using var real1 = new Vigil.Tests.TestNamespace();
@@ -73,19 +73,19 @@ public sealed class HealthPoolTests
         const string Both = "-A -t 203.0.113.100:80 -s rr\n-a -t 203.0.113.100:80 -r 198.51.100.2:8080 -m -w 1\n-a -t 203.0.113.100:80 -r 198.51.100.18:8080 -m -w 1\n";
         try
         {
-            Assert.True(Poll(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + Explain());
+            Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + Explain());
 
             second.Stop();
 
-            Assert.True(Poll(() => !director.Ipvsadm("-Sn").Contains("198.51.100.18", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
+            Assert.True(await Vigil.Tests.Poll.Until(() => !director.Ipvsadm("-Sn").Contains("198.51.100.18", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
             Assert.Contains("-r 198.51.100.2:8080", director.Ipvsadm("-Sn"), StringComparison.Ordinal);
             Assert.Contains("web: real server 198.51.100.18:8080 down: connect: connection refused", Explain(), StringComparison.Ordinal);
             Assert.Contains("health: ipvs - destination 198.51.100.18:8080 of TCP 203.0.113.100:80", Explain(), StringComparison.Ordinal);
 
             second = Listen(real2.Name, cancel.Token);
 
-            Assert.True(Poll(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
-            Assert.True(Poll(() => File.Exists(hooks) && File.ReadAllLines(hooks).Length == 2, TimeSpan.FromSeconds(5)), Explain());
+            Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
+            Assert.True(await Vigil.Tests.Poll.Until(() => File.Exists(hooks) && File.ReadAllLines(hooks).Length == 2, TimeSpan.FromSeconds(5)), Explain());
             Assert.Equal(["down 198.51.100.18", "up 198.51.100.18"], File.ReadAllLines(hooks));
         }
         finally
@@ -133,19 +133,5 @@ public sealed class HealthPoolTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static bool Poll(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                return false;
-            }
-            Thread.Sleep(100);
-        }
-        return true;
     }
 }
