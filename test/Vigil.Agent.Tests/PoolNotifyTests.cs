@@ -42,6 +42,17 @@ public sealed class PoolNotifyTests
         Web(8081);
         var second = Web(8082);
         string Echo(string what) => $"sh -c 'echo {what} >> {hooks}'";
+        string Real(int port) => $"""
+                - address: 198.51.100.50
+                  port: {port}
+                  healthCheck:
+                    httpGet:
+                      path: /
+                    connectTimeout: 300ms
+                  notify:
+                    onUp: {Echo($"up-{port}")}
+                    onDown: {Echo($"down-{port}")}
+            """;
         var cluster = Path.Combine(lab.ConfigFolder, "cluster.yaml");
         File.WriteAllText(cluster, File.ReadAllText(cluster).TrimEnd() + "\n  notification:\n    webhook:\n      url: http://198.51.100.50:8090/\n");
         File.WriteAllText(Path.Combine(lab.ConfigFolder, "web.yaml"), $"""
@@ -59,24 +70,8 @@ public sealed class PoolNotifyTests
                 onQuorumUp: {Echo("quorum-up")}
                 onQuorumDown: {Echo("quorum-down")}
               realServers:
-                - address: 198.51.100.50
-                  port: 8081
-                  healthCheck:
-                    httpGet:
-                      path: /
-                    connectTimeout: 300ms
-                  notify:
-                    onUp: {Echo("up-8081")}
-                    onDown: {Echo("down-8081")}
-                - address: 198.51.100.50
-                  port: 8082
-                  healthCheck:
-                    httpGet:
-                      path: /
-                    connectTimeout: 300ms
-                  notify:
-                    onUp: {Echo("up-8082")}
-                    onDown: {Echo("down-8082")}
+            {Real(8081)}
+            {Real(8082)}
             """);
         string[] Hooks() => File.Exists(hooks) ? File.ReadAllLines(hooks) : [];
         // The webhook also gets the instance's transitions (type "transition"): only the pool's events count here.
