@@ -69,7 +69,7 @@ public static class DesiredIpvsTable
         foreach (var real in spec.RealServers)
         {
             var state = health(spec, real);
-            var settings = new IpvsDestinationSettings(spec.Forwarding, state.Up ? state.Weight ?? real.Weight : 0, (uint)real.UpperThreshold, (uint)real.LowerThreshold);
+            var settings = new IpvsDestinationSettings(spec.Forwarding, WeightOf(real, state), (uint)real.UpperThreshold, (uint)real.LowerThreshold);
             if (state.Up || real.InhibitOnFailure)
             {
                 var destination = new IpvsDestination(KeyOf(spec, real), settings);
@@ -123,5 +123,8 @@ public static class DesiredIpvsTable
 
     /// <summary>The total weight of the real servers the checks find up (a dynamic weight counts as set).</summary>
     public static long HealthyWeight(VirtualServerSpec spec, RealServerHealthLookup health) =>
-        spec.RealServers.Select(r => (Real: r, State: health(spec, r))).Where(h => h.State.Up).Sum(h => (long)(h.State.Weight ?? h.Real.Weight));
+        spec.RealServers.Sum(r => (long)WeightOf(r, health(spec, r)));
+
+    /// <summary>A real server's weight in the pool: a check's dynamic weight, else its own; 0 while down.</summary>
+    private static int WeightOf(RealServerSpec real, RealServerHealth state) => state.Up ? state.Weight ?? real.Weight : 0;
 }
