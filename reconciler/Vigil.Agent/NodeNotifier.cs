@@ -17,7 +17,8 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
 {
     private readonly NotifyScripts _scripts = new(log, NotifyScripts.DefaultTimeout);
     private readonly Lock _gate = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _sending = new();
+    // Hooks, mails and POSTs under way, for the drain at exit.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _pending = new();
     private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
 
     /// <summary>The notification settings (recipients, webhook) of the revision running.</summary>
@@ -27,7 +28,10 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
     public void Transition(StateTransition transition, NotifySpec? spec)
     {
         var state = transition.To == VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
-        _scripts.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec);
+        foreach (var hook in _scripts.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec))
+        {
+            Track(hook);
+        }
         Track(Webhook()?.Send(new TransitionEvent(node, transition.Instance, Keepalived(transition.From), state,
             transition.Priority, transition.Reason, transition.At, commit())));
         if (spec?.Email == true && Settings?.Email is { } email)
@@ -80,23 +84,14 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
     }
 
     /// <summary>At exit: gives hooks, mails and POSTs still under way (STOP, omega) up to <paramref name="patience"/> together.</summary>
-    public void Drain(TimeSpan patience)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        _scripts.Drain(patience);
-        var left = patience - clock.Elapsed;
-        if (left > TimeSpan.Zero)
-        {
-            Task.WaitAll([.. _sending.Keys], left);
-        }
-    }
+    public void Drain(TimeSpan patience) => Task.WaitAll([.. _pending.Keys], patience);
 
-    private void Track(Task? sending)
+    private void Track(Task? work)
     {
-        if (sending is not null)
+        if (work is not null)
         {
-            _sending[sending] = true;
-            sending.ContinueWith(t => _sending.TryRemove(t, out _), TaskScheduler.Default);
+            _pending[work] = true;
+            work.ContinueWith(t => _pending.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
 
@@ -105,7 +100,7 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
         var state = up ? "UP" : "DOWN";
         if (hook is not null)
         {
-            _scripts.Hook(hook, server.Notify?.User, server.Notify?.Group, $"{name} {what} {state}");
+            Track(_scripts.Hook(hook, server.Notify?.User, server.Notify?.Group, $"{name} {what} {state}"));
         }
         Track(Webhook()?.Send(new PoolEvent(node, name, realServer, state, reason, at, commit())));
         if (server.Notify?.Email == true && Settings?.Email is { } email)

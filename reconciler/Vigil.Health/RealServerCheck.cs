@@ -65,8 +65,9 @@ public sealed class RealServerCheck : IScheduledCheck
     /// <summary>keepalived's delay_loop: how often a run starts.</summary>
     public TimeSpan Interval { get; }
 
-    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Spec == Spec && check.Target == Target && check.Interval == Interval && check.Alpha == Alpha
-        && check.Real == Real && check.Server.Notify == Server.Notify; // the hooks it reports with
+    /// <summary>Same real server (its check and hooks included), target, interval and the service's alpha and hooks it reports with.</summary>
+    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Real == Real && check.Target == Target && check.Interval == Interval
+        && check.Alpha == Alpha && check.Server.Notify == Server.Notify;
 
     public async Task RunAsync(CancellationToken cancellation) => _board.Report(this, await ProbeAsync(cancellation).ConfigureAwait(false));
 

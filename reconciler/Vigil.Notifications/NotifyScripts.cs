@@ -18,8 +18,6 @@ public sealed class NotifyScripts(ILogger log, TimeSpan timeout)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _running = new();
-
     /// <summary>The scripts started for <paramref name="notice"/> (for tests to wait on); empty when the spec names none.</summary>
     public IReadOnlyList<Task> Run(TransitionNotice notice, NotifySpec? spec)
     {
@@ -48,19 +46,10 @@ public sealed class NotifyScripts(ILogger log, TimeSpan timeout)
     }
 
     /// <summary>
-    /// Starts one hook as <paramref name="user"/> (the agent's own when null) on its own task; <paramref name="context"/>
-    /// says what it is for in the log when it fails.
+    /// Starts one hook as <paramref name="user"/> (the agent's own when null) on its own task, returned for the caller
+    /// to wait on at exit; <paramref name="context"/> says what it is for in the log when it fails.
     /// </summary>
-    public Task Hook(string line, string? user, string? group, string context)
-    {
-        var task = Task.Run(() => RunOne(line, user, group, context));
-        _running[task] = true;
-        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-        return task;
-    }
-
-    /// <summary>At exit: gives the scripts still running (the STOP hooks) up to <paramref name="patience"/> to finish.</summary>
-    public void Drain(TimeSpan patience) => Task.WaitAll([.. _running.Keys], patience);
+    public Task Hook(string line, string? user, string? group, string context) => Task.Run(() => RunOne(line, user, group, context));
 
     private async Task RunOne(string line, string? user, string? group, string context)
     {
