@@ -9,10 +9,7 @@ public sealed class AgentReloadTests
     [Fact]
     public void Sighup_AddedVip_IsAddedWithoutLeavingMaster_InvalidConfig_KeepsTheRunningOne()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
         var since = (string?)lab.Status("ka1")!["since"];

@@ -10,10 +10,7 @@ public sealed class DemoCommandTests
     [Fact]
     public void Demo_OnTheBasicExample_ShowsTheTakeover_AndRemovesItsNamespaces()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var output = new StringWriter();
         using var error = new StringWriter();
 

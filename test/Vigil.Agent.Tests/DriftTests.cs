@@ -14,10 +14,7 @@ public sealed class DriftTests
     [Fact]
     public void AddressesChangedByHand_AreReported_AndUndoneInCorrectMode()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         lab.VigilSource = node => ["--config", lab.ConfigFolder, "--drift-interval", "300ms", "--drift-mode", node == "ka1" ? "correct" : "report"];
         Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
@@ -48,10 +45,7 @@ public sealed class DriftTests
     [Fact]
     public void ForeignSpeakerOnTheVrid_IsReported_AsForeignAndSplitBrain()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
         lab.VigilSource = _ => ["--config", lab.ConfigFolder, "--drift-interval", "4s"];
         Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);

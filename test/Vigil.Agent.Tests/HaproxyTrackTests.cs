@@ -29,10 +29,7 @@ public sealed class HaproxyTrackTests
     [Fact]
     public void HaproxyStops_MasterGivesUpTheVip_AndTakesItBackWhenHaproxyReturns()
     {
-        if ((FailoverLab.SkipReason ?? ProcessServer.SkipReason(Haproxy, "haproxy (extracted by test/run)")) is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing((FailoverLab.SkipReason ?? ProcessServer.SkipReason(Haproxy, "haproxy (extracted by test/run)")));
         using var lab = new FailoverLab(new Scenario(Version: 2, Interval: "1s"));
         var example = Path.Combine(lab.Directory, "haproxy-track");
         Directory.CreateDirectory(example);

@@ -10,10 +10,7 @@ public sealed class LogTests
     [Fact]
     public void JsonLog_TransitionCarriesInstanceVridStatesPriorityAndCommit()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
         origin.CopyIn(lab.ConfigFolder, "cluster");

@@ -12,10 +12,7 @@ public sealed class NotifyTests
     [Fact]
     public void Transitions_RunTheHooks_WithKeepalivedsArguments()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         var notify = Path.Combine(lab.Directory, "notify.sh");
         File.WriteAllText(notify, $"#!/bin/sh\necho \"$@\" >> {lab.Directory}/notify-$(ip netns identify).log\n");
@@ -45,10 +42,7 @@ public sealed class NotifyTests
     [Fact]
     public void Transitions_AreEmailed_ThroughTheClustersSmtpServer()
     {
-        if ((FailoverLab.SkipReason ?? Vigil.Tests.ProcessServer.SkipReason(Vigil.Tests.ProcessServer.Python, "python3-aiosmtpd")) is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing((FailoverLab.SkipReason ?? Vigil.Tests.ProcessServer.SkipReason(Vigil.Tests.ProcessServer.Python, "python3-aiosmtpd")));
         using var lab = new FailoverLab(new Scenario());
         var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
         lab.Lab.Start(lab.Client, Vigil.Tests.ProcessServer.Python, ["-m", "aiosmtpd", "-n", "-l", "198.51.100.50:2525"], received.Enqueue);

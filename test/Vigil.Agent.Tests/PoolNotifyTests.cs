@@ -28,10 +28,7 @@ public sealed class PoolNotifyTests
     [Fact]
     public void RealServerAndQuorumChanges_RunTheHooks_PostTheWebhook_AndOmegaRunsTheDownHooksAtStop()
     {
-        if ((FailoverLab.SkipReason ?? ProcessServer.SkipReason(ProcessServer.Python, "python3")) is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing((FailoverLab.SkipReason ?? ProcessServer.SkipReason(ProcessServer.Python, "python3")));
         using var lab = new FailoverLab(new Scenario());
         var hooks = Path.Combine(lab.Directory, "hooks.log");
         var posted = Path.Combine(lab.Directory, "webhook.jsonl");

@@ -13,10 +13,7 @@ public sealed class TrackFileTests
     [Fact]
     public void NumberWritten_MovesThePriority_BackupTakesOver_AndZeroGivesItBack()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         var target = Path.Combine(lab.Directory, "track");
         Directory.CreateDirectory(target);

@@ -15,10 +15,7 @@ public sealed class VirtualMacFailoverTests
     [InlineData(true, "vrrp6.51", "00:00:5e:00:02:33")]
     public void VirtualMac_MasterAnnouncesWithIt_ClientReachesTheVipThroughIt_AcrossAFailover_MacvlanRemovedOnStop(bool ipv6, string device, string mac)
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario(UseVirtualMac: true, Ipv6: ipv6));
         var vip = lab.Scenario.Vip;
         var announcement = ipv6 ? WireKind.NeighborAdvert : WireKind.GratuitousArp;

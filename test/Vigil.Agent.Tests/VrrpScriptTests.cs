@@ -12,10 +12,7 @@ public sealed class VrrpScriptTests
     [Fact]
     public void TrackedScriptFails_PriorityDrops_BackupTakesOver_AndTheVipReturns()
     {
-        if (FailoverLab.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
         var alive = Path.Combine(lab.Directory, "alive");
         Directory.CreateDirectory(alive);

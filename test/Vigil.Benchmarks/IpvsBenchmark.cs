@@ -12,7 +12,7 @@ using Vigil.Tests;
 namespace Vigil.Benchmarks;
 
 /// <summary>
-/// IPVS programming speed on a real kernel (user-mode Linux: one CPU, every system call trapped, so absolute figures
+/// IPVS programming speed on a real kernel (the guest: user-mode Linux traps every system call, QEMU may emulate the CPU, so absolute figures
 /// are slower than on hardware; the ratio is the point). Vigil's times include observing the kernel and planning.
 /// </summary>
 internal static class IpvsBenchmark
@@ -20,7 +20,7 @@ internal static class IpvsBenchmark
     private const int Services = 1000;
     private const int DestinationsPerService = 10;
 
-    public static int Run(int runs) => InUml.Run("ipvs", $"{runs} runs of {Services} services x {DestinationsPerService} destinations",
+    public static int Run(int runs) => InGuest.Run("ipvs", $"{runs} runs of {Services} services x {DestinationsPerService} destinations",
         $"--in-guest --runs {runs}", TimeSpan.FromMinutes(20), "ip_vs", "ip_vs_wrr");
 
     public static int RunInGuest(int runs)

@@ -7,14 +7,14 @@ const string Usage = """
       load      [--keep DIR]  load + validate a generated 1000-instance cluster (--keep leaves the folder in DIR)
       failover  [--v2]        takeover times of a Vigil pair and a keepalived pair in a namespace lab (root);
                               v3 100 ms crash and graceful; --v2 adds v2 1 s crash and graceful
-      ipvs                    in user-mode Linux (root): 1,000 services x 10 destinations from empty, one weight
+      ipvs                    in the guest kernel (root): 1,000 services x 10 destinations from empty, one weight
                               change, one destination removal, by Vigil and by ipvsadm-restore/ipvsadm (--runs, default 5)
       gitops                  `vigil plan` between two commits of a 1,000-instance, 10,000-real-server repository;
                               then in a namespace lab (root), git commit -> VIP on the master with agents fetching every 1 s
-      health  [--checks N] [--seconds S] [--in-uml]  N TCP checks (10000) at a 1 s delayLoop against listeners on
+      health  [--checks N] [--seconds S] [--in-guest]  N TCP checks (10000) at a 1 s delayLoop against listeners on
                               loopback for S s (30): checks per second, CPU and peak memory; then keepalived -C on the
-                              same targets; --in-uml runs both in user-mode Linux (root), whose kernel has the IPVS
-                              keepalived's checker needs
+                              same targets; --in-guest runs both in the guest kernel (root), whose kernel has the IPVS
+                              keepalived's checker needs (user-mode Linux, else QEMU: VIGIL_GUEST_KERNEL forces one)
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -29,7 +29,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "load" => LoadBenchmark.Run(runs, Option("--keep")),
     "failover" => FailoverBenchmark.Run(runs, withV2: args.Contains("--v2")),
     "gitops" => GitOpsBenchmark.Run(runs),
-    "health" => (args.Contains("--in-uml") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInUml : HealthBenchmark.Run)(
+    "health" => (args.Contains("--in-guest") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInGuest : HealthBenchmark.Run)(
         int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),

@@ -17,7 +17,7 @@ public sealed class IpvsCommandTests
         {
             if (GenericNetlinkMessages.ResolveFamily(socket, IpvsClient.FamilyName) is not null)
             {
-                Assert.Skip("this kernel has IPVS");
+                Skips.NotApplicable("this kernel has IPVS");
             }
         }
 

@@ -29,10 +29,7 @@ public sealed class DnsSmtpTests
     [Fact]
     public async Task Dns_KnownNameAnswers_UnknownIsRefused_NoServerTimesOut()
     {
-        if (ProcessServer.SkipReason(ProcessServer.Dnsmasq, "dnsmasq-base") is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(ProcessServer.SkipReason(ProcessServer.Dnsmasq, "dnsmasq-base"));
         var silent = new ProbeTarget(IPAddress.Loopback, FreePort.Next());
         using var server = ProcessServer.StartDns();
         var target = new ProbeTarget(IPAddress.Loopback, server.Port);
@@ -47,10 +44,7 @@ public sealed class DnsSmtpTests
     [Fact]
     public async Task Smtp_BannerAndHelo_Up_ClosedOrRefusingServer_Down()
     {
-        if (ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd") is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd"));
         var cancel = TestContext.Current.CancellationToken;
         using (var server = ProcessServer.StartSmtp())
         {

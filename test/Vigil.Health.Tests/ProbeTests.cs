@@ -64,10 +64,7 @@ public sealed class ProbeTests : IDisposable
     [Fact]
     public async Task Ssl_SelfSignedCertificate_UpWithoutVerification_DownWithIt()
     {
-        if (TlsServer.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(TlsServer.SkipReason);
         using var server = new TlsServer(_directory);
 
         var unverified = await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: true), server.Port);

@@ -5,7 +5,7 @@ using Vigil.Tests;
 namespace Vigil.Ipvs.Tests;
 
 /// <summary>
-/// A fresh network namespace inside the user-mode Linux guest, with its own (empty) IPVS table, Vigil's client to it
+/// A fresh network namespace inside the guest kernel, with its own (empty) IPVS table, Vigil's client to it
 /// and ipvsadm, the independent witness. Outside the guest the test skips and says why.
 /// </summary>
 internal sealed class IpvsGuest : IDisposable
@@ -17,9 +17,9 @@ internal sealed class IpvsGuest : IDisposable
 
     public IpvsGuest()
     {
-        if (!UserModeLinux.IsInside)
+        if (!GuestKernel.IsInside)
         {
-            Assert.Skip("runs inside user-mode Linux, whose kernel has IPVS (GuestRunTests.InUserModeLinux_GuestTestsPass boots it)");
+            Skips.HostCopyOfGuestTest("runs inside the guest kernel, which has IPVS (GuestRunTests.InGuestKernel_GuestTestsPass boots it)");
         }
         _namespace = new TestNamespace();
         Assert.True(_namespace.Ready, "could not create a network namespace in the guest");

@@ -7,8 +7,8 @@ using Vigil.Tests;
 namespace Vigil.Netlink.Tests;
 
 /// <summary>
-/// Generic netlink and the IPVS client. This host's kernel has no IPVS, so the IPVS tests run inside a user-mode Linux
-/// guest: <see cref="InUserModeLinux_GuestTestsPass"/> boots it and runs this very test executable there, filtered to
+/// Generic netlink and the IPVS client. This host's kernel has no IPVS, so the IPVS tests run inside a
+/// guest (<see cref="GuestKernel"/>): <see cref="InGuestKernel_GuestTestsPass"/> boots it and runs this very test executable there, filtered to
 /// the tests that carry the <c>guest</c> trait; run on the host, those skip and say so.
 /// </summary>
 public sealed partial class IpvsClientTests
@@ -31,7 +31,7 @@ public sealed partial class IpvsClientTests
         {
             if (GenericNetlinkMessages.ResolveFamily(socket, IpvsClient.FamilyName) is not null)
             {
-                Assert.Skip("this kernel has IPVS; the message for its absence cannot be seen here");
+                Skips.NotApplicable("this kernel has IPVS; the message for its absence cannot be seen here");
             }
         }
 
@@ -57,7 +57,7 @@ public sealed partial class IpvsClientTests
     }
 
     [Fact]
-    public void InUserModeLinux_GuestTestsPass()
+    public void InGuestKernel_GuestTestsPass()
     {
         var output = GuestTestRun.Run(Path.Combine(AppContext.BaseDirectory, "Vigil.Netlink.Tests"), GuestTrait, "ipvs");
 
@@ -66,9 +66,9 @@ public sealed partial class IpvsClientTests
 
     private static void SkipUnlessInGuest()
     {
-        if (!UserModeLinux.IsInside)
+        if (!GuestKernel.IsInside)
         {
-            Assert.Skip("runs inside user-mode Linux, whose kernel has IPVS (see InUserModeLinux_GuestTestsPass)");
+            Skips.HostCopyOfGuestTest("runs inside the guest kernel, which has IPVS (see InGuestKernel_GuestTestsPass)");
         }
     }
 

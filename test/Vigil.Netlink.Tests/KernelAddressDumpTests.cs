@@ -12,7 +12,7 @@ public class KernelAddressDumpTests
     {
         if (!OperatingSystem.IsLinux())
         {
-            Assert.Skip("netlink exists only on Linux");
+            Skips.Missing("netlink exists only on Linux");
         }
         using var socket = NetlinkSocket.Open(NetlinkSocket.Route);
         var addresses = socket.Dump<InterfaceAddress>(AddressMessages.DumpRequest(socket.NextSequence()), AddressMessages.TryParse, "list addresses");

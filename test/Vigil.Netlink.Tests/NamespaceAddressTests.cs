@@ -16,7 +16,7 @@ public sealed class NamespaceAddressTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         var vip = new InterfaceAddress(_ns.D0Index, IPAddress.Parse("198.51.100.100"), 24, 0, "d0:vip");
         using var socket = NetlinkSocket.OpenInNamespace(NetlinkSocket.Route, _ns.Name);
@@ -45,7 +45,7 @@ public sealed class NamespaceAddressTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         var index = _ns.D0Index;
         var vip = new InterfaceAddress(index, IPAddress.Parse("2001:db8::100"), 64, 0, null);

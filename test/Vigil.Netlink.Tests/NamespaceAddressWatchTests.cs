@@ -21,7 +21,7 @@ public sealed class NamespaceAddressWatchTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         using var watch = NetlinkSocket.OpenSubscribed(NetlinkSocket.Route, group, _ns.Name);
         var expected = IPAddress.Parse(address);

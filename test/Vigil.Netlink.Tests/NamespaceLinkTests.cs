@@ -18,7 +18,7 @@ public sealed class NamespaceLinkTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         using var socket = NetlinkSocket.OpenInNamespace(NetlinkSocket.Route, _ns.Name);
         var links = socket.Dump<NetworkLink>(LinkMessages.DumpRequest(socket.NextSequence()), LinkMessages.TryParse, "list links");
@@ -38,7 +38,7 @@ public sealed class NamespaceLinkTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         using var watch = NetlinkSocket.OpenSubscribed(NetlinkSocket.Route, LinkMessages.LinkGroup, _ns.Name);
 

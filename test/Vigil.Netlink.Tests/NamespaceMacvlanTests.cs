@@ -16,7 +16,7 @@ public sealed class NamespaceMacvlanTests : IDisposable
     {
         if (!_ns.Ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         using var rtnetlink = RtnetlinkClient.OpenInNamespace(_ns.Name);
 

@@ -15,16 +15,13 @@ public sealed class EmailTests
     [Fact]
     public async Task Transition_IsDelivered_WithHostInstanceStateTimeAndCommit()
     {
-        if (ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd") is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd"));
         using var server = ProcessServer.StartSmtp();
         var notifier = new EmailNotifier(new EmailSpec { SmtpServer = $"127.0.0.1:{server.Port}", From = "vigil@example.org", To = ["ops@example.org", "oncall@example.org"] }, Quiet);
 
         await notifier.Send(Email);
 
-        await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal));
+        Assert.True(await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal)), server.Output);
         var delivered = server.Output;
         Assert.Contains("Subject: [vigil] ka1: vi_1 is now MASTER", delivered, StringComparison.Ordinal);
         Assert.Contains("To: ops@example.org, oncall@example.org", delivered, StringComparison.Ordinal);
@@ -36,17 +33,14 @@ public sealed class EmailTests
     [Fact]
     public async Task RealServerDown_IsDelivered_WithServiceServerReasonAndCommit()
     {
-        if (ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd") is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd"));
         using var server = ProcessServer.StartSmtp();
         var notifier = new EmailNotifier(new EmailSpec { SmtpServer = $"127.0.0.1:{server.Port}", From = "vigil@example.org", To = ["ops@example.org"] }, Quiet);
 
         await notifier.Send(new PoolEmail("lb1", "web", "real server 203.0.113.10:80", "DOWN", "status 503, expected 200",
             new DateTimeOffset(2026, 11, 25, 10, 0, 0, 456, TimeSpan.Zero), "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"));
 
-        await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal));
+        Assert.True(await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal)), server.Output);
         var delivered = server.Output;
         Assert.Contains("Subject: [vigil] lb1: web real server 203.0.113.10:80 is DOWN", delivered, StringComparison.Ordinal);
         Assert.Contains("lb1: real server 203.0.113.10:80 of web is DOWN at 2026-11-25 10:00:00.456 UTC.", delivered, StringComparison.Ordinal);
@@ -54,15 +48,37 @@ public sealed class EmailTests
     }
 
     [Fact]
-    public void UnreachableServer_DoesNotHoldTheCaller_AndIsRetried()
+    public async Task UnreachableServer_DoesNotHoldTheCaller_AndIsRetriedUntilItAnswers()
     {
-        var notifier = new EmailNotifier(new EmailSpec { SmtpServer = $"127.0.0.1:{FreePort.Next()}", From = "vigil@example.org", To = ["ops@example.org"] }, Quiet);
+        Skips.IfMissing(ProcessServer.SkipReason(ProcessServer.Python, "python3-aiosmtpd"));
+        var port = FreePort.Next();
+        var events = new LogEvents();
+        var notifier = new EmailNotifier(new EmailSpec { SmtpServer = $"127.0.0.1:{port}", From = "vigil@example.org", To = ["ops@example.org"] },
+            new LoggerConfiguration().WriteTo.Sink(events).CreateLogger());
 
         var sending = notifier.Send(Email);
 
-        // Returned with the first attempt refused and the retry waiting (2 s): the transition went on meanwhile.
+        // The first attempt is refused (nothing listens yet) while the caller goes on; the retry waits 2 s, then 10 s.
+        Assert.True(await Poll.Until(() => events.Contains("email attempt 1 failed")), events.ToString());
         Assert.False(sending.IsCompleted);
+        using var server = ProcessServer.StartSmtp(port);
+        await sending.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(events.Contains("email sent"), events.ToString());
+        Assert.True(await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal)), server.Output);
     }
+}
+
+/// <summary>What a notifier logged, rendered, for tests that assert on its log.</summary>
+internal sealed class LogEvents : Serilog.Core.ILogEventSink
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public void Emit(Serilog.Events.LogEvent logEvent) => _lines.Enqueue(logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+    public bool Contains(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    public override string ToString() => string.Join('\n', _lines);
 }
 
 /// <summary>The webhook: each transition POSTed as JSON to a real HTTP listener.</summary>

@@ -114,10 +114,7 @@ public sealed class GitSourceTests : IDisposable
     [Fact]
     public void Fetch_OverHttp_TokenFromAFile_WrongTokenIsRefusedWithTheReason()
     {
-        if (GitHttpServer.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(GitHttpServer.SkipReason);
         using var server = new GitHttpServer(_work, "s3cr3t-token");
         var token = Path.Combine(_work, "token");
         File.WriteAllText(token, "s3cr3t-token\n");
@@ -144,10 +141,7 @@ public sealed class GitSourceTests : IDisposable
     [Fact]
     public void Fetch_OverSsh_KeyFile_OtherKeyIsRefusedWithTheReason()
     {
-        if (SshServer.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(SshServer.SkipReason);
         var (authorized, other) = (Path.Combine(_work, "id_vigil"), Path.Combine(_work, "id_other"));
         SshServer.KeyGen(authorized);
         SshServer.KeyGen(other);

@@ -13,6 +13,7 @@ internal sealed class SshServer : IDisposable
     private static readonly string Sshd = Environment.GetEnvironmentVariable("VIGIL_TEST_SSHD") is { Length: > 0 } extracted && File.Exists(extracted)
         ? extracted : "/usr/sbin/sshd";
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
     public SshServer(string directory, string authorizedKey)
     {
@@ -36,11 +37,17 @@ internal sealed class SshServer : IDisposable
         // sshd's privilege separation needs this directory; a machine that runs no sshd may not have it.
         Directory.CreateDirectory("/run/sshd");
         _process = Process.Start(new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _errors.Enqueue(e.Data); } };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
         var waited = Stopwatch.StartNew();
-        while (!FreePort.Accepts(Port) && waited.Elapsed < TimeSpan.FromSeconds(10))
+        while (!FreePort.Accepts(Port))
         {
+            // sshd refuses to start without its privilege-separation user (test/run creates it): say so, not "timed out".
+            if (_process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"sshd did not start listening on {Port} ({(_process.HasExited ? $"exit {_process.ExitCode}" : "still running")}): {string.Join(" | ", _errors)}");
+            }
             Thread.Sleep(50);
         }
     }

@@ -43,7 +43,7 @@ public sealed class Ipv4VrrpSocketTests : IDisposable
     {
         if (!_ready)
         {
-            Assert.Skip(TestNamespace.SkipReason);
+            Skips.Missing(TestNamespace.SkipReason);
         }
         using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
         using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));

@@ -57,7 +57,7 @@ public sealed class KeepalivedInteropTests : IDisposable
         var keepalived = KeepalivedPaths.FirstOrDefault(File.Exists);
         if (!_ready || keepalived is null)
         {
-            Assert.Skip(keepalived is null ? "keepalived is not installed (test/run installs it)" : TestNamespace.SkipReason);
+            Skips.Missing(keepalived is null ? "keepalived is not installed (test/run installs it)" : TestNamespace.SkipReason);
         }
         var config = Path.Combine(_directory, "keepalived.conf");
         File.WriteAllText(config, $$"""
