@@ -81,7 +81,13 @@ public sealed class AgentHost : IDisposable
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _rtnetlink = RtnetlinkClient.Open();
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log) { Predecessor = AgentStatus.LeftBy(options.StatusFile) };
+        var predecessor = AgentStatus.LeftBy(options.StatusFile);
+        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log)
+        {
+            Predecessor = predecessor,
+            // Listens from now on, while the first revision is read: a slow start must not look like a takeover.
+            Witness = predecessor is { Masters.Count: > 0 } ? StartupWitness.Open(predecessor.Masters, name => _rtnetlink.Link(name)?.Index, _time, log) : null,
+        };
         // Transitions are reported under the instance's lock: write the status from the timer's thread, not here;
         // notify scripts run on their own tasks.
         _agent.Transitioned += (transition, instance) =>
@@ -128,6 +134,9 @@ public sealed class AgentHost : IDisposable
                 _log.Error("the last good commit cannot be read: {Error}", e.Message);
             }
         }
+        // The first revision decided every resume; a later start of an instance is an ordinary one.
+        _agent.Witness?.Dispose();
+        _agent.Witness = null;
         if (_running is null && _options.StateDirectory is null)
         {
             return false; // a folder: nothing to fall back on, as keepalived with a bad configuration

@@ -30,7 +30,10 @@ public sealed record SourceStatus(
 }
 
 /// <summary>The instances a previous run of the agent was master of, and the last time it said so (its status file's write).</summary>
-public sealed record PreviousRun(IReadOnlySet<string> Masters, DateTimeOffset LastWritten);
+public sealed record PreviousRun(IReadOnlyList<PreviousMaster> Masters, DateTimeOffset LastWritten);
+
+/// <summary>An instance the previous run was master of, and where it spoke (empty interface: an older status file).</summary>
+public sealed record PreviousMaster(string Name, string Interface, int VirtualRouterId, bool Ipv6);
 
 /// <summary>What a running agent reports about itself; written as JSON for `vigil status` to read.</summary>
 public sealed record AgentStatus(
@@ -122,6 +125,9 @@ public sealed record AgentStatus(
     private static JsonObject InstanceJson(VirtualRouterStatus s) => new()
     {
         ["name"] = s.Name,
+        ["interface"] = s.Interface,
+        ["virtualRouterId"] = s.VirtualRouterId,
+        ["ipv6"] = s.Ipv6,
         ["state"] = s.State.ToString(),
         ["priority"] = s.Priority,
         ["masterSeen"] = s.MasterSeen?.ToString(),
@@ -157,7 +163,9 @@ public sealed record AgentStatus(
                 return null;
             }
             var masters = previous["instances"]!.AsArray().OfType<JsonObject>()
-                .Where(i => (string?)i["state"] == "Master").Select(i => (string)i["name"]!).ToHashSet();
+                .Where(i => (string?)i["state"] == "Master")
+                .Select(i => new PreviousMaster((string)i["name"]!, (string?)i["interface"] ?? "", (int?)i["virtualRouterId"] ?? 0, (bool?)i["ipv6"] ?? false))
+                .ToList();
             return new PreviousRun(masters, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or UnauthorizedAccessException)

@@ -25,10 +25,15 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
 
     /// <summary>
     /// What the previous run of the agent left (from its status file): an instance it was master of resumes as master
-    /// on its first start if the kernel still holds all its VIPs and the previous run said so less than three advert
-    /// intervals ago (within any backup's Master_Down_Interval: no backup can have taken over). Used once per instance.
+    /// on its first start if the kernel still holds all its VIPs and no backup can have taken over (see
+    /// <see cref="Resumes"/>). Considered once per instance.
     /// </summary>
     public PreviousRun? Predecessor { get; set; }
+
+    /// <summary>What was heard on the predecessor's VRIDs since the agent started (see <see cref="Resumes"/>); null: nothing listened.</summary>
+    public StartupWitness? Witness { get; set; }
+
+    private readonly HashSet<string> _resumeConsidered = [];
 
     /// <summary>Whether a vrrp_script is OK now (the health scheduler's results); every script is OK until told otherwise.</summary>
     public Func<string, bool> ScriptHealthy { get; set; } = static _ => true;
@@ -184,19 +189,18 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         router.Start(Resumes(instance, addresses));
     }
 
-    /// <summary>The reason to resume as master, or null to start as usual.</summary>
+    /// <summary>
+    /// The reason to resume as master, or null to start as usual. Only an instance the predecessor was master of, with
+    /// every VIP still on the interface. Within three advert intervals of the predecessor's last status no backup can
+    /// have taken over (its Master_Down_Interval is longer). Later, a slow start is not taken as a takeover: the
+    /// <see cref="Witness"/> has listened since the agent came up, and if no other router advertised on the VRID for a
+    /// whole interval, nobody is master there. Anything heard, or nothing to listen with, starts as backup.
+    /// </summary>
     private string? Resumes(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
     {
-        if (Predecessor is not { } previous || !previous.Masters.Contains(instance.Name) || addresses.Count == 0)
+        if (Predecessor is not { } previous || previous.Masters.All(m => m.Name != instance.Name) || !_resumeConsidered.Add(instance.Name)
+            || addresses.Count == 0)
         {
-            return null;
-        }
-        Predecessor = previous with { Masters = previous.Masters.Where(n => n != instance.Name).ToHashSet() };
-        var silent = time.GetUtcNow() - previous.LastWritten;
-        if (silent >= 3 * instance.AdvertInterval)
-        {
-            log.Information("{Instance}: was master before the restart, but {Silent:F0} ms ago (3 advert intervals or more): a backup may have taken over, starting as backup",
-                instance.Name, silent.TotalMilliseconds);
             return null;
         }
         var held = ports.Addresses();
@@ -207,7 +211,33 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                 instance.Name, missing[0].Address);
             return null;
         }
-        return $"resumed: master {silent.TotalMilliseconds:F0} ms before the restart, its {addresses.Count} VIP(s) still on {instance.Interface}";
+        var silent = time.GetUtcNow() - previous.LastWritten;
+        var resumed = $"resumed: master {silent.TotalMilliseconds:F0} ms before the restart, its {addresses.Count} VIP(s) still on {instance.Interface}";
+        if (silent < 3 * instance.AdvertInterval)
+        {
+            return resumed;
+        }
+        var ipv6 = instance.Family == IpFamily.IPv6;
+        if (Witness?.ListenedOn(instance.Interface, ipv6) is not { } listened)
+        {
+            log.Information("{Instance}: was master before the restart, but {Silent:F0} ms ago and nothing listened since: a backup may have taken over, starting as backup",
+                instance.Name, silent.TotalMilliseconds);
+            return null;
+        }
+        // A master advertises every interval; a quarter more (20 ms at least) covers its timer's and this host's jitter.
+        var enough = instance.AdvertInterval + TimeSpan.FromTicks(Math.Max(instance.AdvertInterval.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks));
+        if (listened < enough)
+        {
+            Task.Delay(enough - listened, time).GetAwaiter().GetResult();
+            listened = enough;
+        }
+        if (Witness.From(instance.VirtualRouterId, ipv6, source => held.Any(h => h.Address.Equals(source))) is [var other, ..])
+        {
+            log.Information("{Instance}: was master before the restart, but {Source} advertised VRID {VirtualRouterId} (priority {Priority}) since this agent started: starting as backup",
+                instance.Name, other.Source, instance.VirtualRouterId, other.Priority);
+            return null;
+        }
+        return $"{resumed}, no other master heard in {listened.TotalMilliseconds:F0} ms";
     }
 
     /// <summary>

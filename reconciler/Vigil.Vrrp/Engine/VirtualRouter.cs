@@ -41,6 +41,13 @@ public sealed record VirtualRouterStatus(
 {
     /// <summary>The other routers heard on the VRID (for the drift report: foreign speakers, two masters).</summary>
     public IReadOnlyList<RouterSighting> Routers { get; init; } = [];
+
+    /// <summary>Where the instance speaks: a restarted agent listens there before it decides to resume as master.</summary>
+    public string Interface { get; init; } = "";
+
+    public int VirtualRouterId { get; init; }
+
+    public bool Ipv6 { get; init; }
 }
 
 /// <summary>
@@ -163,6 +170,9 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         Interlocked.Read(ref _sent), Interlocked.Read(ref _received), Interlocked.Read(ref _becameMaster), _filter.DropCounts())
     {
         Routers = _sightings.All(),
+        Interface = Instance.Interface,
+        VirtualRouterId = Instance.VirtualRouterId,
+        Ipv6 = Instance.Family == IpFamily.IPv6,
     };
 
     void IVrrpActions.SendAdvertisement(int priority)
