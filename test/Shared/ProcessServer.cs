@@ -21,9 +21,16 @@ internal sealed class ProcessServer : IDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Ready when it listens: a TCP server accepts, a UDP one has its port bound (the kernel's socket table says so).
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(10) && !(tcp ? FreePort.Accepts(port) : waited.Elapsed > TimeSpan.FromMilliseconds(500)))
+        while (!(tcp ? FreePort.Accepts(port) : FreePort.BoundUdp(port)))
         {
+            if (_process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                var why = _process.HasExited ? $"exited {_process.ExitCode}" : "not listening after 10 s";
+                Dispose();
+                throw new InvalidOperationException($"{file} on port {port}: {why}: {Output}");
+            }
             Thread.Sleep(50);
         }
     }
@@ -38,8 +45,10 @@ internal sealed class ProcessServer : IDisposable
         ["-d", $"--port={NewPort(out var port)}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
          "--conf-file=/dev/null", "--user=root", "--pid-file=", "--address=/www.example.org/198.51.100.5"], port, tcp: false);
 
-    /// <summary>Debian's aiosmtpd, an SMTP server that accepts and prints what it gets.</summary>
-    public static ProcessServer StartSmtp() => new(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{NewPort(out var port)}"], port, tcp: true);
+    /// <summary>Debian's aiosmtpd, an SMTP server that accepts and prints what it gets (on <paramref name="port"/>, or a free one).</summary>
+    public static ProcessServer StartSmtp(int? port = null) => port is { } given
+        ? new(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{given}"], given, tcp: true)
+        : new(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{NewPort(out var free)}"], free, tcp: true);
 
     public static string? SkipReason(string file, string package) => File.Exists(file) ? null : $"{file} is not installed (test/run installs {package})";
 
@@ -63,11 +72,22 @@ internal sealed class ProcessServer : IDisposable
 /// <summary>Loopback ports for the servers tests start: a free one, and whether one accepts yet.</summary>
 internal static class FreePort
 {
+    private static readonly string[] UdpTables = ["/proc/net/udp", "/proc/net/udp6"];
+
     public static int Next()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    /// <summary>Whether a UDP socket is bound to <paramref name="port"/> on this machine (/proc/net/udp and udp6).</summary>
+    public static bool BoundUdp(int port)
+    {
+        var hex = $":{port:X4} ";
+        return UdpTables.Where(File.Exists)
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var local, ..] && (local + " ").EndsWith(hex, StringComparison.Ordinal));
     }
 
     public static bool Accepts(int port)

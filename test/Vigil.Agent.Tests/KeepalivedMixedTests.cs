@@ -5,7 +5,8 @@ namespace Vigil.Agent.Tests;
 
 /// <summary>
 /// A Vigil agent and Debian's real keepalived in the same virtual router, each way round, v2 and v3, multicast and
-/// unicast: the higher priority wins, and the backup takes over within the RFC bound plus 20 ms. keepalived runs
+/// unicast: the higher priority wins, and the backup takes over within the RFC bound plus 20 ms (a late takeover is
+/// measured once more on a fresh lab: see <see cref="TakeoverBounds"/>). keepalived runs
 /// with the configuration `vigil render -o keepalived` gives for its node, so both read the same cluster file.
 /// v3 cases crash the master (100 ms adverts keep them quick); v2 cases (1 s adverts) stop it gracefully.
 /// </summary>
@@ -27,23 +28,21 @@ public sealed class KeepalivedMixedTests
     [MemberData(nameof(Pairs))]
     public void Master_Backup_HigherPriorityWins_AndTheBackupTakesOverInTime(Daemon master, Daemon backup, int version, string transport)
     {
-        if (FailoverLab.KeepalivedSkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason);
         var scenario = version == 3
             ? new Scenario(Version: 3, Interval: "100ms", Transport: transport)
             : new Scenario(Version: 2, Interval: "1s", Transport: transport, Password: "s3cr3t");
-        using var lab = new FailoverLab(scenario);
-        var (ka1, _) = Takeover.StartPair(lab, master, backup);
-
         var graceful = version == 2;
-        var figures = Takeover.Measure(lab, () => Takeover.Stop(lab, master, "ka1", ka1, graceful), graceful);
-
-        TakeoverBounds.AssertWithin(figures, graceful ? scenario.SkewTime : scenario.MasterDownInterval, lab);
-        if (transport == "unicast")
+        TakeoverBounds.AssertWithin(graceful ? scenario.SkewTime : scenario.MasterDownInterval, () => new FailoverLab(scenario), lab =>
         {
-            Assert.DoesNotContain(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination == "224.0.0.18");
-        }
+            var (ka1, _) = Takeover.StartPair(lab, master, backup);
+            return Takeover.Measure(lab, () => Takeover.Stop(lab, master, "ka1", ka1, graceful), graceful);
+        }, lab =>
+        {
+            if (transport == "unicast")
+            {
+                Assert.DoesNotContain(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination == "224.0.0.18");
+            }
+        });
     }
 }

@@ -53,7 +53,7 @@ public sealed class PlanBetweenCommitsTests : IDisposable
         return data;
     }
 
-    /// <summary>Golden files; VIGIL_UPDATE_GOLDEN=1 rewrites them, to be read in review like any change.</summary>
+    /// <summary>Golden files (see <see cref="Golden"/>: VIGIL_UPDATE_GOLDEN=1 rewrites them and fails, to be read in review).</summary>
     [Theory]
     [MemberData(nameof(EveryExampleAndFormat))]
     public void Plan_EachExampleAndAProposedChange_MatchesItsGoldenFile(string example, string format)
@@ -70,12 +70,7 @@ public sealed class PlanBetweenCommitsTests : IDisposable
 
         Assert.True(run.ExitCode == 2, run.Output + run.Error);
         var golden = Path.Combine(GoldenDir, $"{example}.{(format == "markdown" ? "md" : format == "json" ? "json" : "txt")}");
-        if (Environment.GetEnvironmentVariable("VIGIL_UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(GoldenDir);
-            File.WriteAllText(golden, run.Output);
-        }
-        Assert.Equal(File.ReadAllText(golden), run.Output);
+        Golden.AssertMatches(golden, run.Output);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class RenderCommandTests
         return data;
     }
 
-    /// <summary>Golden files; VIGIL_UPDATE_GOLDEN=1 rewrites them, to be read in review like any change.</summary>
+    /// <summary>Golden files (see <see cref="Golden"/>: VIGIL_UPDATE_GOLDEN=1 rewrites them and fails, to be read in review).</summary>
     [Theory]
     [MemberData(nameof(EveryExampleNodeAndFormat))]
     public void Render_EveryExampleNode_MatchesItsGoldenFile(string example, string node, string format)
@@ -32,11 +32,7 @@ public class RenderCommandTests
         var run = CliRun.Of("render", Path.Combine(RepoPaths.Examples, example), "--node", node, "--output", format);
         Assert.Equal(0, run.ExitCode);
         var golden = Path.Combine(GoldenDir, $"{example}.{node}.{(format == "yaml" ? "yaml" : "keepalived.conf")}");
-        if (Environment.GetEnvironmentVariable("VIGIL_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(golden, run.Output);
-        }
-        Assert.Equal(File.ReadAllText(golden), run.Output);
+        Golden.AssertMatches(golden, run.Output);
     }
 
     [Fact]
@@ -88,7 +84,7 @@ public class RenderCommandTests
         var keepalived = KeepalivedPaths.FirstOrDefault(File.Exists);
         if (keepalived is null)
         {
-            Assert.Skip("keepalived is not installed (test/run installs Debian's keepalived)");
+            Skips.Missing("keepalived is not installed (test/run installs Debian's keepalived)");
         }
         var run = CliRun.Of("render", Path.Combine(RepoPaths.Examples, example), "--node", node, "--output", "keepalived");
         var file = Path.Combine(Path.GetTempPath(), $"vigil-{example}-{node}-{Environment.ProcessId}.conf");
