@@ -20,6 +20,9 @@ namespace Vigil.Agent;
 /// </summary>
 public sealed record AgentOptions(string Node, string StatusFile, string? StateDirectory = null, DriftMode DriftMode = DriftMode.Report)
 {
+    /// <summary>The kernel watcher's receive buffer in bytes (see <see cref="NetlinkSocket.NotificationBuffer"/>).</summary>
+    public int NetlinkBuffer { get; init; } = NetlinkSocket.NotificationBuffer;
+
     public string? StateFile => StateDirectory is null ? null : Path.Combine(StateDirectory, "state.json");
 
     public string? HistoryFile => StateDirectory is null ? null : Path.Combine(StateDirectory, ApplyHistory.FileName);
@@ -117,7 +120,7 @@ public sealed class AgentHost : IDisposable
     {
         _log.Information("vigil agent {Version} for node {Node} from {Source}",
             typeof(AgentHost).Assembly.GetName().Version, _options.Node, _source.Location);
-        _checks = CheckScheduler.StartAsync().GetAwaiter().GetResult();
+        _checks = CheckScheduler.StartAsync(_log).GetAwaiter().GetResult();
         Reconcile(fromInterval: false);
         if (_running is null && _state.LastGood is { } good)
         {
@@ -141,7 +144,8 @@ public sealed class AgentHost : IDisposable
         {
             return false; // a folder: nothing to fall back on, as keepalived with a bad configuration
         }
-        _watcher = new KernelWatcher(_rtnetlink.Links, _agent.LinksChanged, _agent.AddressChanged);
+        // Lost notifications: the drift check compares every address with what the running revision wants.
+        _watcher = new KernelWatcher(_rtnetlink.Links, LinksChanged, _agent.AddressChanged, () => CheckDrift(), _log, _options.NetlinkBuffer);
         _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         return true;
     }
@@ -219,6 +223,21 @@ public sealed class AgentHost : IDisposable
         return _drift;
     }
 
+    /// <summary>
+    /// Raised when something not applied may now be (a link appeared while an instance waits for its interface): the
+    /// loop that owns the reconcile runs <see cref="Reconcile"/> from the interval at once, rather than at its next tick.
+    /// </summary>
+    public event Action? RetryWanted;
+
+    private void LinksChanged(IReadOnlyList<NetworkLink> links)
+    {
+        _agent.LinksChanged(links);
+        if (_agent.NotRunning().Count > 0)
+        {
+            RetryWanted?.Invoke();
+        }
+    }
+
     /// <summary>SIGTERM: priority-0 adverts, VIPs removed, status file removed; the STOP hooks get a few seconds.</summary>
     public void Stop()
     {
@@ -261,7 +280,15 @@ public sealed class AgentHost : IDisposable
         {
             Folder = _source.Folder,
         };
-        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts) { Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All() };
+        List<string> degraded;
+        lock (_degraded)
+        {
+            degraded = [.. _degraded.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Value)];
+        }
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts)
+        {
+            Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All(), Degraded = degraded,
+        };
     }
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
@@ -319,7 +346,8 @@ public sealed class AgentHost : IDisposable
         _running = revision;
         _loadedAt = DateTimeOffset.UtcNow;
         SyncChecks(state);
-        _notApplied = ConvergeIpvs(revision.Label, state);
+        // Applied means everything runs: an instance that could not start (its interface missing) makes it partial.
+        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(revision.Label, state)];
         NotifyQuorum(state);
         var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
@@ -335,14 +363,18 @@ public sealed class AgentHost : IDisposable
         return outcome;
     }
 
-    /// <summary>Whatever the last apply left undone (IPVS changes the kernel refused) is tried again on the interval.</summary>
+    /// <summary>
+    /// Whatever the last apply left undone (an instance that could not start, IPVS changes the kernel refused) is tried
+    /// again on the interval, and at once when a link appears (<see cref="RetryWanted"/>).
+    /// </summary>
     private void RetryNotApplied(Stopwatch clock)
     {
-        if (_notApplied.Count == 0 || _running is null || _agent.Running is not { } state)
+        if ((_notApplied.Count == 0 && _agent.NotRunning().Count == 0) || _running is null || _agent.Running is not { } state)
         {
             return;
         }
-        _notApplied = ConvergeIpvs(_running.Label, state);
+        _agent.StartMissing();
+        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(_running.Label, state)];
         if (_notApplied.Count == 0)
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
@@ -447,7 +479,8 @@ public sealed class AgentHost : IDisposable
         if (_options.HistoryFile is { } history && (revision.Commit, outcome) != _lastRecorded)
         {
             _lastRecorded = (revision.Commit, outcome);
-            ApplyHistory.Append(history, new HistoryEntry(revision.Commit, revision.Subject, _reconciledAt.Value, outcome, details, _lastDuration ?? 0));
+            // A full or read-only disk loses a history line; it never stops the agent (that would fail the VIPs over).
+            Persist("history", history, () => ApplyHistory.Append(history, new HistoryEntry(revision.Commit, revision.Subject, _reconciledAt.Value, outcome, details, _lastDuration ?? 0)));
         }
     }
 
@@ -456,16 +489,43 @@ public sealed class AgentHost : IDisposable
         _state = state with { UpdatedAt = DateTimeOffset.UtcNow };
         if (_options.StateFile is { } file)
         {
-            try
+            Persist("state file", file, () => SourceStateFile.Save(file, _state));
+        }
+    }
+
+    /// <summary>
+    /// Writes one of the agent's files; a failure (a full disk) is logged once per reason and kept in the status as
+    /// degraded until a write succeeds again. VRRP goes on either way.
+    /// </summary>
+    private void Persist(string what, string path, Action write)
+    {
+        try
+        {
+            write();
+            lock (_degraded)
             {
-                SourceStateFile.Save(file, _state);
+                if (_degraded.Remove(what))
+                {
+                    _log.Information("{What} {Path} written again", what, path);
+                }
             }
-            catch (IOException e)
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            lock (_degraded)
             {
-                _log.Warning("state file {Path} not written: {Error}", file, e.Message);
+                var reason = $"{what} {path} not written: {e.Message}";
+                if (!_degraded.TryGetValue(what, out var known) || known != reason)
+                {
+                    _log.Warning("{Reason}; running on", reason);
+                }
+                _degraded[what] = reason;
             }
         }
     }
+
+    /// <summary>What the agent cannot do now but runs without (a file it cannot write), by what.</summary>
+    private readonly Dictionary<string, string> _degraded = new(StringComparer.Ordinal);
 
     private void WriteStatus()
     {
@@ -475,14 +535,7 @@ public sealed class AgentHost : IDisposable
             {
                 return;
             }
-            try
-            {
-                Status().WriteTo(_options.StatusFile);
-            }
-            catch (IOException e)
-            {
-                _log.Warning("status file {Path} not written: {Error}", _options.StatusFile, e.Message);
-            }
+            Persist("status file", _options.StatusFile, () => Status().WriteTo(_options.StatusFile));
         }
     }
 

@@ -52,6 +52,9 @@ public sealed record AgentStatus(
     /// <summary>Each vrrp_script's state: OK or failing, and why.</summary>
     public IReadOnlyDictionary<string, (bool Healthy, string Reason)> VrrpScripts { get; init; } = new Dictionary<string, (bool, string)>();
 
+    /// <summary>What the agent runs without for now (a file it cannot write: a full disk), each with why; empty when nothing.</summary>
+    public IReadOnlyList<string> Degraded { get; init; } = [];
+
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
@@ -81,6 +84,7 @@ public sealed record AgentStatus(
         ["startedAt"] = StartedAt,
         ["loadedAt"] = LoadedAt,
         ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
+        ["degraded"] = new JsonArray([.. Degraded.Select(d => (JsonNode?)d)]),
         ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
         ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
         ["vrrpScripts"] = new JsonObject([.. VrrpScripts.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => KeyValuePair.Create(v.Key,
@@ -174,8 +178,30 @@ public sealed record AgentStatus(
         }
     }
 
-    /// <summary>Whether the process a status file names still runs (the file outlives a crashed agent).</summary>
-    public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    /// <summary>
+    /// Whether the process a status file names is still a running vigil agent: the file outlives a crashed agent, and
+    /// its pid may since belong to another process, which must never be signalled or taken for the agent.
+    /// </summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/cmdline").Split('\0');
+            return IsAgentCommandLine(arguments);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone (or never readable): not an agent this command may signal
+        }
+    }
+
+    /// <summary>`vigil agent ...` or `dotnet vigil.dll agent ...`: the executable or assembly named vigil, then the verb.</summary>
+    public static bool IsAgentCommandLine(IReadOnlyList<string> arguments)
+    {
+        var program = arguments.Select((argument, i) => (Name: Path.GetFileName(argument), i))
+            .FirstOrDefault(a => a.Name is "vigil" or "vigil.dll");
+        return program.Name is not null && arguments.Skip(program.i + 1).FirstOrDefault() == "agent";
+    }
 
     /// <summary>Writes beside and renames, so a reader never sees half a file.</summary>
     public void WriteTo(string path)

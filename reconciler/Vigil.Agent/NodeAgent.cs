@@ -35,6 +35,12 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
 
     private readonly HashSet<string> _resumeConsidered = [];
 
+    // Instances the running revision wants that could not start, with why (an interface that is not there yet).
+    private readonly Dictionary<string, string> _notStarted = new(StringComparer.Ordinal);
+
+    // The interface index each router's sockets are bound to: a link deleted and made again has another.
+    private readonly Dictionary<string, int> _boundTo = new(StringComparer.Ordinal);
+
     /// <summary>Whether a vrrp_script is OK now (the health scheduler's results); every script is OK until told otherwise.</summary>
     public Func<string, bool> ScriptHealthy { get; set; } = static _ => true;
 
@@ -79,9 +85,38 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                         break;
                 }
             }
+            foreach (var gone in _notStarted.Keys.Where(name => !instances.ContainsKey(name)).ToList())
+            {
+                _notStarted.Remove(gone);
+            }
             Running = next;
             TrackLinks(ports.Links());
             return plan;
+        }
+    }
+
+    /// <summary>What the running revision asks for that does not run, each with its reason; empty when all runs.</summary>
+    public IReadOnlyList<string> NotRunning()
+    {
+        lock (_gate)
+        {
+            return [.. _notStarted.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"instance {n.Key}: not running: {n.Value}")];
+        }
+    }
+
+    /// <summary>
+    /// Level-based: starts every instance of the running revision that does not run (its interface appeared since,
+    /// say). Those that still cannot start stay in <see cref="NotRunning"/>, logged again only when the reason changes.
+    /// </summary>
+    public void StartMissing()
+    {
+        lock (_gate)
+        {
+            foreach (var instance in Running?.VrrpInstances.Where(i => !_routers.ContainsKey(i.Name)) ?? [])
+            {
+                TryRun(instance.Name, () => StartRouter(instance));
+            }
+            TrackLinks(ports.Links());
         }
     }
 
@@ -186,6 +221,10 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         var router = new VirtualRouter(instance, addresses, opened, time, log, group);
         router.Transitioned += t => Transitioned?.Invoke(t, router.Instance);
         _routers[instance.Name] = router;
+        if (ports.Links().FirstOrDefault(l => l.Name == instance.Interface) is { } link)
+        {
+            _boundTo[instance.Name] = link.Index;
+        }
         router.Start(Resumes(instance, addresses));
     }
 
@@ -255,6 +294,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
 
     private void StopRouter(string name)
     {
+        _boundTo.Remove(name);
         if (_routers.Remove(name, out var router))
         {
             router.Stop();
@@ -267,10 +307,18 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         try
         {
             action();
+            if (_notStarted.Remove(instance))
+            {
+                log.Information("{Instance}: started now", instance);
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException or Vigil.Netlink.NetlinkException or SharpPcap.PcapException)
         {
-            log.Error("{Instance}: not started: {Error}", instance, e.Message);
+            if (!_notStarted.TryGetValue(instance, out var known) || known != e.Message)
+            {
+                log.Error("{Instance}: not started: {Error}", instance, e.Message);
+            }
+            _notStarted[instance] = e.Message;
             StopRouter(instance);
         }
     }
@@ -282,6 +330,18 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     private void TrackLinks(IReadOnlyList<NetworkLink> links)
     {
         _links = links;
+        // An interface deleted and made again under a running instance: its sockets are bound to an index that no
+        // longer exists, so it is started again on the new one (keepalived reopens them the same way).
+        var rebind = _routers.Keys.Where(name => _boundTo.TryGetValue(name, out var index)
+            && links.FirstOrDefault(l => l.Name == _routers[name].Instance.Interface) is { } now && now.Index != index).ToList();
+        foreach (var name in rebind)
+        {
+            var instance = _routers[name].Instance;
+            log.Warning("{Instance}: interface {Interface} came back with index {Index} (was {Old}): starting again on it",
+                name, instance.Interface, links.First(l => l.Name == instance.Interface).Index, _boundTo[name]);
+            StopRouter(name);
+            TryRun(name, () => StartRouter(instance));
+        }
         foreach (var router in _routers.Values)
         {
             var instance = router.Instance;

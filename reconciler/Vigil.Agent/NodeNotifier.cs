@@ -91,7 +91,15 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
         if (work is not null)
         {
             _pending[work] = true;
-            work.ContinueWith(t => _pending.TryRemove(t, out _), TaskScheduler.Default);
+            // Each notifier logs its own failures; anything that still escapes one is logged here, never dropped.
+            work.ContinueWith(t =>
+            {
+                _pending.TryRemove(t, out _);
+                if (t.Exception is { } failure)
+                {
+                    log.Error(failure.GetBaseException(), "notification failed: {Error}", failure.GetBaseException().Message);
+                }
+            }, TaskScheduler.Default);
         }
     }
 

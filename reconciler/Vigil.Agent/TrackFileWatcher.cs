@@ -16,6 +16,7 @@ public sealed class TrackFileWatcher(ILogger log) : IDisposable
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileSystemWatcher> _folders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _unreadable = new(StringComparer.Ordinal);
     private Timer? _timer;
 
     public event Action? Changed;
@@ -100,10 +101,25 @@ public sealed class TrackFileWatcher(ILogger log) : IDisposable
             {
                 log.Warning("track file {File}: not a 32-bit number, ignored", path);
             }
+            if (_unreadable.TryRemove(path, out _))
+            {
+                log.Information("track file {File}: readable again", path);
+            }
             return number;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            _unreadable.TryRemove(path, out _);
+            return 0; // keepalived's rule: no file is 0, which is not an error
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Counted as 0 as keepalived does, but said, once per reason: a file the agent may not read is a mistake.
+            if (_unreadable.TryGetValue(path, out var known) is false || known != e.Message)
+            {
+                _unreadable[path] = e.Message;
+                log.Warning("track file {File}: cannot be read ({Error}), counted as 0", path, e.Message);
+            }
             return 0;
         }
     }

@@ -1,4 +1,5 @@
 using Quartz;
+using Serilog;
 
 namespace Vigil.Health;
 
@@ -14,14 +15,17 @@ public sealed class CheckScheduler : IAsyncDisposable
     private readonly StandaloneSchedulerFactory _factory;
     private readonly IScheduler _scheduler;
     private readonly Dictionary<string, IScheduledCheck> _checks = [];
+    private readonly ILogger _log;
 
-    private CheckScheduler(StandaloneSchedulerFactory factory, IScheduler scheduler)
+    private CheckScheduler(StandaloneSchedulerFactory factory, IScheduler scheduler, ILogger log)
     {
         _factory = factory;
         _scheduler = scheduler;
+        _log = log;
     }
 
-    public static async Task<CheckScheduler> StartAsync(int maxConcurrency = 200)
+    /// <summary>Starts the scheduler; a check that throws is logged to <paramref name="log"/> (Quartz would keep it to itself).</summary>
+    public static async Task<CheckScheduler> StartAsync(ILogger? log = null, int maxConcurrency = 200)
     {
         var factory = QuartzSchedulerBuilder.Create(quartz =>
         {
@@ -31,7 +35,7 @@ public sealed class CheckScheduler : IAsyncDisposable
         }).Build();
         var scheduler = await factory.GetScheduler().ConfigureAwait(false);
         await scheduler.Start().ConfigureAwait(false);
-        return new CheckScheduler(factory, scheduler);
+        return new CheckScheduler(factory, scheduler, log ?? Serilog.Core.Logger.None);
     }
 
     /// <summary>The keys of the checks scheduled now.</summary>
@@ -64,6 +68,7 @@ public sealed class CheckScheduler : IAsyncDisposable
         {
             var job = JobBuilder.Create<CheckJob>().WithIdentity(check.Key, Group).Build();
             job.JobDataMap[CheckJob.CheckKey] = check;
+            job.JobDataMap[CheckJob.LogKey] = _log;
             var trigger = TriggerBuilder.Create()
                 .WithIdentity(check.Key, Group)
                 .StartAt(DateTimeOffset.UtcNow + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * check.Interval.Ticks)))
@@ -90,6 +95,7 @@ public sealed class CheckScheduler : IAsyncDisposable
     internal sealed class CheckJob : IJob
     {
         public const string CheckKey = "check";
+        public const string LogKey = "log";
 
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
@@ -105,6 +111,12 @@ public sealed class CheckScheduler : IAsyncDisposable
             catch (ObjectDisposedException)
             {
                 // replaced by a new revision while this run was under way: its result no longer matters
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A check reports its own failures as results; anything else is a defect, logged here and tried again
+                // at the next interval (Quartz would only hand it to its own, unconfigured, logging).
+                ((ILogger)context.MergedJobDataMap[LogKey]!).Error(e, "check {Check} failed unexpectedly: {Error}", check.Key, e.Message);
             }
         }
     }

@@ -40,8 +40,9 @@ public static class ScriptProcess
         }
         using (process)
         {
-            _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            // Drained, never kept: a script that prints without end must not fill the agent's memory (only its exit counts).
+            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+            _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
             try
             {
                 await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);

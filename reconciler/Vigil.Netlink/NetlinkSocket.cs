@@ -22,6 +22,7 @@ public sealed class NetlinkException(int errno, string message) : Exception($"{m
         93 => "EPROTONOSUPPORT (protocol not supported)",
         95 => "EOPNOTSUPP (operation not supported)",
         97 => "EAFNOSUPPORT (address family not supported)",
+        105 => "ENOBUFS (the socket's receive buffer overflowed: notifications were lost)",
         99 => "EADDRNOTAVAIL (address not available)",
         _ => $"errno {errno}",
     };
@@ -37,6 +38,15 @@ public sealed class NetlinkSocket : IDisposable
     public const int Generic = 16;
 
     private const int Eintr = 4;
+
+    /// <summary>ENOBUFS on a subscribed socket: the kernel dropped notifications because the receive buffer was full.</summary>
+    public const int Overflowed = 105;
+
+    /// <summary>
+    /// The receive buffer a subscribed socket asks for (keepalived sizes its monitor socket the same way): a burst of
+    /// thousands of address changes fits, and a larger one is an overflow the owner resyncs from, not a crash.
+    /// </summary>
+    public const int NotificationBuffer = 16 * 1024 * 1024;
 
     private static readonly Libc.SockaddrNl Kernel = new() { Family = Libc.AfNetlink };
 
@@ -63,8 +73,21 @@ public sealed class NetlinkSocket : IDisposable
     public static NetlinkSocket Open(int protocol) => new(protocol);
 
     /// <summary>A socket that receives the kernel's event notifications for <paramref name="groups"/> (e.g. RTMGRP_LINK).</summary>
-    public static NetlinkSocket OpenSubscribed(int protocol, uint groups, string? networkNamespace = null) =>
-        networkNamespace is null ? new(protocol, groups) : NetworkNamespace.Run(networkNamespace, () => new NetlinkSocket(protocol, groups));
+    public static NetlinkSocket OpenSubscribed(int protocol, uint groups, string? networkNamespace = null, int receiveBuffer = NotificationBuffer)
+    {
+        var socket = networkNamespace is null ? new(protocol, groups) : NetworkNamespace.Run(networkNamespace, () => new NetlinkSocket(protocol, groups));
+        socket.EnlargeReceiveBuffer(receiveBuffer);
+        return socket;
+    }
+
+    /// <summary>SO_RCVBUFFORCE (past the rmem_max limit; needs CAP_NET_ADMIN), else SO_RCVBUF as far as the limit allows.</summary>
+    private void EnlargeReceiveBuffer(int bytes)
+    {
+        if (Libc.SetSocketOption(_fd, Libc.SolSocket, Libc.SoRcvbufForce, bytes, sizeof(int)) < 0)
+        {
+            _ = Libc.SetSocketOption(_fd, Libc.SolSocket, Libc.SoRcvbuf, bytes, sizeof(int));
+        }
+    }
 
     /// <summary>Opens a socket in a named network namespace (see <see cref="NetworkNamespace"/>).</summary>
     public static NetlinkSocket OpenInNamespace(int protocol, string name) => NetworkNamespace.Run(name, () => new NetlinkSocket(protocol));

@@ -66,6 +66,12 @@ public sealed class EmailNotifier(EmailSpec spec, ILogger log)
                 log.Information("email sent: {Subject} to {To}", email.Subject, string.Join(", ", spec.To));
                 return;
             }
+            catch (ParseException e)
+            {
+                // An address that does not parse (validation refuses them; an older revision may not have) never will.
+                log.Error("email not sent: {Subject}: an address does not parse: {Error}", email.Subject, e.Message);
+                return;
+            }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
                 or AuthenticationException or OperationCanceledException or InvalidOperationException)
             {

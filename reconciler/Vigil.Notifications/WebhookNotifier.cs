@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serilog;
 using Vigil.Core.Desired;
+using Vigil.Core.Secrets;
 
 namespace Vigil.Notifications;
 
@@ -38,7 +39,9 @@ public sealed record PoolEvent(
 /// <summary>POSTs each transition and pool change to the Cluster's webhook in the background: logged, retried once, never delaying the engine.</summary>
 public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
 {
-    private readonly HttpClient _client = new() { Timeout = spec.Timeout };
+    // One client for the process, whatever the number of webhook edits: a client per notifier leaked its connection
+    // pool each time a revision changed the URL. The spec's timeout bounds each request instead.
+    private static readonly HttpClient Client = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     public Task Send(TransitionEvent transition) => Post(transition, $"{transition.Instance} {transition.State}");
 
@@ -52,16 +55,17 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
             {
                 // Serialized first, so the request has a Content-Length: small receivers often cannot read chunked bodies.
                 using var content = new StringContent(JsonSerializer.Serialize(payload), System.Text.Encoding.UTF8, "application/json");
-                using var response = await _client.PostAsync(spec.Url, content).ConfigureAwait(false);
+                using var limit = new CancellationTokenSource(spec.Timeout);
+                using var response = await Client.PostAsync(spec.Url, content, limit.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
-                log.Warning("webhook {Url}: status {Status} for {What}", spec.Url, (int)response.StatusCode, what);
+                log.Warning("webhook {Url}: status {Status} for {What}", Redaction.Url(spec.Url), (int)response.StatusCode, what);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                log.Warning("webhook {Url}: {Error} for {What}", spec.Url, e.Message, what);
+                log.Warning("webhook {Url}: {Error} for {What}", Redaction.Url(spec.Url), Redaction.UrlsIn(e.Message), what);
             }
             if (attempt == 1)
             {
@@ -70,5 +74,8 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
         }
     });
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>Nothing to release: the client is shared. Kept so owners need not know.</summary>
+    public void Dispose()
+    {
+    }
 }

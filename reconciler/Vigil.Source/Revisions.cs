@@ -62,7 +62,7 @@ public sealed class GitRevisions(GitSourceSpec spec, string stateDirectory) : IR
 {
     private readonly GitSource _source = new(spec, stateDirectory);
 
-    public string Location => $"{spec.Repository} {spec.Ref}" + (spec.Path.Trim('/') is { Length: > 0 } folder ? $" {folder}/" : "");
+    public string Location => $"{Vigil.Core.Secrets.Redaction.Url(spec.Repository)} {spec.Ref}" + (spec.Path.Trim('/') is { Length: > 0 } folder ? $" {folder}/" : "");
 
     public string? Folder => spec.Path.Trim('/');
 

@@ -226,6 +226,75 @@ public sealed class GitFollowTests
     /// The lab's configuration as the first commit of a repository the agents will follow (under cluster/), fetched every
     /// <paramref name="interval"/>; returns the repository and that commit.
     /// </summary>
+    /// <summary>
+    /// A repository URL with credentials (user:token and a query token) appears in no status, metric, history or log
+    /// line, even when the fetch fails and its error is reported everywhere.
+    /// </summary>
+    [Fact]
+    public void CredentialsInTheRepositoryUrl_AreInNoStatusMetricsHistoryOrLog()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        // Port 9 on the node's own loopback: refused at once, and nothing leaves the namespace.
+        lab.VigilSource = node => ["--repo", "http://vigil-user:t0ken-pass@127.0.0.1:9/cluster.git?key=q-t0ken", "--interval", "1s",
+            "--state-dir", StateDirectory(lab, node), "--listen", "127.0.0.1:9110"];
+        var ka1 = lab.StartVigil("ka1");
+
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["lastError"] is { Length: > 0 }, TimeSpan.FromSeconds(20)), lab.Explain());
+        using var output = new StringWriter();
+        Vigil.Cli.VigilCommandLine.Run(["status", lab.StatusFile("ka1"), "--output", "json"], output, output);
+        Vigil.Cli.VigilCommandLine.Run(["status", lab.StatusFile("ka1")], output, output);
+        Vigil.Cli.VigilCommandLine.Run(["history", "--state-dir", StateDirectory(lab, "ka1")], output, output);
+        var everything = string.Join("\n", File.ReadAllText(lab.StatusFile("ka1")), Http(lab, "ka1", "/status"), Http(lab, "ka1", "/metrics"),
+            output.ToString(), File.ReadAllText(Path.Combine(lab.Directory, "ka1.log")), lab.Output("ka1"));
+        NamespaceLab.Signal(ka1, "TERM");
+
+        Assert.Contains("127.0.0.1:9/cluster.git (credentials hidden)", everything, StringComparison.Ordinal); // the error was reported
+        Assert.All(["vigil-user", "t0ken-pass", "q-t0ken"], secret => Assert.DoesNotContain(secret, everything, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A full disk under the history (history.jsonl bind-mounted from a full tmpfs, as a full /var would be): the agent
+    /// does not exit (which would fail the VIPs over); it runs VRRP and applies commits, and its status says what it
+    /// could not write. A failed history write once ended the agent.
+    /// </summary>
+    [Fact]
+    public void FullDiskUnderTheHistory_DegradesTheStatus_VrrpAndReconcileGoOn()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        var full = Directory.CreateTempSubdirectory("vigil-full-").FullName;
+        Assert.Equal(0, NamespaceLab.Run("mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", full).ExitCode);
+        try
+        {
+            using var lab = new FailoverLab(new Scenario(Interval: "1s"));
+            File.WriteAllText(Path.Combine(full, "history.jsonl"), "");
+            NamespaceLab.Run("dd", "if=/dev/zero", $"of={Path.Combine(full, "filler")}", "bs=4096", "count=4"); // fails once full: that is the point
+            var state = StateDirectory(lab, "ka1");
+            Directory.CreateDirectory(state);
+            File.WriteAllText(Path.Combine(state, "history.jsonl"), "");
+            lab.Binds["ka1"] = (Path.Combine(full, "history.jsonl"), Path.Combine(state, "history.jsonl"));
+            var (origin, _) = FollowGit(lab, "1s");
+            var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+            Assert.True(FailoverLab.WaitUntil(() => lab.StatusDocument("ka1")?["degraded"]?.AsArray().Any(d => ((string?)d)!.StartsWith("history ", StringComparison.Ordinal)) == true,
+                TimeSpan.FromSeconds(10)), lab.Explain());
+            origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
+            origin.Commit("add 198.51.100.101");
+
+            Assert.True(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka1, "198.51.100.101"), Within), lab.Explain());
+            Assert.False(ka1.HasExited);
+            Assert.Equal("Master", lab.State("ka1"));
+            Assert.Contains("No space left on device", (string?)lab.StatusDocument("ka1")!["degraded"]![0], StringComparison.Ordinal);
+            Assert.Single(lab.Output("ka1").Split('\n'), line => line.Contains("not written", StringComparison.Ordinal) && line.Contains("history", StringComparison.Ordinal));
+        }
+        finally
+        {
+            // Lazily: the agents' mount namespaces (where the bind lives) go with the lab's processes.
+            NamespaceLab.Run("umount", "-l", full);
+            Directory.Delete(full, recursive: true);
+        }
+    }
+
     private static (GitRepository Origin, string First) FollowGit(FailoverLab lab, string interval, params string[] extra)
     {
         var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));

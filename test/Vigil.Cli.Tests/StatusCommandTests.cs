@@ -14,12 +14,17 @@ public sealed class StatusCommandTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Directory.CreateTempSubdirectory("vigil-status-").FullName;
+    private readonly StandInAgent _agent = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        _agent.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     private const string Commit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 
-    private string WriteStatus()
+    private string WriteStatus(int? pid = null)
     {
         var instance = new VirtualRouterStatus("vi_1", VrrpState.Master, 100, IPAddress.Parse("198.51.100.12"), At, "master down",
             42, 7, 1, new Dictionary<VrrpRejection, long> { [VrrpRejection.AuthenticationMismatch] = 3 });
@@ -27,7 +32,7 @@ public sealed class StatusCommandTests : IDisposable
         var source = new SourceStatus("/srv/cluster.git main", Commit, "add a VIP", Commit, "0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6",
             "commit 9a8b7c6d5e4f: invalid (1 error(s)), nothing applied: vi_1.yaml:12:5: error: spec.virtualRouterId: 300 is more than 255",
             "9a8b7c6d5e4f00000000000000000000000000aa", ReconcileOutcome.Refused, At, At, 12.5, ["ipvs: this kernel has no IPVS: load ip_vs"]);
-        var status = new AgentStatus("ka1", source, Environment.ProcessId, At, At, [instance],
+        var status = new AgentStatus("ka1", source, pid ?? _agent.Id, At, At, [instance],
             [new AddressDrift(AddressDriftKind.VipRemovedFromMaster, "vi_1", removed, At)],
             new Dictionary<AddressDriftKind, long> { [AddressDriftKind.VipRemovedFromMaster] = 2 });
         var path = Path.Combine(_directory, "ka1.json");
@@ -42,7 +47,7 @@ public sealed class StatusCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("node ka1 (pid", run.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("stale status", run.Output, StringComparison.Ordinal); // this process wrote it and runs
+        Assert.DoesNotContain("stale status", run.Output, StringComparison.Ordinal); // its agent runs
         Assert.Matches(@"vi_1\s+Master\s+100 198\.51\.100\.12\s+42\s+7 ", run.Output);
         Assert.Contains("dropped authenticationMismatch=3", run.Output, StringComparison.Ordinal);
         Assert.Contains("drift: vipRemovedFromMaster x2, latest 198.51.100.100/24 removed (vi_1)", run.Output, StringComparison.Ordinal);
@@ -76,4 +81,28 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("no agent status found", run.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>A status file outlives a crashed agent, and its pid may be another process's now: never taken for the agent, never signalled.</summary>
+    [Fact]
+    public void StatusFileWhosePidIsAnotherProcess_IsStale_AndReconcileDoesNotSignalIt()
+    {
+        using var other = new StandInAgent(asAgent: false);
+        var path = WriteStatus(other.Id);
+
+        var status = CliRun.Of("status", path, "--output", "json");
+        var reconcile = CliRun.Of("reconcile", "--status-file", path, "--timeout", "1");
+
+        Assert.False((bool)JsonNode.Parse(status.Output)!.AsArray()[0]!["running"]!);
+        Assert.Equal(1, reconcile.ExitCode);
+        Assert.Contains("no running agent found", reconcile.Error, StringComparison.Ordinal);
+        Assert.False(other.HasExited, "the process that now holds the pid was signalled (SIGUSR1 ends a process that does not handle it)");
+    }
+
+    [Theory]
+    [InlineData(true, "/usr/bin/vigil", "agent", "--node", "ka1")]
+    [InlineData(true, "/usr/bin/dotnet", "/opt/vigil/vigil.dll", "agent")]
+    [InlineData(false, "/usr/bin/vigil", "status")]
+    [InlineData(false, "/bin/sleep", "60")]
+    public void AgentCommandLine_IsVigilThenAgent(bool expected, params string[] arguments) =>
+        Assert.Equal(expected, AgentStatus.IsAgentCommandLine(arguments));
 }

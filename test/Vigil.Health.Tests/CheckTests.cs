@@ -96,4 +96,40 @@ public sealed class CheckTests
         Assert.Same(kept, scheduler.Current(kept.Key));
         Assert.DoesNotContain(board.States(), s => s.VirtualServer == "other");
     }
+
+    [Fact]
+    public async Task Scheduler_ACheckThatThrows_IsLogged_AndRunsAgain()
+    {
+        var events = new LogEvents();
+        await using var scheduler = await CheckScheduler.StartAsync(events.Logger);
+        using var broken = new ThrowingCheck();
+
+        await scheduler.SyncAsync([broken], TestContext.Current.CancellationToken);
+
+        Assert.True(await Poll.Until(() => broken.Runs >= 2), "the check did not run again after throwing");
+        Assert.True(events.Contains("check broken failed unexpectedly: a defect in the check"), events.ToString());
+    }
+
+    private sealed class ThrowingCheck : IScheduledCheck
+    {
+        private int _runs;
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public string Key => "broken";
+
+        public TimeSpan Interval => TimeSpan.FromMilliseconds(100);
+
+        public bool SameAs(IScheduledCheck other) => ReferenceEquals(this, other);
+
+        public Task RunAsync(CancellationToken cancellation)
+        {
+            Interlocked.Increment(ref _runs);
+            throw new InvalidOperationException("a defect in the check");
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }

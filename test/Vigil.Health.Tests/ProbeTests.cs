@@ -51,6 +51,18 @@ public sealed class ProbeTests : IDisposable
         Assert.Equal(ProbeResult.Success("status 200"), await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: false), server.Port));
     }
 
+    /// <summary>A body is digested as a stream and only so far: a huge answer fails the check, it does not fill the agent's memory.</summary>
+    [Fact]
+    public async Task Http_BodyLargerThanTheDigestBound_FailsTheCheck()
+    {
+        using var server = new SmallHttpServer();
+        server.Answers["/huge"] = (200, new string('x', HttpProbe.MaxDigestedBody + 1));
+
+        var result = await Probe(new HttpProbe(new HttpCheckSpec { Path = "/huge", Digest = new string('0', 32) }, tls: false), server.Port);
+
+        Assert.Equal(ProbeResult.Failure("body larger than 16 MiB, not digested"), result);
+    }
+
     [Fact]
     public async Task Http_ServerThatHangs_TimesOut()
     {

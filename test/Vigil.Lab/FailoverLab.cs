@@ -175,11 +175,14 @@ public sealed class FailoverLab : IDisposable
     public string StatusFile(string node) => Path.Combine(Directory, node + ".json");
 
     /// <summary>The instance's entry in a Vigil agent's status file, or null while there is none.</summary>
-    public JsonObject? Status(string node)
+    public JsonObject? Status(string node) => StatusDocument(node)?["instances"]?.AsArray().OfType<JsonObject>().FirstOrDefault();
+
+    /// <summary>A Vigil agent's whole status file, or null while there is none.</summary>
+    public JsonObject? StatusDocument(string node)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(StatusFile(node)))?["instances"]?.AsArray().OfType<JsonObject>().FirstOrDefault();
+            return JsonNode.Parse(File.ReadAllText(StatusFile(node))) as JsonObject;
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {

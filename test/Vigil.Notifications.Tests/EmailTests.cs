@@ -69,18 +69,6 @@ public sealed class EmailTests
     }
 }
 
-/// <summary>What a notifier logged, rendered, for tests that assert on its log.</summary>
-internal sealed class LogEvents : Serilog.Core.ILogEventSink
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    public void Emit(Serilog.Events.LogEvent logEvent) => _lines.Enqueue(logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
-
-    public bool Contains(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
-
-    public override string ToString() => string.Join('\n', _lines);
-}
-
 /// <summary>The webhook: each transition POSTed as JSON to a real HTTP listener.</summary>
 public sealed class WebhookTests
 {
@@ -111,5 +99,18 @@ public sealed class WebhookTests
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), (DateTimeOffset?)body["at"]);
         Assert.Equal("transition", (string?)body["type"]);
         Assert.Equal(raw.Length, context.Request.ContentLength64); // with its length, not chunked
+    }
+
+    [Fact]
+    public async Task FailedPost_IsLoggedWithoutTheUrlsCredentials()
+    {
+        var events = new LogEvents();
+        var url = $"http://hook-user:t0ken-pass@127.0.0.1:{FreePort.Next()}/vigil?key=q-t0ken";
+        using var notifier = new WebhookNotifier(new WebhookSpec { Url = url, Timeout = TimeSpan.FromSeconds(2) }, events.Logger);
+
+        await notifier.Send(new TransitionEvent("ka1", "vi_1", "BACKUP", "MASTER", 100, "master down", DateTimeOffset.UnixEpoch, null));
+
+        Assert.True(events.Contains("webhook http://127.0.0.1:"), events.ToString());
+        Assert.All(["hook-user", "t0ken-pass", "q-t0ken"], secret => Assert.DoesNotContain(secret, events.ToString(), StringComparison.Ordinal));
     }
 }

@@ -109,6 +109,14 @@ public class SchemaErrorTests
     }
 
     [Fact]
+    public void EmailSenderThatIsNoAddress_IsReportedOnItsLine()
+    {
+        var cluster = Loading.Cluster.Replace("  defaults:", "  notification:\n    email:\n      smtpServer: 127.0.0.1\n      from: vigil at example\n      to: [ops@example.org]\n  defaults:", StringComparison.Ordinal);
+        Assert.Equal("test.yaml:9:7: error: spec.notification.email.from: 'vigil at example' is not an email address (such as vigil@example.org) [invalid-email]",
+            Only(cluster + Instance));
+    }
+
+    [Fact]
     public void BrokenCluster_DoesNotCascadeIntoUnknownNodeErrors()
     {
         var yaml = Loading.Cluster.Replace("name: eth0\n          addresses", "name: eth0\n          adresses", StringComparison.Ordinal) + Instance;

@@ -60,6 +60,19 @@ internal static class AgentCommand
         };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var statusFile = new Option<string?>("--status-file") { Description = $"Where `vigil status` reads this agent's state (default {StatusCommand.DefaultDirectory}/NODE.json)." };
+        var netlinkBuffer = new Option<int>("--netlink-buffer")
+        {
+            Description = "Bytes of receive buffer for kernel link and address notifications (keepalived's vrrp_netlink_monitor_rcv_bufs); " +
+                "a burst larger than this is logged and resynced from a fresh read.",
+            DefaultValueFactory = _ => Vigil.Netlink.NetlinkSocket.NotificationBuffer,
+        };
+        netlinkBuffer.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 4096)
+            {
+                result.AddError("--netlink-buffer: at least 4096 bytes");
+            }
+        });
         var command = new Command("agent",
             "Run this node's VRRP instances and IPVS table from a folder or a git repository: win, lose and hand over VIPs on the wire, as keepalived. " +
             "With --repo the repository is fetched every --interval and on SIGUSR1 (`vigil reconcile`); a new commit is validated whole and applied " +
@@ -84,6 +97,7 @@ internal static class AgentCommand
             logFile,
             logFormat,
             statusFile,
+            netlinkBuffer,
         };
         command.Validators.Add(result =>
         {
@@ -122,7 +136,7 @@ internal static class AgentCommand
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();
             var options = new AgentOptions(name, parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"), state,
-                parse.GetValue(driftMode));
+                parse.GetValue(driftMode)) { NetlinkBuffer = parse.GetValue(netlinkBuffer) };
             var json = parse.GetValue(logFormat) == "json";
             var configuration = new LoggerConfiguration()
                 .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information);
@@ -176,6 +190,12 @@ internal static class AgentCommand
         using var host = created;
         using var wake = new SemaphoreSlim(0);
         var requests = 0;
+        var retries = 0;
+        host.RetryWanted += () =>
+        {
+            Interlocked.Increment(ref retries);
+            wake.Release();
+        };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Request);
@@ -187,6 +207,25 @@ internal static class AgentCommand
             Interlocked.Exchange(ref leaving, 1);
             wake.Release();
         });
+        // A defect that escapes every catch still ends the agent as SIGTERM would (priority 0, VIPs released, logged),
+        // never with the VIPs held and a stale status file behind it.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            log.Fatal(e.ExceptionObject as Exception, "unhandled exception: stopping the agent as on SIGTERM");
+            // On another thread, bounded: the failed thread may be one that stopping waits for, or hold a lock it needs.
+            var stopping = Task.Run(host.Stop);
+            try
+            {
+                if (!stopping.Wait(TimeSpan.FromSeconds(10)))
+                {
+                    log.Error("stopping after the unhandled exception did not finish within 10 s");
+                }
+            }
+            catch (AggregateException failure)
+            {
+                log.Error(failure.GetBaseException(), "stopping after the unhandled exception failed too");
+            }
+        };
         if (!host.Start())
         {
             return ExitCodes.Failed;
@@ -213,6 +252,10 @@ internal static class AgentCommand
             {
                 log.Information("reconcile requested");
                 host.Reconcile(fromInterval: false);
+            }
+            else if (Interlocked.Exchange(ref retries, 0) > 0)
+            {
+                host.Reconcile(fromInterval: true); // what is not applied yet, tried again now
             }
             else
             {

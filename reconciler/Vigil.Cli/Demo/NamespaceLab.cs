@@ -75,12 +75,21 @@ public sealed class NamespaceLab : IDisposable
         // Addresses usable at once: no duplicate address detection delay in the lab.
         Run("ip", "netns", "exec", host.Namespace, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
         Ip("-n", host.Namespace, "link", "set", "lo", "up");
-        Ip("-n", host.Namespace, "link", "add", "eth0", "address", host.Mac, "type", "veth", "peer", "name", name, "netns", BridgeNamespace);
-        Ip("-n", BridgeNamespace, "link", "set", name, "master", "br0", "up");
-        Ip("-n", host.Namespace, "addr", "add", address, "dev", "eth0");
-        Ip("-n", host.Namespace, "link", "set", "eth0", "up");
+        Wire(host);
         return host;
     }
+
+    /// <summary>A new eth0 for the host (a new interface index), plugged into the bridge, with the host's address, up.</summary>
+    public void Wire(LabHost host)
+    {
+        Ip("-n", host.Namespace, "link", "add", "eth0", "address", host.Mac, "type", "veth", "peer", "name", host.Name, "netns", BridgeNamespace);
+        Ip("-n", BridgeNamespace, "link", "set", host.Name, "master", "br0", "up");
+        Ip("-n", host.Namespace, "addr", "add", host.Address, "dev", "eth0");
+        Ip("-n", host.Namespace, "link", "set", "eth0", "up");
+    }
+
+    /// <summary>Deletes the host's eth0 (and its bridge end): the interface is gone, not just down.</summary>
+    public void Unwire(LabHost host) => Ip("-n", host.Namespace, "link", "del", "eth0");
 
     /// <summary>Takes a host's eth0 down: to the rest of the lab, the machine is gone.</summary>
     public void Unplug(LabHost host) => Ip("-n", host.Namespace, "link", "set", "eth0", "down");

@@ -45,6 +45,8 @@ public sealed record NotificationSpec
 /// <summary>Each transition POSTed as JSON to a URL.</summary>
 public sealed record WebhookSpec
 {
+    /// <summary>May carry a token (in its userinfo or query): printed without them.</summary>
+    [Vigil.Core.Secrets.CredentialUrl]
     public string Url { get; init; } = "";
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -38,7 +38,8 @@ public enum VrrpAuthenticationType { Pass }
 public sealed record VrrpAuthenticationSpec
 {
     public VrrpAuthenticationType Type { get; init; } = VrrpAuthenticationType.Pass;
-    /// <summary>At most 8 bytes (RFC 2338 section 5.3.6); sent in clear text, so not a secret worth hiding.</summary>
+    /// <summary>At most 8 bytes (RFC 2338 section 5.3.6). Sent in clear on the wire, but never printed in a plan or log.</summary>
+    [Vigil.Core.Secrets.Secret]
     public string Password { get; init; } = "";
 }
 

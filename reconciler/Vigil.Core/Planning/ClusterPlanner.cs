@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
+using Vigil.Core.Secrets;
 using Vigil.Core.Desired;
 
 namespace Vigil.Core.Planning;
@@ -219,6 +220,17 @@ public static class ClusterPlanner
                 continue;
             }
             var name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            if (property.IsDefined(typeof(SecretAttribute)))
+            {
+                yield return (name, Redaction.Hidden, Redaction.Changed); // that it changed, never what it is
+                continue;
+            }
+            if (property.IsDefined(typeof(CredentialUrlAttribute)) && b is string urlBefore && a is string urlAfter)
+            {
+                var (shownBefore, shownAfter) = (Redaction.Url(urlBefore), Redaction.Url(urlAfter));
+                yield return (name, shownBefore, shownBefore == shownAfter ? $"{shownAfter} {Redaction.Changed}" : shownAfter);
+                continue;
+            }
             foreach (var (field, x, y) in FieldChanges(b, a))
             {
                 yield return (field.Length == 0 ? name : $"{name}.{field}", x, y);
@@ -241,7 +253,12 @@ public static class ClusterPlanner
         IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Show)) + "]",
         _ when IsRecord(value.GetType()) => "{ " + string.Join(", ", value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is not null && p.GetValue(value) is not null)
-            .Select(p => $"{char.ToLowerInvariant(p.Name[0])}{p.Name[1..]}: {Show(p.GetValue(value))}")) + " }",
+            .Select(p => $"{char.ToLowerInvariant(p.Name[0])}{p.Name[1..]}: {ShowProperty(p, value)}")) + " }",
         _ => value.ToString(),
     };
+
+    private static string? ShowProperty(PropertyInfo property, object owner) =>
+        property.IsDefined(typeof(SecretAttribute)) ? Redaction.Hidden
+        : property.IsDefined(typeof(CredentialUrlAttribute)) && property.GetValue(owner) is string url ? Redaction.Url(url)
+        : Show(property.GetValue(owner));
 }

@@ -22,7 +22,7 @@ public static class ReloadPlan
     public static IReadOnlyList<InstanceReload> Between(NodeDesiredState? running, NodeDesiredState next)
     {
         var before = running?.VrrpInstances.ToDictionary(i => i.Name) ?? [];
-        var changedGroups = ChangedSyncGroups(running, next);
+        var (changedGroups, hooksChanged) = ChangedSyncGroups(running, next);
         var plan = new List<InstanceReload>();
         foreach (var instance in before.Values.Where(i => next.VrrpInstances.All(n => n.Name != i.Name)))
         {
@@ -32,7 +32,7 @@ public static class ReloadPlan
         {
             var action = !before.TryGetValue(instance.Name, out var old) ? InstanceAction.Start
                 : instance.SyncGroup is { } g && changedGroups.Contains(g) ? InstanceAction.Restart
-                : old == instance ? InstanceAction.Keep
+                : old == instance ? (instance.SyncGroup is { } h && hooksChanged.Contains(h) ? InstanceAction.Adjust : InstanceAction.Keep)
                 : AdjustableOnly(old, instance) ? InstanceAction.Adjust
                 : InstanceAction.Restart;
             plan.Add(new(instance.Name, action));
@@ -59,9 +59,26 @@ public static class ReloadPlan
             TrackFiles = next.TrackFiles,
         } == next;
 
-    private static HashSet<string> ChangedSyncGroups(NodeDesiredState? running, NodeDesiredState next)
+    /// <summary>
+    /// Groups whose membership changed (their members restart together) and groups whose hooks alone changed (taken in
+    /// place: a hook edit must not fail the VIPs over twice).
+    /// </summary>
+    private static (HashSet<string> Changed, HashSet<string> HooksOnly) ChangedSyncGroups(NodeDesiredState? running, NodeDesiredState next)
     {
-        var before = running?.SyncGroups ?? [];
-        return [.. next.SyncGroups.Where(g => !before.Contains(g)).Select(g => g.Name)];
+        var before = (running?.SyncGroups ?? []).ToDictionary(g => g.Name);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var hooksOnly = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in next.SyncGroups)
+        {
+            if (!before.TryGetValue(group.Name, out var old) || old with { Notify = group.Notify } != group)
+            {
+                changed.Add(group.Name);
+            }
+            else if (old != group)
+            {
+                hooksOnly.Add(group.Name);
+            }
+        }
+        return (changed, hooksOnly);
     }
 }

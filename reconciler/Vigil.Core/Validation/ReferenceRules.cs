@@ -15,6 +15,7 @@ internal static class ReferenceRules
         else if (state.Cluster is not null)
         {
             CheckNodes(state.Cluster, bag);
+            NotificationRules.Check(state.Cluster, bag);
         }
 
         var nodes = state.ClusterSpec.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);

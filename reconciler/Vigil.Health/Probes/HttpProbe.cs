@@ -38,6 +38,31 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>The most of a body digested; a larger one fails the check rather than filling the agent's memory.</summary>
+    public const int MaxDigestedBody = 16 * 1024 * 1024;
+
+    /// <summary>keepalived's genhash digest of the body, in lower-case hex; null when the body is larger than the bound.</summary>
+    private static async Task<string?> Md5Of(HttpResponseMessage response, CancellationToken cancellation)
+    {
+#pragma warning disable CA5351 // keepalived's genhash digest is MD5: compared, not trusted for security
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
+        await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > MaxDigestedBody)
+            {
+                return null;
+            }
+            md5.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(md5.GetHashAndReset());
+    }
+
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
         _target = target;
@@ -49,17 +74,18 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.ConnectionClose = true;
-            using var response = await _client.SendAsync(request, limit.Token).ConfigureAwait(false);
+            // Headers first: the body is read only for a digest, and then streamed and bounded (never buffered whole).
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
             if ((int)response.StatusCode != _spec.StatusCode)
             {
                 return ProbeResult.Failure($"status {(int)response.StatusCode}, expected {_spec.StatusCode}");
             }
             if (_spec.Digest is { } expected)
             {
-                var body = await response.Content.ReadAsByteArrayAsync(limit.Token).ConfigureAwait(false);
-#pragma warning disable CA5351 // keepalived's genhash digest is MD5: compared, not trusted for security
-                var digest = Convert.ToHexStringLower(MD5.HashData(body));
-#pragma warning restore CA5351
+                if (await Md5Of(response, limit.Token).ConfigureAwait(false) is not { } digest)
+                {
+                    return ProbeResult.Failure($"body larger than {MaxDigestedBody / (1024 * 1024)} MiB, not digested");
+                }
                 if (!digest.Equals(expected, StringComparison.OrdinalIgnoreCase))
                 {
                     return ProbeResult.Failure($"digest {digest}, expected {expected.ToLowerInvariant()}");

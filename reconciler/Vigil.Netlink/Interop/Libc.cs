@@ -51,6 +51,13 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     public static partial int SetNs(nint fd, int nsType);
 
+    public const int SolSocket = 1;
+    public const int SoRcvbuf = 8;
+    public const int SoRcvbufForce = 33;
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSocketOption(int fd, int level, int name, in int value, int length);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 }

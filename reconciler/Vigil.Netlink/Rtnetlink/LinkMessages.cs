@@ -18,6 +18,9 @@ public sealed record NetworkLink(int Index, string Name, bool AdministrativelyUp
 public static class LinkMessages
 {
     public const ushort NewLink = 16;
+
+    /// <summary>RTM_DELLINK: an interface was deleted (its notification names the index that is gone).</summary>
+    public const ushort DelLink = 17;
     public const ushort DeleteLink = 17;
     public const ushort GetLink = 18;
 

@@ -41,21 +41,24 @@ public static class ApplyHistory
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Past this size the file becomes FILE.1 (replacing the one before) and a new one starts: at most twice it on disk.</summary>
+    public const long RotateAt = 1024 * 1024;
+
     public static void Append(string path, HistoryEntry entry)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (File.Exists(path) && new FileInfo(path).Length >= RotateAt)
+        {
+            File.Move(path, path + ".1", overwrite: true);
+        }
         File.AppendAllText(path, JsonSerializer.Serialize(entry, Options) + "\n");
     }
 
     /// <summary>Oldest first; empty when the node has no history yet.</summary>
     public static IReadOnlyList<HistoryEntry> Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            return [];
-        }
         var entries = new List<HistoryEntry>();
-        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        foreach (var line in new[] { path + ".1", path }.Where(File.Exists).SelectMany(File.ReadLines).Where(l => l.Length > 0))
         {
             try
             {

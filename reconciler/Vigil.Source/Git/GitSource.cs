@@ -1,4 +1,5 @@
 using LibGit2Sharp;
+using Vigil.Core.Secrets;
 
 namespace Vigil.Source.Git;
 
@@ -39,6 +40,9 @@ public sealed class GitSource : IDisposable
     private readonly string _clonePath;
     private Repository? _repository;
 
+    /// <summary>The repository as messages show it: without credentials a URL may carry.</summary>
+    private string Shown => Redaction.Url(_spec.Repository);
+
     public GitSource(GitSourceSpec spec, string stateDirectory)
     {
         _spec = spec;
@@ -73,9 +77,9 @@ public sealed class GitSource : IDisposable
             // Opened again next time, so that damage done to the clone meanwhile is seen.
             _repository?.Dispose();
             _repository = null;
-            throw new GitSourceException($"fetch {_spec.Repository}: {e.Message}{SshReason()}", e);
+            throw new GitSourceException($"fetch {Shown}: {Redaction.UrlsIn(e.Message)}{SshReason()}", e);
         }
-        var commit = Resolve(repository) ?? throw new GitSourceException($"{_spec.Repository}: no branch, tag or commit '{_spec.Ref}'");
+        var commit = Resolve(repository) ?? throw new GitSourceException($"{Shown}: no branch, tag or commit '{_spec.Ref}'");
         return Describe(commit);
     }
 
@@ -137,13 +141,13 @@ public sealed class GitSource : IDisposable
 
     /// <summary>A commit already in the clone (the last good one after a restart, when the remote cannot be reached).</summary>
     public FetchedCommit Describe(string sha) =>
-        Describe(Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{_spec.Repository}: commit {Short(sha)} is not in the clone"));
+        Describe(Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone"));
 
     /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>
     public IReadOnlyList<(string Path, string Text)> Files(string sha)
     {
-        var commit = Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{_spec.Repository}: commit {sha} is not in the clone");
-        return YamlFiles(commit, _spec.Path, _spec.Repository, pathPrefix: "");
+        var commit = Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {sha} is not in the clone");
+        return YamlFiles(commit, _spec.Path, Shown, pathPrefix: "");
     }
 
     /// <summary>

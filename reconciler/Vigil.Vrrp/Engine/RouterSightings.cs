@@ -17,11 +17,21 @@ public sealed class RouterSightings
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, RouterSighting> _routers = [];
 
+    /// <summary>
+    /// Sources are unauthenticated (anyone on the segment can send from any address): at most this many are kept, the
+    /// one heard longest ago giving way, so a flood of forged sources costs nothing but their own eviction.
+    /// </summary>
+    public const int Kept = 64;
+
     public void Heard(IPAddress source, int priority, bool whileMaster, DateTimeOffset at)
     {
         lock (_gate)
         {
             var seen = _routers.GetValueOrDefault(source);
+            if (seen is null && _routers.Count >= Kept)
+            {
+                _routers.Remove(_routers.Values.MinBy(r => r.LastSeen)!.Address);
+            }
             _routers[source] = new RouterSighting(source, priority, (seen?.Adverts ?? 0) + 1,
                 (seen?.WhileMaster ?? 0) + (whileMaster && priority > 0 ? 1 : 0), at);
         }

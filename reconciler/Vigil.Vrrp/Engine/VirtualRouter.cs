@@ -64,6 +64,9 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly VirtualRouterPorts _ports;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly RepeatedWarnings _warnings;
+
+    private static string Repeated(long suppressed) => suppressed > 0 ? $" (and {suppressed} more times since the last such warning)" : "";
     private readonly AdvertisementFilter _filter;
     private readonly VrrpStateMachine _machine;
     private readonly ITimer _announceTimer;
@@ -90,6 +93,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _time = time;
         // Every event of this instance carries its VRID, for the structured (JSON) log.
         _log = log.ForContext("VirtualRouterId", instance.VirtualRouterId);
+        _warnings = new RepeatedWarnings(time, TimeSpan.FromSeconds(10));
         _since = time.GetUtcNow();
         _filter = new AdvertisementFilter(ExpectationOf(instance, ports.Channel.SourceAddress));
         _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
@@ -192,7 +196,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
             {
-                _log.Warning("{Instance}: advert to {Destination} not sent: {Error}", instance.Name, destination, e.Message);
+                if (_warnings.ShouldLog($"advert to {destination}: {e.Message}", out var suppressed))
+                {
+                    _log.Warning("{Instance}: advert to {Destination} not sent: {Error}{Repeated}", instance.Name, destination, e.Message, Repeated(suppressed));
+                }
             }
         }
     }
@@ -299,7 +306,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         }
         catch (Exception e) when (e is SharpPcap.PcapException or InvalidOperationException)
         {
-            _log.Warning("{Instance}: announcements not sent: {Error}", Instance.Name, e.Message);
+            if (_warnings.ShouldLog($"announcements: {e.Message}", out var suppressed))
+            {
+                _log.Warning("{Instance}: announcements not sent: {Error}{Repeated}", Instance.Name, e.Message, Repeated(suppressed));
+            }
         }
     }
 

@@ -58,11 +58,22 @@ public sealed class ReloadPlanTests
     }
 
     [Fact]
-    public void ChangedSyncGroup_RestartsItsMembers()
+    public void SyncGroupWhoseMembershipChanged_RestartsItsMembers()
+    {
+        var member = Vi1 with { SyncGroup = "g" };
+        var other = Vi1 with { Name = "vi_2", VirtualRouterId = 52 };
+        var before = Node(member, other) with { SyncGroups = [new NodeSyncGroup("g", ["vi_1"], null)] };
+        var after = Node(member, other with { SyncGroup = "g" }) with { SyncGroups = [new NodeSyncGroup("g", ["vi_1", "vi_2"], null)] };
+        Assert.All(ReloadPlan.Between(before, after), step => Assert.Equal(InstanceAction.Restart, step.Action));
+    }
+
+    /// <summary>A hook edit is taken in place: restarting the members would fail their VIPs over twice for it.</summary>
+    [Fact]
+    public void SyncGroupWhoseHooksAloneChanged_AdjustsItsMembersInPlace()
     {
         var member = Vi1 with { SyncGroup = "g" };
         var before = Node(member) with { SyncGroups = [new NodeSyncGroup("g", ["vi_1"], null)] };
         var after = Node(member) with { SyncGroups = [new NodeSyncGroup("g", ["vi_1"], new NotifySpec { OnMaster = "/bin/true" })] };
-        Assert.Equal(InstanceAction.Restart, ReloadPlan.Between(before, after).Single().Action);
+        Assert.Equal(InstanceAction.Adjust, ReloadPlan.Between(before, after).Single().Action);
     }
 }

@@ -77,3 +77,27 @@ public class ReferenceRulesTests
         Assert.Null(NearMiss.Closest("color", ["virtualRouterId", "members"]));
     }
 }
+
+public class NotificationRulesTests
+{
+    [Theory]
+    [InlineData("vigil at example", "ops@example.org", "spec.notification.email.from", "'vigil at example' is not an email address (such as vigil@example.org)")]
+    [InlineData("vigil@example.org", "ops", "spec.notification.email.to[0]", "'ops' is not an email address (such as ops@example.org)")]
+    [InlineData("vigil@example.org", "a@example.org, b@example.org", "spec.notification.email.to[0]", "'a@example.org, b@example.org' is not an email address (such as ops@example.org)")]
+    public void EmailAddress_ThatDoesNotParse_IsAnErrorOnItsField(string from, string to, string field, string message)
+    {
+        var cluster = Cluster() with { Notification = new NotificationSpec { Email = new EmailSpec { SmtpServer = "127.0.0.1", From = from, To = [to] } } };
+
+        var d = Assert.Single(SemanticValidator.Validate(State(cluster, Instance())), d => d.Rule == "invalid-email");
+
+        Assert.Equal((field, message), (d.Field, d.Message));
+    }
+
+    [Fact]
+    public void EmailAddresses_WithOrWithoutADisplayName_AreAccepted()
+    {
+        var cluster = Cluster() with { Notification = new NotificationSpec { Email = new EmailSpec { SmtpServer = "127.0.0.1", From = "Vigil <vigil@example.org>", To = ["ops@example.org"] } } };
+
+        Assert.DoesNotContain(SemanticValidator.Validate(State(cluster, Instance())), d => d.Rule == "invalid-email");
+    }
+}

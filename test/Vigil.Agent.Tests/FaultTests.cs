@@ -1,0 +1,127 @@
+using Vigil.Cli.Demo;
+using Vigil.Lab;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>Faults injected for real under running agents: the agent survives, and its status tells the truth.</summary>
+public sealed class FaultTests
+{
+    /// <summary>
+    /// 30,000 address changes in one burst (documentation addresses added and deleted again) on an interface no
+    /// instance uses, with the watcher's buffer made small (--netlink-buffer) so that the kernel must drop notifications
+    /// (ENOBUFS once killed the agent from its watcher thread). The master logs the loss, reads the kernel again, keeps
+    /// running, keeps its VIP and keeps writing its status; the backup stays backup.
+    /// </summary>
+    [Fact]
+    public void AddressBurst_OnAnUnmanagedInterface_OverflowsTheWatcher_TheMasterSurvives_KeepsItsVip_AndItsStatusStaysFresh()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        lab.VigilSource = _ => ["--config", lab.ConfigFolder, "--netlink-buffer", "65536"];
+        var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        var ns = lab.Ka1.Namespace;
+        Run("ip", "-n", ns, "link", "add", "burst0", "type", "veth", "peer", "name", "burst1");
+        Run("ip", "-n", ns, "link", "set", "burst0", "up");
+        var batch = Path.Combine(lab.Directory, "burst.batch");
+        var addresses = Enumerable.Range(1, 250).Select(i => $"203.0.113.{i}/32").ToList();
+        File.WriteAllLines(batch, Enumerable.Range(0, 60).SelectMany(_ =>
+            addresses.Select(a => $"address add {a} dev burst0").Concat(addresses.Select(a => $"address del {a} dev burst0"))));
+
+        Run("ip", "-n", ns, "-batch", batch);
+        var after = DateTime.UtcNow;
+
+        Assert.True(FailoverLab.WaitUntil(() => File.GetLastWriteTimeUtc(lab.StatusFile("ka1")) > after.AddSeconds(1), TimeSpan.FromSeconds(15)),
+            $"the status file was not rewritten after the burst\n{lab.Explain()}");
+        Assert.False(ka1.HasExited, $"the agent died in the burst\n{lab.Output("ka1")}");
+        Assert.True(lab.Output("ka1").Contains("kernel notifications lost", StringComparison.Ordinal), lab.Explain());
+        Assert.Equal("Master", lab.State("ka1"));
+        Assert.True(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+        Assert.Equal("Backup", lab.State("ka2"));
+        Assert.DoesNotContain("Unhandled exception", lab.Output("ka1"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An instance whose interface is missing does not start: the revision is partly applied (not applied, not the
+    /// last good), the status says which instance and why; when the interface appears the instance starts by itself and
+    /// the revision is then applied.
+    /// </summary>
+    [Fact]
+    public void MissingInterface_IsPartlyApplied_AndTheInstanceStartsWhenItAppears()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
+            apiVersion: vigil/v1
+            kind: VrrpInstance
+            metadata:
+              name: vi_2
+            spec:
+              virtualRouterId: 52
+              interface: eth9
+              members:
+                - node: ka1
+                  priority: 100
+              virtualAddresses:
+                - address: 203.0.113.100/24
+            """);
+        var ka1 = lab.StartVigil("ka1");
+
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab)?["lastOutcome"] == "partlyApplied", TimeSpan.FromSeconds(20)), $"{Source(lab)}\n{lab.Explain()}");
+        var notApplied = Source(lab)!["notApplied"]!.AsArray().Select(n => (string?)n).ToList();
+        Assert.Contains(notApplied, n => n!.StartsWith("instance vi_2: not running:", StringComparison.Ordinal) && n.Contains("eth9", StringComparison.Ordinal));
+        Assert.DoesNotContain(Instances(lab), name => name == "vi_2");
+        Assert.Contains("vi_1", Instances(lab));
+
+        Run("ip", "-n", lab.Ka1.Namespace, "link", "add", "eth9", "type", "veth", "peer", "name", "eth9p");
+        Run("ip", "-n", lab.Ka1.Namespace, "addr", "add", "203.0.113.11/24", "dev", "eth9");
+        Run("ip", "-n", lab.Ka1.Namespace, "link", "set", "eth9", "up");
+        Run("ip", "-n", lab.Ka1.Namespace, "link", "set", "eth9p", "up");
+
+        Assert.True(FailoverLab.WaitUntil(() => Instances(lab).Contains("vi_2") && (string?)Source(lab)?["lastOutcome"] == "applied", TimeSpan.FromSeconds(15)), lab.Explain());
+        Assert.Empty(Source(lab)!["notApplied"]!.AsArray());
+        Assert.False(ka1.HasExited);
+    }
+
+    /// <summary>
+    /// An instance's interface deleted and made again (a new index) under the master or the backup: while it is gone
+    /// the instance is in Fault (not a master that sends nothing), the other node serves the VIP, and on the new
+    /// interface the instance runs again; the failed sends are logged a few times, not ten times a second.
+    /// </summary>
+    [Theory]
+    [InlineData("ka1")]
+    [InlineData("ka2")]
+    public void InterfaceDeletedAndMadeAgain_FaultWhileGone_RunsAgainOnTheNewOne(string node)
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var (ka1, ka2) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        var host = lab.Host(node);
+        var other = node == "ka1" ? "ka2" : "ka1";
+
+        lab.Lab.Unwire(host);
+
+        Assert.True(FailoverLab.WaitUntil(() => lab.State(node) == "Fault", TimeSpan.FromSeconds(5)), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => lab.State(other) == "Master" && lab.Lab.Holds(lab.Host(other), lab.Scenario.Vip), TimeSpan.FromSeconds(5)), lab.Explain());
+        Thread.Sleep(TimeSpan.FromSeconds(1)); // a second of the interface being gone: what it logs meanwhile is counted below
+
+        lab.Lab.Wire(host);
+
+        // ka1 has the higher priority and preempts: whichever node lost its interface, ka1 ends master, ka2 backup.
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master" && lab.State("ka2") == "Backup"
+            && lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip) && !lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip), TimeSpan.FromSeconds(10)), lab.Explain());
+        Assert.Contains("came back with index", lab.Output(node), StringComparison.Ordinal);
+        Assert.InRange(lab.Output(node).Split('\n').Count(line => line.Contains("not sent", StringComparison.Ordinal)), 0, 4);
+        Assert.False(ka1.HasExited || ka2.HasExited);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject? Source(FailoverLab lab) => lab.StatusDocument("ka1")?["source"] as System.Text.Json.Nodes.JsonObject;
+
+    private static List<string> Instances(FailoverLab lab) =>
+        lab.StatusDocument("ka1")?["instances"]?.AsArray().Select(i => (string)i!["name"]!).ToList() ?? [];
+
+    private static void Run(string file, params string[] arguments)
+    {
+        var (exitCode, output) = NamespaceLab.Run(file, arguments);
+        Assert.True(exitCode == 0, $"{file} {string.Join(' ', arguments)}: {output}");
+    }
+}
