@@ -52,6 +52,11 @@ public sealed class AgentHost : IDisposable
     private ClusterSpec _cluster = new();
     private DriftReport? _drift;
     private IpvsClient? _ipvs;
+
+    // The IPVS services this node's Vigil made (kept in the state directory): the only ones it may remove.
+    private IpvsOwnership _ipvsOwned;
+
+    private string? IpvsOwnedFile => _options.StateDirectory is { } directory ? Path.Combine(directory, IpvsOwnershipFile.FileName) : null;
     // IPVS is changed from the reconcile loop and from health changes (Quartz's threads): one at a time.
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
@@ -82,6 +87,7 @@ public sealed class AgentHost : IDisposable
         _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
         log = _log;
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
+        _ipvsOwned = IpvsOwnedFile is { } owned ? IpvsOwnershipFile.Load(owned) : IpvsOwnership.Of([]);
         _rtnetlink = RtnetlinkClient.Open();
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
         var predecessor = AgentStatus.LeftBy(options.StatusFile);
@@ -217,7 +223,7 @@ public sealed class AgentHost : IDisposable
         }
         lock (_ipvsGate)
         {
-            _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null, _health.Lookup);
+            _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null, _health.Lookup, _ipvsOwned);
         }
         WriteStatus();
         return _drift;
@@ -392,14 +398,23 @@ public sealed class AgentHost : IDisposable
     {
         lock (_ipvsGate)
         {
-            if (state.VirtualServers.Count == 0 && _ipvs is null)
+            if (state.VirtualServers.Count == 0 && _ipvs is null && _ipvsOwned.Services.Count == 0)
             {
                 return [];
             }
             try
             {
                 _ipvs ??= IpvsClient.Open();
-                var (_, result, remaining) = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec), _health.Lookup);
+                var converged = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec), _health.Lookup, owned: _ipvsOwned);
+                var (_, result, remaining) = converged;
+                if (!converged.Owned.SameAs(_ipvsOwned))
+                {
+                    _ipvsOwned = converged.Owned;
+                    if (IpvsOwnedFile is { } owned)
+                    {
+                        Persist("ipvs ownership", owned, () => IpvsOwnershipFile.Save(owned, _ipvsOwned));
+                    }
+                }
                 foreach (var change in result.Applied)
                 {
                     _log.Information("{Revision}: ipvs {Change}", why, change.ToString());

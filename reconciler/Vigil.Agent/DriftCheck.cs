@@ -29,8 +29,11 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
 
     public DriftMode Mode => mode;
 
-    /// <summary><paramref name="health"/>: what the health checks found, so that a failed real server out of the pool is not drift.</summary>
-    public DriftReport Run(NodeDesiredState desired, ClusterSpec cluster, IIpvsKernel? ipvs, RealServerHealthLookup? health = null)
+    /// <summary>
+    /// <paramref name="health"/>: what the health checks found, so that a failed real server out of the pool is not drift.
+    /// <paramref name="owned"/>: the IPVS services Vigil made; any other service in the kernel is another tool's, not drift.
+    /// </summary>
+    public DriftReport Run(NodeDesiredState desired, ClusterSpec cluster, IIpvsKernel? ipvs, RealServerHealthLookup? health = null, IpvsOwnership? owned = null)
     {
         var links = rtnetlink.Links().ToDictionary(l => l.Index);
         var addedByOthers = agent.AddressDrifts().Latest.Where(d => d.Event.Added).Select(d => (d.Event.Address.InterfaceIndex, d.Event.Address.Address)).ToHashSet();
@@ -42,7 +45,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
         {
             try
             {
-                ipvsPlan = IpvsPlanner.Plan(desired.VirtualServers.Select(v => v.Spec), ipvs.Read(), health).Changes;
+                ipvsPlan = IpvsPlanner.Plan(desired.VirtualServers.Select(v => v.Spec), ipvs.Read(), health, owned).Changes;
             }
             catch (Exception e) when (e is IpvsException or NetlinkException)
             {
@@ -61,7 +64,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
             log.Information("drift resolved: {Drift}", gone);
         }
         _known = current;
-        var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs, health) : [];
+        var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs, health, owned) : [];
         return new DriftReport(DateTimeOffset.UtcNow, mode, items, corrected, new Dictionary<DriftKind, long>(_totals));
     }
 
@@ -83,7 +86,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
         return new ObservedRouter(router.Address, router.Priority, router.Adverts - before.Adverts, router.WhileMaster - before.WhileMaster);
     }
 
-    private List<string> Correct(IReadOnlyList<DriftItem> items, List<NetworkLink> links, NodeDesiredState desired, IIpvsKernel? ipvs, RealServerHealthLookup? health)
+    private List<string> Correct(IReadOnlyList<DriftItem> items, List<NetworkLink> links, NodeDesiredState desired, IIpvsKernel? ipvs, RealServerHealthLookup? health, IpvsOwnership? owned)
     {
         var corrected = new List<string>();
         foreach (var item in items.Where(i => i.Correctable && i.Address is not null))
@@ -110,7 +113,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
         }
         if (ipvs is not null && items.Any(i => i.Kind == DriftKind.IpvsDiffers))
         {
-            var (_, result, _) = IpvsApplier.Converge(ipvs, desired.VirtualServers.Select(v => v.Spec), health);
+            var (_, result, _) = IpvsApplier.Converge(ipvs, desired.VirtualServers.Select(v => v.Spec), health, owned: owned);
             foreach (var change in result.Applied)
             {
                 corrected.Add($"ipvs {change}");

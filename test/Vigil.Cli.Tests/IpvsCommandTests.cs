@@ -29,6 +29,33 @@ public sealed class IpvsCommandTests
         }
     }
 
+    /// <summary>Two owners of one IPVS table would undo each other's work: while the node's agent runs, apply refuses.</summary>
+    [Fact]
+    public void Apply_WhileTheNodesAgentRuns_IsRefused_AndAStaleStatusFileIsNot()
+    {
+        using var agent = new StandInAgent();
+        using var other = new StandInAgent(asAgent: false);
+        var folder = Directory.CreateTempSubdirectory("vigil-apply-").FullName;
+        try
+        {
+            var running = Path.Combine(folder, "running.json");
+            var stale = Path.Combine(folder, "stale.json");
+            File.WriteAllText(running, $$"""{ "node": "ka1", "pid": {{agent.Id}} }""");
+            File.WriteAllText(stale, $$"""{ "node": "ka1", "pid": {{other.Id}} }""");
+
+            var refused = CliRun.Of("apply", "--config", Example, "--node", "ka1", "--status-file", running, "--state-dir", folder);
+            var tried = CliRun.Of("apply", "--config", Example, "--node", "ka1", "--status-file", stale, "--state-dir", folder);
+
+            Assert.Equal(1, refused.ExitCode);
+            Assert.StartsWith($"vigil: the agent for ka1 runs (pid {agent.Id}) and owns the IPVS table", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("owns the IPVS table", tried.Error, StringComparison.Ordinal); // it went on to the kernel
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Plan_UsageErrorIsOne_BecauseTwoMeansChanges_AndHelpSaysSo()
     {

@@ -54,14 +54,25 @@ public static class IpvsApplier
     }
 
     /// <summary>
-    /// Observe, plan, apply, observe again: the plan left after applying (empty when the kernel converged).
+    /// Observe, plan, apply, observe again: the plan left after applying (empty when the kernel converged). Only
+    /// services in <paramref name="owned"/> are removed (null: every one, for a namespace that is Vigil's alone); the
+    /// result says what Vigil owns afterwards, to be recorded.
     /// </summary>
-    public static (IpvsPlan Plan, IpvsApplyResult Result, IpvsPlan Remaining) Converge(
-        IIpvsKernel kernel, IEnumerable<VirtualServerSpec> servers, RealServerHealthLookup? health = null, IProgress<int>? progress = null)
+    public static IpvsConvergence Converge(
+        IIpvsKernel kernel, IEnumerable<VirtualServerSpec> servers, RealServerHealthLookup? health = null, IProgress<int>? progress = null, IpvsOwnership? owned = null)
     {
         var list = servers as IReadOnlyCollection<VirtualServerSpec> ?? [.. servers];
-        var plan = IpvsPlanner.Plan(list, kernel.Read(), health);
+        var plan = IpvsPlanner.Plan(list, kernel.Read(), health, owned);
         var result = Apply(kernel, plan, progress);
-        return (plan, result, IpvsPlanner.Plan(list, kernel.Read(), health));
+        var after = kernel.Read();
+        var ownedAfter = (owned ?? IpvsOwnership.Everything).After(DesiredIpvsTable.Build(list, after, health), after);
+        return new IpvsConvergence(plan, result, IpvsPlanner.Plan(list, after, health, owned), ownedAfter);
     }
+}
+
+/// <summary>One converge: the plan made, what became of each change, the plan left afterwards and what Vigil owns now.</summary>
+public sealed record IpvsConvergence(IpvsPlan Plan, IpvsApplyResult Result, IpvsPlan Remaining, IpvsOwnership Owned)
+{
+    public void Deconstruct(out IpvsPlan plan, out IpvsApplyResult result, out IpvsPlan remaining) =>
+        (plan, result, remaining) = (Plan, Result, Remaining);
 }

@@ -138,14 +138,16 @@ internal static class PlanCommand
         }
         IpvsPlan? ipvs = null;
         var servers = NodeProjection.For(config, name).VirtualServers;
-        if (servers.Count > 0)
+        // Only the services Vigil made on this node may be removed (the agent's record, in its state directory).
+        var owned = Vigil.Agent.IpvsOwnershipFile.Load(Path.Combine(stateDirectory, Vigil.Agent.IpvsOwnershipFile.FileName));
+        if (servers.Count > 0 || owned.Services.Count > 0)
         {
             using var kernel = IpvsCommands.Open(netns, error);
             if (kernel is null)
             {
                 return ExitCodes.Failed;
             }
-            ipvs = IpvsPlanner.Plan(servers.Select(v => v.Spec), kernel.Read());
+            ipvs = IpvsPlanner.Plan(servers.Select(v => v.Spec), kernel.Read(), owned: owned);
         }
         var plan = NodeObservedPlan.Build(config, name, status, stateDirectory, NodeObservedPlan.KernelAddresses(netns), ipvs);
         if (json)

@@ -13,13 +13,14 @@ public static class IpvsPlanner
     /// <summary>
     /// The plan that brings <paramref name="observed"/> to what the virtual servers ask for, given the health checks'
     /// verdicts. The desired table is built against the same observation, which tells which side of the quorum band
-    /// each service is on.
+    /// each service is on. Only services in <paramref name="owned"/> are removed (null: every one; a test's namespace).
     /// </summary>
-    public static IpvsPlan Plan(IEnumerable<VirtualServerSpec> servers, IpvsTable observed, RealServerHealthLookup? health = null) =>
-        Plan(DesiredIpvsTable.Build(servers, observed, health), observed);
+    public static IpvsPlan Plan(IEnumerable<VirtualServerSpec> servers, IpvsTable observed, RealServerHealthLookup? health = null, IpvsOwnership? owned = null) =>
+        Plan(DesiredIpvsTable.Build(servers, observed, health), observed, owned);
 
-    public static IpvsPlan Plan(IpvsTable desired, IpvsTable observed)
+    public static IpvsPlan Plan(IpvsTable desired, IpvsTable observed, IpvsOwnership? owned = null)
     {
+        owned ??= IpvsOwnership.Everything;
         var created = new List<IpvsChange>();
         var serviceEdits = new List<IpvsChange>();
         var destinationAdds = new List<IpvsChange>();
@@ -56,8 +57,9 @@ public static class IpvsPlanner
                 .Where(d => presentDestinations.ContainsKey(d.Key))
                 .Select(d => new DeleteDestination(wanted.Key, d.Key, d.Settings)));
         }
+        // A service the configuration does not declare is removed only if Vigil made it: never another tool's.
         serviceDeletes.AddRange(observed.Services
-            .Where(s => desired.Find(s.Key) is null)
+            .Where(s => desired.Find(s.Key) is null && owned.Owns(s.Key))
             .Select(s => new DeleteService(s.Key, s.Settings)));
 
         return new IpvsPlan([.. created, .. serviceEdits, .. destinationAdds, .. destinationEdits, .. destinationDeletes, .. serviceDeletes]);

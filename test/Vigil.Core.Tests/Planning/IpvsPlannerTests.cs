@@ -80,6 +80,32 @@ public sealed class IpvsPlannerTests
         Assert.IsType<DeleteService>(Assert.Single(removal.Changes));
     }
 
+    /// <summary>kube-proxy's or Docker's services in the same table are never Vigil's to remove; those Vigil made are.</summary>
+    [Fact]
+    public void Plan_ServiceNotInTheConfiguration_IsRemovedOnlyWhenVigilMadeIt()
+    {
+        var foreign = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("203.0.113.50"), 443);
+        var observed = new IpvsTable([new IpvsService(Web, Rr), new IpvsService(foreign, Rr)]);
+
+        var notOurs = IpvsPlanner.Plan(IpvsTable.Empty, observed, IpvsOwnership.Of([Web]));
+        var nothingOwned = IpvsPlanner.Plan(IpvsTable.Empty, observed, IpvsOwnership.Of([]));
+
+        Assert.Equal(Web, Assert.IsType<DeleteService>(Assert.Single(notOurs.Changes)).Service);
+        Assert.True(nothingOwned.IsEmpty);
+    }
+
+    [Fact]
+    public void Ownership_AfterApplying_IsTheDesiredServices_AndWhatItOwnedThatIsStillThere()
+    {
+        var gone = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("203.0.113.51"), 80);
+        var stuck = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("203.0.113.52"), 80);
+        var foreign = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("203.0.113.50"), 443);
+
+        var after = IpvsOwnership.Of([gone, stuck]).After(Table(Rr), new IpvsTable([new IpvsService(Web, Rr), new IpvsService(stuck, Rr), new IpvsService(foreign, Rr)]));
+
+        Assert.Equal(new[] { Web, stuck }.OrderBy(k => k.ToString(), StringComparer.Ordinal), after.Services);
+    }
+
     [Fact]
     public void Plan_OneOfTenThousandDestinationsReweighted_TouchesExactlyThatOne()
     {
