@@ -45,4 +45,53 @@ public sealed class KeepalivedMixedTests
             }
         });
     }
+
+    /// <summary>
+    /// The backup loses every advert (nftables drops VRRP in its namespace) and takes over by mistake, advertising its
+    /// lower priority: the master answers each such advert at once, as keepalived does by default ("Send advert after
+    /// receive lower priority advert"), and once the backup hears again it steps down on that answer. Vigil, as master,
+    /// used to stay silent until its next timer (up to the 1 s interval), so both were master meanwhile.
+    /// </summary>
+    [Theory]
+    [InlineData(Daemon.Vigil, Daemon.Keepalived)]
+    [InlineData(Daemon.Keepalived, Daemon.Vigil)]
+    public void MistakenTakeover_TheMasterAnswersTheLowerAdvertAtOnce_AndTheBackupStepsDown(Daemon master, Daemon backup)
+    {
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason ?? (File.Exists("/usr/sbin/nft") ? null : "nft is not installed (test/run installs nftables)"));
+        using var lab = new FailoverLab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
+        Takeover.StartPair(lab, master, backup);
+        var ns = lab.Ka2.Namespace;
+        var deaf = Takeover.Now();
+
+        Nft(ns, "add", "table", "inet", "vigil_test");
+        Nft(ns, "add", "chain", "inet", "vigil_test", "in", "{ type filter hook input priority 0; }");
+        Nft(ns, "add", "rule", "inet", "vigil_test", "in", "ip", "protocol", "vrrp", "drop");
+
+        var lower = lab.Wire.WaitFor(e => e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority == 80 && e.Time > deaf, TimeSpan.FromSeconds(10));
+        Assert.True(lower is not null, $"the deaf backup did not take over\n{lab.Explain()}");
+        var answer = lab.Wire.WaitFor(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.Advert && e.Priority == 100 && e.Time >= lower.Time, TimeSpan.FromSeconds(3));
+        Assert.True(answer is not null, lab.Explain());
+        var delay = TimeSpan.FromSeconds(answer.Time - lower.Time);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{master} master answered {delay.TotalMilliseconds:F2} ms after {backup}'s lower-priority advert");
+        Assert.True(delay < TimeSpan.FromMilliseconds(20), $"answered {delay.TotalMilliseconds:F1} ms later\n{lab.Explain()}");
+
+        bool SteppedDown() => backup == Daemon.Vigil
+            ? lab.State("ka2") == "Backup"
+            : System.Text.RegularExpressions.Regex.Count(lab.Output("ka2"), "Entering BACKUP STATE") >= 2;
+        Assert.True(FailoverLab.WaitUntil(() => !SteppedDown(), TimeSpan.FromSeconds(3)), $"the deaf backup is not master by its own account\n{lab.Explain()}");
+        var hearing = Takeover.Now();
+        Nft(ns, "delete", "table", "inet", "vigil_test");
+
+        // It can hear again: its next lower advert is answered at once and the answer sends it back to backup.
+        Assert.True(FailoverLab.WaitUntil(SteppedDown, TimeSpan.FromSeconds(4)), $"the backup did not step down\n{lab.Explain()}");
+        var last = lab.Wire.Events.Last(e => e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority == 80);
+        Assert.True(last.Time - hearing < 1.2, $"the backup advertised {last.Time - hearing:F2} s after it could hear again\n{lab.Explain()}");
+        Assert.True(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+    }
+
+    private static void Nft(string networkNamespace, params string[] arguments)
+    {
+        var (exitCode, output) = NamespaceLab.Run("ip", ["netns", "exec", networkNamespace, "nft", .. arguments]);
+        Assert.True(exitCode == 0, $"nft {string.Join(' ', arguments)}: {output}");
+    }
 }

@@ -145,7 +145,8 @@ public sealed class FailoverLab : IDisposable
     }
 
     /// <summary>Debian's keepalived, VRRP only, with the configuration `vigil render -o keepalived` gives for the node.</summary>
-    public Process StartKeepalived(string node, string? config = null)
+    /// <param name="edit">Changes the rendered configuration before keepalived reads it (a test's own twist, such as its initial state).</param>
+    public Process StartKeepalived(string node, string? config = null, Func<string, string>? edit = null)
     {
         using var rendered = new StringWriter();
         using var error = new StringWriter();
@@ -154,7 +155,7 @@ public sealed class FailoverLab : IDisposable
             throw new InvalidOperationException(error.ToString());
         }
         var conf = Path.Combine(Directory, node + ".keepalived.conf");
-        File.WriteAllText(conf, rendered.ToString());
+        File.WriteAllText(conf, edit is null ? rendered.ToString() : edit(rendered.ToString()));
         return Lab.Start(Host(node), KeepalivedPaths.First(File.Exists),
             ["-n", "-l", "-D", "-P", "-G", "-f", conf, "-p", Path.Combine(Directory, node + ".keepalived.pid"), "-r", KeepalivedVrrpPidFile(node)],
             Collect(node));

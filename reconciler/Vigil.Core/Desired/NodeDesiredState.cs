@@ -28,6 +28,7 @@ public sealed record NodeVrrpInstance
     public bool PreferredMaster { get; init; }
     public bool Preempt { get; init; }
     public TimeSpan PreemptDelay { get; init; }
+    public bool AnswerLowerPriority { get; init; } = true;
     public VrrpTransport Transport { get; init; }
     /// <summary>This node's first address of the instance's family on the interface (unicast source, tie-break address).</summary>
     public IPAddress? SourceAddress { get; init; }

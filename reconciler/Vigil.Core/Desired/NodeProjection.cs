@@ -72,6 +72,7 @@ public static class NodeProjection
             PreferredMaster = member.Priority == top && spec.Members.Count(m => m.Priority == top) == 1,
             Preempt = spec.Preempt,
             PreemptDelay = spec.PreemptDelay,
+            AnswerLowerPriority = spec.AnswerLowerPriority,
             Transport = spec.Transport,
             SourceAddress = AddressOf(node),
             UnicastPeers = [.. peers],

@@ -22,6 +22,8 @@ public sealed record VrrpInstanceSpec
     public ValueList<VrrpMemberSpec> Members { get; init; } = [];
     public bool Preempt { get; init; } = true;
     public TimeSpan PreemptDelay { get; init; }
+    /// <summary>keepalived's default: a master answers a lower-priority advert at once (false: lower_prio_no_advert).</summary>
+    public bool AnswerLowerPriority { get; init; } = true;
     public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
     /// <summary>Added with the VIPs but not carried in adverts (keepalived's virtual_ipaddress_excluded).</summary>
     public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];

@@ -96,6 +96,7 @@ public sealed class KeepalivedConfWriter
         Line($"advert_int {Seconds(instance.AdvertInterval)}");
         if (!instance.Preempt) Line("nopreempt");
         if (instance.PreemptDelay > TimeSpan.Zero) Line($"preempt_delay {Seconds(instance.PreemptDelay)}");
+        if (!instance.AnswerLowerPriority) Line("lower_prio_no_advert");
         if (instance.Authentication is { } auth)
         {
             Open("authentication");

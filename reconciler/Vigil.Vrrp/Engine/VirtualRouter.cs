@@ -400,6 +400,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         AdvertisementInterval = instance.AdvertInterval,
         Preempt = instance.Preempt,
         PreemptDelay = instance.PreemptDelay,
+        AnswerLowerPriority = instance.AnswerLowerPriority,
         PrimaryAddress = primaryAddress,
     };
 

@@ -28,6 +28,12 @@ public sealed record VrrpMachineSettings
     public bool Preempt { get; init; } = true;
     /// <summary>keepalived's preempt_delay: counted from the first lower-priority advert heard as backup.</summary>
     public TimeSpan PreemptDelay { get; init; }
+    /// <summary>
+    /// As master, answer a lower-priority advert at once with an advert of its own (keepalived's default; off with its
+    /// lower_prio_no_advert). RFC 5798 section 6.4.3 lets a master just discard it, but then a backup that lost a
+    /// few adverts and took over stays master beside it until the master's next timer.
+    /// </summary>
+    public bool AnswerLowerPriority { get; init; } = true;
     /// <summary>This router's primary address on the interface, compared on a priority tie (RFC 5798 section 6.4.3).</summary>
     public System.Net.IPAddress PrimaryAddress { get; init; } = System.Net.IPAddress.Any;
 }

@@ -22,10 +22,12 @@ public sealed class VrrpStateMachineTests : IDisposable
 
     public VrrpStateMachineTests() => _actions = new RecordingActions(_time);
 
-    private VrrpStateMachine Machine(int priority, int version = 2, TimeSpan? interval = null, bool preempt = true, TimeSpan preemptDelay = default, IPAddress? address = null)
+    private VrrpStateMachine Machine(int priority, int version = 2, TimeSpan? interval = null, bool preempt = true, TimeSpan preemptDelay = default, IPAddress? address = null,
+        bool answerLowerPriority = true)
     {
         _machine = new VrrpStateMachine(new VrrpMachineSettings
         {
+            AnswerLowerPriority = answerLowerPriority,
             Version = version,
             Priority = priority,
             AdvertisementInterval = interval ?? OneSecond,
@@ -171,6 +173,28 @@ public sealed class VrrpStateMachineTests : IDisposable
         var before = _actions.Actions.Count(a => a == "advert 100");
         machine.ReceiveAdvertisement(0, OneSecond, Ka1);
         Assert.Equal(before + 1, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
+    /// <summary>
+    /// keepalived's default ("Send advert after receive lower priority advert = true"): a backup that lost a few adverts
+    /// and took over hears the real master at once, not at its next timer; lowerPriorityNoAdvert keeps RFC 5798's silence.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void Master_HearingALowerPriority_AnswersAtOnce_UnlessTurnedOff(bool answer, int extraAdverts)
+    {
+        var machine = Machine(100, answerLowerPriority: answer);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(3700));
+        Assert.Equal(VrrpState.Master, machine.State);
+        _time.Advance(TimeSpan.FromMilliseconds(300)); // between two adverts of ours
+        var before = _actions.Actions.Count(a => a == "advert 100");
+
+        machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+
+        Assert.Equal(before + extraAdverts, _actions.Actions.Count(a => a == "advert 100"));
         Assert.Equal(VrrpState.Master, machine.State);
     }
 
