@@ -139,6 +139,8 @@ public sealed record AgentStatus(
         ["reason"] = s.Reason,
         ["advertisementsSent"] = s.AdvertisementsSent,
         ["advertisementsReceived"] = s.AdvertisementsReceived,
+        ["addressListMismatches"] = s.AddressListMismatches,
+        ["lastAddressListMismatch"] = s.LastAddressListMismatch,
         ["becameMaster"] = s.BecameMaster,
         ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(CamelCase(d.Key), (JsonNode?)d.Value))]),
         ["routersHeard"] = new JsonArray([.. s.Routers.Select(r => (JsonNode)new JsonObject

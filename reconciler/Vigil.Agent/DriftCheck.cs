@@ -25,6 +25,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
 {
     private readonly Dictionary<(string, System.Net.IPAddress), (long Adverts, long WhileMaster)> _counted = [];
     private readonly Dictionary<DriftKind, long> _totals = [];
+    private readonly Dictionary<string, long> _mismatchesCounted = [];
     private HashSet<string> _known = [];
 
     public DriftMode Mode => mode;
@@ -39,7 +40,11 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
         var addedByOthers = agent.AddressDrifts().Latest.Where(d => d.Event.Added).Select(d => (d.Event.Address.InterfaceIndex, d.Event.Address.Address)).ToHashSet();
         var addresses = Observe(rtnetlink, links, a => addedByOthers.Contains((a.InterfaceIndex, a.Address)));
         var instances = agent.Status().Select(s => new ObservedInstance(s.Name, s.State.ToString(), s.MasterSeen,
-            [.. s.Routers.Select(r => Since(s.Name, r))])).ToList();
+            [.. s.Routers.Select(r => Since(s.Name, r))])
+        {
+            AddressListMismatchesSinceLastCheck = MismatchesSince(s.Name, s.AddressListMismatches),
+            LastAddressListMismatch = s.LastAddressListMismatch,
+        }).ToList();
         IReadOnlyList<IpvsChange> ipvsPlan = [];
         if (ipvs is not null)
         {
@@ -78,6 +83,13 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
             .Select(a => new ObservedAddress(links[a.InterfaceIndex].Name, new IpPrefix(a.Address, a.PrefixLength), addedWhileRunning?.Invoke(a) ?? false))];
 
     /// <summary>What a router sent since the previous check, from the engine's running counts.</summary>
+    private long MismatchesSince(string instance, long total)
+    {
+        var before = _mismatchesCounted.GetValueOrDefault(instance);
+        _mismatchesCounted[instance] = total;
+        return total - before;
+    }
+
     private ObservedRouter Since(string instance, Vigil.Vrrp.Engine.RouterSighting router)
     {
         var key = (instance, router.Address);

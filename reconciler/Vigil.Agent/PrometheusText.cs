@@ -36,6 +36,8 @@ public static class PrometheusText
             Metric(text, "vigil_vrrp_became_master_total", "counter", "Transitions to master.", [.. instances.Select(i => (Of(i), (double)(long)i["becameMaster"]!))]);
             Metric(text, "vigil_vrrp_adverts_sent_total", "counter", "Adverts sent.", [.. instances.Select(i => (Of(i), (double)(long)i["advertisementsSent"]!))]);
             Metric(text, "vigil_vrrp_adverts_received_total", "counter", "Adverts received and accepted.", [.. instances.Select(i => (Of(i), (double)(long)i["advertisementsReceived"]!))]);
+            Metric(text, "vigil_vrrp_address_list_mismatch_total", "counter", "Accepted adverts whose address list differs from this instance's.",
+                [.. instances.Select(i => (Of(i), (double)((long?)i["addressListMismatches"] ?? 0)))]);
             var reals = status["realServers"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
             Metric(text, "vigil_real_server_up", "gauge", "1 while the real server's health check passes.",
                 [.. reals.Select(r => ($"{node},{Label("virtual_server", (string?)r["virtualServer"])},{Label("real_server", (string?)r["realServer"])}", (double)((bool)r["up"]! ? 1 : 0)))]);

@@ -17,7 +17,7 @@ public sealed class FaultTests
     {
         Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
-        lab.VigilSource = _ => ["--config", lab.ConfigFolder, "--netlink-buffer", "65536"];
+        lab.VigilSource = _ => ["--config", lab.ConfigFolder, "--netlink-buffer", "4096"]; // the least it takes: a few notifications
         var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
         var ns = lab.Ka1.Namespace;
         Run("ip", "-n", ns, "link", "add", "burst0", "type", "veth", "peer", "name", "burst1");
@@ -112,6 +112,43 @@ public sealed class FaultTests
         Assert.Contains("came back with index", lab.Output(node), StringComparison.Ordinal);
         Assert.InRange(lab.Output(node).Split('\n').Count(line => line.Contains("not sent", StringComparison.Ordinal)), 0, 4);
         Assert.False(ka1.HasExited || ka2.HasExited);
+    }
+
+    /// <summary>
+    /// Many wakes in a row (link events while an instance waits for its interface, or `vigil reconcile` twice): one pass
+    /// takes several, and a wake left over is not a stop. It used to be: the agent stopped, releasing its VIPs.
+    /// </summary>
+    [Fact]
+    public void ManyWakesInARow_AreTakenTogether_AndTheAgentGoesOn()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
+            apiVersion: vigil/v1
+            kind: VrrpInstance
+            metadata:
+              name: vi_2
+            spec:
+              virtualRouterId: 52
+              interface: eth9
+              members:
+                - node: ka1
+                  priority: 100
+              virtualAddresses:
+                - address: 203.0.113.100/24
+            """);
+        var ka1 = lab.StartVigil("ka1");
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master", TimeSpan.FromSeconds(15)), lab.Explain());
+        var batch = Path.Combine(lab.Directory, "links.batch");
+        File.WriteAllLines(batch, Enumerable.Range(0, 40).Select(i => $"link add vb{i} type veth peer name vp{i}"));
+
+        Run("ip", "-n", lab.Ka1.Namespace, "-batch", batch); // each link event asks for a retry of vi_2
+        NamespaceLab.Signal(ka1, "USR1");
+        NamespaceLab.Signal(ka1, "USR1");
+
+        Assert.False(ka1.WaitForExit(TimeSpan.FromSeconds(3)), $"the agent stopped\n{lab.Output("ka1")}"); // a stop follows within milliseconds
+        Assert.DoesNotContain("stopping", lab.Output("ka1"), StringComparison.Ordinal);
+        Assert.Equal("Master", lab.State("ka1"));
     }
 
     private static System.Text.Json.Nodes.JsonObject? Source(FailoverLab lab) => lab.StatusDocument("ka1")?["source"] as System.Text.Json.Nodes.JsonObject;

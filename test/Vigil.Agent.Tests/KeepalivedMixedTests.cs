@@ -89,6 +89,31 @@ public sealed class KeepalivedMixedTests
         Assert.True(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
     }
 
+    /// <summary>
+    /// A rolling change half done: the master (either implementation) on one VIP, the Vigil backup configured with two.
+    /// The backup accepts the adverts (what to do about it is the rollout's question) but no longer silently: it logs
+    /// the difference once, as keepalived does, and counts it in its status.
+    /// </summary>
+    [Theory]
+    [InlineData(Daemon.Vigil)]
+    [InlineData(Daemon.Keepalived)]
+    public void BackupWithAnotherAddressList_SaysSo_AndCountsIt(Daemon master)
+    {
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason);
+        using var lab = new FailoverLab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
+        var wider = lab.WriteConfig("wider", lab.Scenario);
+        var instance = Path.Combine(wider, "vi_1.yaml");
+        File.WriteAllText(instance, File.ReadAllText(instance).TrimEnd() + "\n    - address: 198.51.100.101/24\n");
+        _ = master == Daemon.Vigil ? lab.StartVigil("ka1") : lab.StartKeepalived("ka1");
+        Assert.True(FailoverLab.WaitUntil(() => Takeover.IsMaster(lab, master, "ka1"), TimeSpan.FromSeconds(15)), lab.Explain());
+        lab.StartVigil("ka2", wider);
+
+        Assert.True(FailoverLab.WaitUntil(() => (long?)lab.Status("ka2")?["addressListMismatches"] >= 3, TimeSpan.FromSeconds(15)), lab.Explain());
+        Assert.Equal("Backup", lab.State("ka2"));
+        Assert.Equal("198.51.100.11 advertises 1 address(es), this instance has 2; not in its adverts: 198.51.100.101", (string?)lab.Status("ka2")!["lastAddressListMismatch"]);
+        Assert.Single(lab.Output("ka2").Split('\n'), line => line.Contains("address list differs", StringComparison.Ordinal));
+    }
+
     private static void Nft(string networkNamespace, params string[] arguments)
     {
         var (exitCode, output) = NamespaceLab.Run("ip", ["netns", "exec", networkNamespace, "nft", .. arguments]);

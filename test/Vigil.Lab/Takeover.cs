@@ -49,6 +49,11 @@ public static class Takeover
         ? lab.State(node) == "Backup"
         : lab.Output(node).Contains("Entering BACKUP STATE", StringComparison.Ordinal);
 
+    /// <summary>As <see cref="IsBackup"/>, for master.</summary>
+    public static bool IsMaster(FailoverLab lab, Daemon daemon, string node) => daemon == Daemon.Vigil
+        ? lab.State(node) == "Master"
+        : lab.Output(node).Contains("Entering MASTER STATE", StringComparison.Ordinal);
+
     /// <summary>
     /// Runs <paramref name="stop"/> on ka1 (the master) and waits for ka2's first announcement. The old master's last
     /// word is its last advert with a priority (crash) or its priority-0 advert (graceful stop).

@@ -191,6 +191,8 @@ internal static class AgentCommand
         using var wake = new SemaphoreSlim(0);
         var requests = 0;
         var retries = 0;
+        // A wake is a stop only when a stop was asked for: two requests (or link events) can leave one wake unclaimed.
+        var stopping = 0;
         host.RetryWanted += () =>
         {
             Interlocked.Increment(ref retries);
@@ -257,10 +259,11 @@ internal static class AgentCommand
             {
                 host.Reconcile(fromInterval: true); // what is not applied yet, tried again now
             }
-            else
+            else if (Volatile.Read(ref stopping) == 1 || Volatile.Read(ref leaving) == 1)
             {
                 break;
             }
+            // Otherwise a wake whose request an earlier pass already took (two link events, one retry): nothing to do.
         }
         if (Volatile.Read(ref leaving) == 1)
         {
@@ -282,6 +285,7 @@ internal static class AgentCommand
         {
             // Handled here: the runtime must not exit before the priority-0 adverts are out.
             context.Cancel = true;
+            Interlocked.Exchange(ref stopping, 1);
             wake.Release();
         }
     }

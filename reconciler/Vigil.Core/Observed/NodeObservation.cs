@@ -12,5 +12,10 @@ public sealed record ObservedRouter(IPAddress Address, int Priority, long Advert
 /// <summary>A running VRRP instance as the engine reports it.</summary>
 public sealed record ObservedInstance(string Name, string State, IPAddress? MasterSeen, IReadOnlyList<ObservedRouter> Routers)
 {
+    /// <summary>Adverts since the last check whose address list differed from the instance's, and how the last one did.</summary>
+    public long AddressListMismatchesSinceLastCheck { get; init; }
+
+    public string? LastAddressListMismatch { get; init; }
+
     public bool IsMaster => State == "Master";
 }

@@ -22,6 +22,8 @@ public enum DriftKind
     ForeignRouter,
     /// <summary>Another router kept advertising as master while this one was master: split brain.</summary>
     SplitBrain,
+    /// <summary>The master's adverts carry another address list than this instance's: a VIP may be served by nobody.</summary>
+    AddressListMismatch,
 }
 
 /// <summary>
@@ -111,6 +113,11 @@ public static class DriftDetector
             {
                 items.Add(new(DriftKind.NotPreferredMaster, subject,
                     $"should be master by priority ({instance.Priority}) but is backup; master is {observed.MasterSeen?.ToString() ?? "unknown"}", false));
+            }
+            if (observed.AddressListMismatchesSinceLastCheck > 0)
+            {
+                items.Add(new(DriftKind.AddressListMismatch, subject,
+                    $"{observed.LastAddressListMismatch} ({observed.AddressListMismatchesSinceLastCheck} advert(s) since the last check)", false));
             }
             foreach (var router in observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0))
             {

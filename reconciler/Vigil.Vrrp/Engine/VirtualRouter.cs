@@ -48,6 +48,14 @@ public sealed record VirtualRouterStatus(
     public int VirtualRouterId { get; init; }
 
     public bool Ipv6 { get; init; }
+
+    /// <summary>
+    /// Adverts accepted whose address list differs from this instance's (RFC 3768 7.1 and RFC 5798 7.1: the receiver
+    /// SHOULD log it): a half-done rollout where a VIP is served by nobody. <see cref="LastAddressListMismatch"/> says how.
+    /// </summary>
+    public long AddressListMismatches { get; init; }
+
+    public string? LastAddressListMismatch { get; init; }
 }
 
 /// <summary>
@@ -65,6 +73,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly RepeatedWarnings _warnings;
+    private long _addressListMismatches;
+    private string? _lastAddressListMismatch;
 
     private static string Repeated(long suppressed) => suppressed > 0 ? $" (and {suppressed} more times since the last such warning)" : "";
     private readonly AdvertisementFilter _filter;
@@ -177,6 +187,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         Interface = Instance.Interface,
         VirtualRouterId = Instance.VirtualRouterId,
         Ipv6 = Instance.Family == IpFamily.IPv6,
+        AddressListMismatches = Interlocked.Read(ref _addressListMismatches),
+        LastAddressListMismatch = Volatile.Read(ref _lastAddressListMismatch),
     };
 
     void IVrrpActions.SendAdvertisement(int priority)
@@ -339,6 +351,33 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             _lastHeard = System.Diagnostics.Stopwatch.GetTimestamp();
             var advertisement = received.Advertisement!;
             _machine.ReceiveAdvertisement(advertisement.Priority, advertisement.Interval, received.Source);
+            NoteAddressList(advertisement, received.Source);
+        }
+    }
+
+    /// <summary>
+    /// Compares an accepted advert's addresses with this instance's, as both RFCs ask a receiver to (log a mismatch):
+    /// counted for the status, metrics and drift, logged once per sender per 10 s. The advert is still acted on; what a
+    /// rollout should do about the difference is the planner's to decide.
+    /// </summary>
+    private void NoteAddressList(VrrpAdvertisement advertisement, IPAddress source)
+    {
+        var ours = Instance.VirtualAddresses.Select(a => a.Address.Address).ToHashSet();
+        var theirs = advertisement.IpAddresses.ToHashSet();
+        if (ours.SetEquals(theirs))
+        {
+            return;
+        }
+        var missing = ours.Except(theirs).Select(a => a.ToString()).ToList();
+        var extra = theirs.Except(ours).Select(a => a.ToString()).ToList();
+        var how = $"{source} advertises {theirs.Count} address(es), this instance has {ours.Count}"
+            + (missing.Count > 0 ? $"; not in its adverts: {string.Join(", ", missing)}" : "")
+            + (extra.Count > 0 ? $"; not ours: {string.Join(", ", extra)}" : "");
+        Interlocked.Increment(ref _addressListMismatches);
+        Volatile.Write(ref _lastAddressListMismatch, how);
+        if (_warnings.ShouldLog($"address list from {source}", out var suppressed))
+        {
+            _log.Warning("{Instance}: address list differs: {Mismatch}{Repeated}", Instance.Name, how, Repeated(suppressed));
         }
     }
 

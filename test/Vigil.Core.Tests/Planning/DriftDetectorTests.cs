@@ -59,6 +59,20 @@ public sealed class DriftDetectorTests
         Assert.All(items, i => Assert.Contains("198.51.100.50", i.Detail, StringComparison.Ordinal));
     }
 
+    /// <summary>A rolling change half done: the master advertises another address list; a VIP may be served by nobody.</summary>
+    [Fact]
+    public void Detect_AdvertsWithAnotherAddressList_AreDrift_OnlyWhenSomeCameSinceTheLastCheck()
+    {
+        var mismatched = Vi1("Backup") with { AddressListMismatchesSinceLastCheck = 3, LastAddressListMismatch = "198.51.100.12 advertises 1 address(es), this instance has 2; not in its adverts: 198.51.100.101" };
+
+        var items = DriftDetector.Detect(Ka1, Cluster, [.. Clean], [mismatched], []);
+        var quiet = DriftDetector.Detect(Ka1, Cluster, [.. Clean], [mismatched with { AddressListMismatchesSinceLastCheck = 0 }], []);
+
+        var item = Assert.Single(items, i => i.Kind == DriftKind.AddressListMismatch);
+        Assert.Equal("198.51.100.12 advertises 1 address(es), this instance has 2; not in its adverts: 198.51.100.101 (3 advert(s) since the last check)", item.Detail);
+        Assert.DoesNotContain(quiet, i => i.Kind == DriftKind.AddressListMismatch);
+    }
+
     [Fact]
     public void Detect_NoPreempt_BackupIsNotDrift()
     {
