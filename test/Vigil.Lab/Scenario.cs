@@ -23,4 +23,7 @@ public sealed record Scenario(
     public TimeSpan SkewTime => TimeSpan.FromTicks((256 - 80) * AdvertInterval.Ticks / 256);
 
     public TimeSpan MasterDownInterval => (3 * AdvertInterval) + SkewTime;
+
+    /// <summary>RFC 5798 section 6.1 for a router of <paramref name="priority"/> (ka1's is 100).</summary>
+    public TimeSpan MasterDownIntervalOf(int priority) => (3 * AdvertInterval) + TimeSpan.FromTicks((256 - priority) * AdvertInterval.Ticks / 256);
 }

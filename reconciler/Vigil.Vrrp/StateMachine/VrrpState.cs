@@ -26,7 +26,7 @@ public sealed record VrrpMachineSettings
     public int Priority { get; init; } = 100;
     public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
     public bool Preempt { get; init; } = true;
-    /// <summary>keepalived's preempt_delay: counted from the first lower-priority advert heard as backup.</summary>
+    /// <summary>keepalived's preempt_delay: counted from start-up as backup (later, from the first lower-priority advert heard).</summary>
     public TimeSpan PreemptDelay { get; init; }
     /// <summary>
     /// As master, answer a lower-priority advert at once with an advert of its own (keepalived's default; off with its

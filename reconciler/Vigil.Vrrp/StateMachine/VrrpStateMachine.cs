@@ -77,6 +77,12 @@ public sealed class VrrpStateMachine : IDisposable
             else
             {
                 EnterBackup("startup");
+                if (Settings.Preempt && Settings.PreemptDelay > TimeSpan.Zero)
+                {
+                    // keepalived starts preempt_delay when the instance enters BACKUP at start-up, not at the first
+                    // lower-priority advert: a returning node preempts on keepalived's schedule whatever its peer runs.
+                    _preemptAt = _time.GetUtcNow() + Settings.PreemptDelay;
+                }
             }
         }
     }
@@ -174,9 +180,10 @@ public sealed class VrrpStateMachine : IDisposable
         MasterSeen = source;
         if (Settings.PreemptDelay > TimeSpan.Zero)
         {
-            // keepalived: the delay starts at the first lower-priority advert; until it ends, that master stands
-            // (its adverts rearm Master_Down_Timer as anyone's would). After it, they are discarded, so this router
-            // takes over one Master_Down_Interval after the last advert it heard within the delay.
+            // The delay runs from start-up (see Start); entering backup later, from the first lower-priority advert.
+            // Until it ends, that master stands (its adverts rearm Master_Down_Timer as anyone's would). After it,
+            // they are discarded, so this router takes over one Master_Down_Interval after the last advert it heard
+            // within the delay.
             var now = _time.GetUtcNow();
             _preemptAt ??= now + Settings.PreemptDelay;
             if (now < _preemptAt.Value)

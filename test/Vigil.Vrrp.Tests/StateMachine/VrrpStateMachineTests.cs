@@ -246,6 +246,28 @@ public sealed class VrrpStateMachineTests : IDisposable
         Assert.Contains("Backup -> Master: preempt delay elapsed, lower-priority master ignored", _actions.Actions);
     }
 
+    /// <summary>
+    /// The delay runs from start-up, as keepalived's does: the lower-priority master's advert that arrives a hair before
+    /// "first advert + delay" is outside it. Counted from the first advert, that one fell inside and re-armed
+    /// Master_Down_Timer: one advert interval late against keepalived, every time.
+    /// </summary>
+    [Fact]
+    public void PreemptDelay_RunsFromStartup_AsKeepalivedsDoes()
+    {
+        var machine = Machine(100, preemptDelay: TimeSpan.FromSeconds(5));
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+        for (var i = 1; i < 10 && machine.State == VrrpState.Backup; i++)
+        {
+            _time.AdvanceTo(TimeSpan.FromMilliseconds(500 + (1000 * i) - 1)); // the master's adverts, a hair early
+            machine.ReceiveAdvertisement(80, OneSecond, Ka1);
+        }
+
+        // The last advert within the delay (from 0 to 5 s) is the one at 4499 ms: Master_Down_Interval after it.
+        Assert.Equal(TimeSpan.FromMilliseconds(4499) + TimeSpan.FromMilliseconds(3609.375), _actions.FirstAt("take VIPs"));
+    }
+
     [Fact]
     public void Stop_AsMaster_SendsPriorityZeroAndReleasesTheVips()
     {
