@@ -28,10 +28,14 @@ public sealed class VirtualMacLink : IDisposable
         [Ipv4DeviceSetting.ArpFilter] = 1,
     };
 
+    // The parent's ARP settings as the operator left them, read by the first macvlan made on it and restored when the
+    // last one goes: read again by a second macvlan, they would be Vigil's own, and restored wrong if the first stops first.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyDictionary<Ipv4DeviceSetting, uint>> ParentsBefore = new();
+
     private readonly RtnetlinkClient _rtnetlink;
     private readonly NetworkLink _parent;
     private readonly ILogger _log;
-    private Dictionary<Ipv4DeviceSetting, uint>? _parentBefore;
+    private bool _parentSet;
 
     private VirtualMacLink(RtnetlinkClient rtnetlink, NetworkLink link, NetworkLink parent, ILogger log)
     {
@@ -74,7 +78,8 @@ public sealed class VirtualMacLink : IDisposable
             if (instance.Family == IpFamily.IPv4)
             {
                 rtnetlink.SetIpv4Config(link.Index, MacvlanSettings);
-                opened._parentBefore = ParentSettings.Keys.ToDictionary(s => s, s => ReadIpv4Setting(parent.Name, s));
+                ParentsBefore.GetOrAdd(parent.Index, _ => ParentSettings.Keys.ToDictionary(s => s, s => ReadIpv4Setting(parent.Name, s)));
+                opened._parentSet = true;
                 rtnetlink.SetIpv4Config(parent.Index, ParentSettings);
                 // No IPv6 on an IPv4 virtual MAC: a backup's macvlan would otherwise send router solicitations and
                 // MLD reports from the shared MAC (keepalived turns it off too).
@@ -131,9 +136,10 @@ public sealed class VirtualMacLink : IDisposable
         try
         {
             _rtnetlink.DeleteLink(Link.Index);
-            if (_parentBefore is not null && !_rtnetlink.Links().Any(l => l.Kind == "macvlan" && l.ParentIndex == _parent.Index))
+            if (_parentSet && !_rtnetlink.Links().Any(l => l.Kind == "macvlan" && l.ParentIndex == _parent.Index)
+                && ParentsBefore.TryRemove(_parent.Index, out var before))
             {
-                _rtnetlink.SetIpv4Config(_parent.Index, _parentBefore);
+                _rtnetlink.SetIpv4Config(_parent.Index, before);
             }
         }
         catch (Vigil.Netlink.NetlinkException e)

@@ -68,6 +68,46 @@ public sealed class VirtualMacFailoverTests
     }
 
     /// <summary>Adverts come from the parent's address: its own for IPv4, its link-local for IPv6 (lab MACs 02:00:00:00:00:NN).</summary>
+    /// <summary>
+    /// Two virtual-MAC instances on one parent: the parent's ARP settings (arp_ignore, arp_filter) are the operator's
+    /// again once both macvlans are gone, whichever instance stops first. Each macvlan used to save what it found, so
+    /// the second saved Vigil's own values, and restored them if the first stopped first.
+    /// </summary>
+    [Fact]
+    public void TwoVirtualMacsOnOneParent_TheFirstStoppedFirst_TheParentGetsItsOwnArpSettingsBack()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario(UseVirtualMac: true));
+        File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
+            apiVersion: vigil/v1
+            kind: VrrpInstance
+            metadata:
+              name: vi_2
+            spec:
+              virtualRouterId: 52
+              useVirtualMac: true
+              members:
+                - node: ka1
+                  priority: 100
+              virtualAddresses:
+                - address: 198.51.100.102/24
+            """);
+        string Arp(string setting) => NamespaceLab.Run("ip", "netns", "exec", lab.Ka1.Namespace, "cat", $"/proc/sys/net/ipv4/conf/eth0/{setting}").Output.Trim();
+        Assert.Equal(("0", "0"), (Arp("arp_ignore"), Arp("arp_filter")));
+        var ka1 = lab.StartVigil("ka1");
+        Assert.True(FailoverLab.WaitUntil(() => lab.StatusDocument("ka1")?["instances"]?.AsArray().Count(i => (string?)i!["state"] == "Master") == 2,
+            TimeSpan.FromSeconds(20)), lab.Explain());
+        Assert.Equal(("1", "1"), (Arp("arp_ignore"), Arp("arp_filter")));
+
+        File.Delete(Path.Combine(lab.ConfigFolder, "vi_1.yaml")); // the first instance made goes first
+        NamespaceLab.Signal(ka1, "HUP");
+        Assert.True(FailoverLab.WaitUntil(() => lab.StatusDocument("ka1")?["instances"]?.AsArray().Count == 1, TimeSpan.FromSeconds(10)), lab.Explain());
+        NamespaceLab.Signal(ka1, "TERM");
+        Assert.True(ka1.WaitForExit(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(("0", "0"), (Arp("arp_ignore"), Arp("arp_filter")));
+    }
+
     private static string Source(LabHost host, bool ipv6) => ipv6 ? $"fe80::ff:fe00:{host.Mac[^2..]}" : host.Address.Split('/')[0];
 
     private static string Ip(LabHost host, params string[] arguments) => NamespaceLab.Run("ip", ["-n", host.Namespace, .. arguments]).Output;
