@@ -53,10 +53,14 @@ public sealed class AgentHost : IDisposable
     private DriftReport? _drift;
     private IpvsClient? _ipvs;
 
+    // What the agent cannot do now but runs without (a file it cannot write), by what.
+    private readonly Dictionary<string, string> _degraded = new(StringComparer.Ordinal);
+
     // The IPVS services this node's Vigil made (kept in the state directory): the only ones it may remove.
     private IpvsOwnership _ipvsOwned;
 
     private string? IpvsOwnedFile => _options.StateDirectory is { } directory ? Path.Combine(directory, IpvsOwnershipFile.FileName) : null;
+
     // IPVS is changed from the reconcile loop and from health changes (Quartz's threads): one at a time.
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
@@ -538,9 +542,6 @@ public sealed class AgentHost : IDisposable
             }
         }
     }
-
-    /// <summary>What the agent cannot do now but runs without (a file it cannot write), by what.</summary>
-    private readonly Dictionary<string, string> _degraded = new(StringComparer.Ordinal);
 
     private void WriteStatus()
     {

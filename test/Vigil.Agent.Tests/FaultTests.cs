@@ -50,20 +50,7 @@ public sealed class FaultTests
     {
         Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
-        File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
-            apiVersion: vigil/v1
-            kind: VrrpInstance
-            metadata:
-              name: vi_2
-            spec:
-              virtualRouterId: 52
-              interface: eth9
-              members:
-                - node: ka1
-                  priority: 100
-              virtualAddresses:
-                - address: 203.0.113.100/24
-            """);
+        AddInstanceOnEth9(lab);
         var ka1 = lab.StartVigil("ka1");
 
         Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab)?["lastOutcome"] == "partlyApplied", TimeSpan.FromSeconds(20)), $"{Source(lab)}\n{lab.Explain()}");
@@ -123,20 +110,7 @@ public sealed class FaultTests
     {
         Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
-        File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
-            apiVersion: vigil/v1
-            kind: VrrpInstance
-            metadata:
-              name: vi_2
-            spec:
-              virtualRouterId: 52
-              interface: eth9
-              members:
-                - node: ka1
-                  priority: 100
-              virtualAddresses:
-                - address: 203.0.113.100/24
-            """);
+        AddInstanceOnEth9(lab);
         var ka1 = lab.StartVigil("ka1");
         Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master", TimeSpan.FromSeconds(15)), lab.Explain());
         var batch = Path.Combine(lab.Directory, "links.batch");
@@ -150,6 +124,22 @@ public sealed class FaultTests
         Assert.DoesNotContain("stopping", lab.Output("ka1"), StringComparison.Ordinal);
         Assert.Equal("Master", lab.State("ka1"));
     }
+
+    /// <summary>A second instance for ka1 alone, on an interface the node does not have (yet): eth9.</summary>
+    private static void AddInstanceOnEth9(FailoverLab lab) => File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
+        apiVersion: vigil/v1
+        kind: VrrpInstance
+        metadata:
+          name: vi_2
+        spec:
+          virtualRouterId: 52
+          interface: eth9
+          members:
+            - node: ka1
+              priority: 100
+          virtualAddresses:
+            - address: 203.0.113.100/24
+        """);
 
     private static System.Text.Json.Nodes.JsonObject? Source(FailoverLab lab) => lab.StatusDocument("ka1")?["source"] as System.Text.Json.Nodes.JsonObject;
 
