@@ -27,8 +27,7 @@ public sealed class KernelWatcher : IDisposable
         _socket = NetlinkSocket.OpenSubscribed(NetlinkSocket.Route, Groups, receiveBuffer: receiveBuffer);
         _thread = new Thread(() =>
         {
-            var overflows = 0;
-            var warned = DateTimeOffset.MinValue;
+            var warnings = new Vigil.Vrrp.Engine.RepeatedWarnings(TimeProvider.System, WarnEvery);
             while (!_stopping)
             {
                 try
@@ -46,11 +45,9 @@ public sealed class KernelWatcher : IDisposable
                 }
                 catch (NetlinkException e) when (e.Errno == NetlinkSocket.Overflowed)
                 {
-                    overflows++;
-                    if (DateTimeOffset.UtcNow - warned >= WarnEvery)
+                    if (warnings.ShouldLog("overflow", out var suppressed))
                     {
-                        log.Warning("kernel notifications lost ({Overflows} overflow(s) of the netlink buffer): links and addresses read again", overflows);
-                        (warned, overflows) = (DateTimeOffset.UtcNow, 0);
+                        log.Warning("kernel notifications lost ({Overflows} overflow(s) of the netlink buffer): links and addresses read again", suppressed + 1);
                     }
                     Resync(links, linksChanged, missed, log);
                 }

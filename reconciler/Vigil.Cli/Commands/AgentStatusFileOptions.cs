@@ -26,6 +26,10 @@ internal sealed class AgentStatusFileOptions
     public string PathOf(ParseResult parse) =>
         parse.GetValue(StatusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(Node)! + ".json");
 
+    /// <summary>The pid a status file names when that process is still a running vigil agent; null for no file or a stale one.</summary>
+    public static int? RunningAgent(JsonObject? status) =>
+        status?["pid"]?.GetValue<int>() is { } pid && Vigil.Agent.AgentStatus.IsRunning(pid) ? pid : null;
+
     /// <summary>The status as JSON, or null (with the reason when <paramref name="error"/> is given) when it cannot be read.</summary>
     public static JsonObject? Read(string path, TextWriter? error = null)
     {

@@ -78,7 +78,7 @@ internal static class IpvsCommands
             var error = parse.InvocationConfiguration.Error;
             // Two owners would fight over the table: while the node's agent runs, it alone applies.
             var status = AgentStatusFileOptions.Read(parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, state.Node + ".json"));
-            if (status?["pid"]?.GetValue<int>() is { } pid && Vigil.Agent.AgentStatus.IsRunning(pid))
+            if (AgentStatusFileOptions.RunningAgent(status) is { } pid)
             {
                 error.WriteLine($"vigil: the agent for {state.Node} runs (pid {pid}) and owns the IPVS table: `vigil reconcile --node {state.Node}` asks it to apply");
                 return ExitCodes.Failed;

@@ -132,7 +132,7 @@ internal static class PlanCommand
             return ExitCodes.Failed; // plan's 2 means changes: every error is 1
         }
         var status = AgentStatusFileOptions.Read(statusPath);
-        if (status?["pid"]?.GetValue<int>() is not { } pid || !Vigil.Agent.AgentStatus.IsRunning(pid))
+        if (AgentStatusFileOptions.RunningAgent(status) is null)
         {
             status = null; // no agent, or a stale file
         }

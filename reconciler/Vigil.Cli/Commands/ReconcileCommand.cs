@@ -27,7 +27,7 @@ internal static class ReconcileCommand
             var path = agent.PathOf(parse);
             var error = parse.InvocationConfiguration.Error;
             var before = AgentStatusFileOptions.Read(path);
-            if (before?["pid"]?.GetValue<int>() is not { } pid || !Vigil.Agent.AgentStatus.IsRunning(pid))
+            if (before is null || AgentStatusFileOptions.RunningAgent(before) is not { } pid)
             {
                 error.WriteLine($"vigil: no running agent found through {path}");
                 return ExitCodes.Failed;
