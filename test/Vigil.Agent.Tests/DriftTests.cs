@@ -97,6 +97,41 @@ public sealed class DriftTests
         Assert.Equal("Master", lab.State("ka1")); // reported, not acted on: the intruder's adverts are refused
     }
 
+    /// <summary>
+    /// IPv6 adverts come from link-local addresses (with the interface's scope on receipt): ka2 takes ka1 for a member
+    /// while the Cluster lists ka1's fe80:: address, and for a foreign router once it does not (before, any link-local
+    /// sender passed as a member).
+    /// </summary>
+    [Fact]
+    public void Ipv6Adverts_FromAListedLinkLocal_AreAMembers_FromAnUnlistedOne_AForeignRouters()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario(Ipv6: true));
+        var cluster = Path.Combine(lab.ConfigFolder, "cluster.yaml");
+        var unlisted = File.ReadAllText(cluster);
+        string LinkLocal(LabHost host) => NamespaceLab.Run("ip", "-n", host.Namespace, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link").Output.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        var listed = unlisted.Replace("[2001:db8::11/64]", $"[2001:db8::11/64, {LinkLocal(lab.Ka1)}]", StringComparison.Ordinal)
+            .Replace("[2001:db8::12/64]", $"[2001:db8::12/64, {LinkLocal(lab.Ka2)}]", StringComparison.Ordinal);
+        Assert.NotEqual(unlisted, listed);
+        File.WriteAllText(cluster, listed);
+        lab.VigilSource = _ => ["--config", lab.ConfigFolder, "--drift-interval", "300ms"];
+        var (_, ka2) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        // Three checks that each heard ka1's adverts, none calling it foreign.
+        var checks = new HashSet<string>();
+        Assert.True(FailoverLab.WaitUntil(() =>
+        {
+            Assert.DoesNotContain("foreignRouter", Kinds(lab, "ka2"));
+            return Report(lab, "ka2")?["checkedAt"] is { } at && checks.Add(at.ToString()) && checks.Count >= 3;
+        }, TimeSpan.FromSeconds(10)), lab.Explain());
+
+        File.WriteAllText(cluster, unlisted);
+        NamespaceLab.Signal(ka2, "HUP");
+
+        Assert.True(FailoverLab.WaitUntil(() => Kinds(lab, "ka2").Contains("foreignRouter"), TimeSpan.FromSeconds(10)), lab.Explain());
+        Assert.Contains("list each node's on its interface", Drift(lab, "ka2", "text").Output, StringComparison.Ordinal);
+    }
+
     private static (int ExitCode, string Output) Drift(FailoverLab lab, string node, string format)
     {
         using var output = new StringWriter();

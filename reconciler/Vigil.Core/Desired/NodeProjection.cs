@@ -48,8 +48,10 @@ public static class NodeProjection
         var member = spec.Members.First(m => m.Node == node.Name);
         var top = spec.Members.Max(m => m.Priority);
 
+        // A listed link-local address is for telling members' IPv6 adverts apart; a unicast peer is a routable one.
         IPAddress? AddressOf(NodeSpec n) => n.Interface(interfaceName)?.Addresses
             .Select(a => a.Address)
+            .OrderBy(a => a.IsIPv6LinkLocal)
             .FirstOrDefault(a => ResolvedVrrpInstance.FamilyOf(a) == resolved.Family);
 
         var peers = spec.Transport == VrrpTransport.Unicast

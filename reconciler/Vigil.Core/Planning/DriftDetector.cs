@@ -71,8 +71,9 @@ public static class DriftDetector
         foreach (var name in managed.Order(StringComparer.Ordinal))
         {
             var configured = node?.Interface(name)?.Addresses ?? [];
-            var held = addresses.Where(a => a.Interface == name && !a.Address.Address.IsIPv6LinkLocal).ToList();
-            bool Holds(IpPrefix prefix) => held.Any(h => h.Address.Address.Equals(prefix.Address));
+            // Link-local addresses are the kernel's own: judged when the Cluster lists them, never reported as added.
+            var held = addresses.Where(a => a.Interface == name).ToList();
+            bool Holds(IpPrefix prefix) => held.Any(h => SameAddress(h.Address.Address, prefix.Address));
             foreach (var vip in vips.Where(v => v.Interface == name))
             {
                 if (vip.Master && !Holds(vip.Address))
@@ -88,7 +89,7 @@ public static class DriftDetector
             {
                 items.Add(new(DriftKind.AddressRemoved, $"{missing} on {name}", "listed for this node in the Cluster, not on the interface", true, name, missing));
             }
-            foreach (var extra in held.Where(h => !configured.Any(c => c.Address.Equals(h.Address.Address)) && !vips.Any(v => v.Address.Address.Equals(h.Address.Address))))
+            foreach (var extra in held.Where(h => !h.Address.Address.IsIPv6LinkLocal && !configured.Any(c => c.Address.Equals(h.Address.Address)) && !vips.Any(v => v.Address.Address.Equals(h.Address.Address))))
             {
                 // Undone only when the agent saw it added: an address that was there before the agent may be the operator's own.
                 items.Add(new(DriftKind.AddressAdded, $"{extra.Address} on {name}",
@@ -100,7 +101,7 @@ public static class DriftDetector
 
     private static void VrrpDrift(NodeDesiredState desired, ClusterSpec cluster, IReadOnlyList<ObservedInstance> instances, List<DriftItem> items)
     {
-        var members = cluster.Nodes.SelectMany(n => n.Interfaces).SelectMany(i => i.Addresses).Select(a => a.Address).ToHashSet();
+        var members = cluster.Nodes.SelectMany(n => n.Interfaces).SelectMany(i => i.Addresses).Select(a => Unscoped(a.Address)).ToHashSet();
         foreach (var observed in instances)
         {
             var instance = desired.VrrpInstances.FirstOrDefault(i => i.Name == observed.Name);
@@ -121,9 +122,10 @@ public static class DriftDetector
             }
             foreach (var router in observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0))
             {
-                if (!members.Contains(router.Address) && !IsLinkLocalOfMember(router.Address))
+                if (!members.Contains(Unscoped(router.Address)))
                 {
-                    items.Add(new(DriftKind.ForeignRouter, subject, $"{router.Address} advertises (priority {router.Priority}) but is none of the Cluster's nodes", false));
+                    items.Add(new(DriftKind.ForeignRouter, subject, $"{router.Address} advertises (priority {router.Priority}) but is none of the Cluster's nodes"
+                        + (router.Address.IsIPv6LinkLocal ? LinkLocalHint : ""), false));
                 }
                 if (router.WhileMasterSinceLastCheck >= SplitBrainAdverts)
                 {
@@ -133,6 +135,12 @@ public static class DriftDetector
         }
     }
 
-    // IPv6 adverts come from link-local addresses, which the Cluster does not list: not judged foreign.
-    private static bool IsLinkLocalOfMember(IPAddress address) => address.IsIPv6LinkLocal;
+    // IPv6 adverts come from link-local addresses: a member's is known only when the Cluster lists it.
+    private const string LinkLocalHint = " (IPv6 adverts come from link-local addresses: list each node's on its interface in the Cluster)";
+
+    // A received link-local address carries the interface's scope; the Cluster's does not.
+    private static IPAddress Unscoped(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
+
+    private static bool SameAddress(IPAddress a, IPAddress b) => Unscoped(a).Equals(Unscoped(b));
 }

@@ -42,6 +42,26 @@ internal static class VrrpInstanceRules
             {
                 CheckUnicastAddresses(instance, resolved, cluster, bag);
             }
+            if (resolved.Family == IpFamily.IPv6 && resolved.Interface is not null && clusterKnown)
+            {
+                CheckLinkLocals(instance, resolved, cluster, bag);
+            }
+        }
+    }
+
+    /// <summary>
+    /// IPv6 adverts come from the sender's link-local address: the drift report tells a member from a foreign router
+    /// only when the Cluster lists each member's.
+    /// </summary>
+    private static void CheckLinkLocals(Resource<VrrpInstanceSpec> instance, ResolvedVrrpInstance resolved, ClusterSpec cluster, DiagnosticBag bag)
+    {
+        var unlisted = instance.Spec.Members.Select(m => m.Node)
+            .Where(name => cluster.Nodes.FirstOrDefault(n => n.Name == name)?.Interface(resolved.Interface!) is not { } i || !i.Addresses.Any(a => a.Address.IsIPv6LinkLocal))
+            .ToList();
+        if (unlisted.Count > 0)
+        {
+            bag.Warning(instance.Origin, "spec.members", "link-local-unlisted",
+                $"IPv6 adverts come from link-local addresses, and the Cluster lists none on {resolved.Interface} for node(s) {string.Join(", ", unlisted.Select(n => $"'{n}'"))}: the drift report will call their adverts a foreign router's; list each node's fe80:: address");
         }
     }
 

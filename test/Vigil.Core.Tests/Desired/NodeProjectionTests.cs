@@ -31,6 +31,16 @@ public class NodeProjectionTests
         Assert.Equal([IPAddress.Parse("198.51.100.11"), IPAddress.Parse("198.51.100.13")], ka2.UnicastPeers);
     }
 
+    /// <summary>A link-local address listed for the drift report's sake is not taken for the routable unicast peer.</summary>
+    [Fact]
+    public void Unicast_Ipv6Peers_PreferARoutableAddressToALinkLocalListedFirst()
+    {
+        var cluster = Cluster() with { Nodes = [Node("ka1", "fe80::11/64", "2001:db8::11/64"), Node("ka2", "fe80::12/64", "2001:db8::12/64")] };
+        var instance = Instance(vip: "2001:db8::100/64") with { Version = 3, Transport = VrrpTransport.Unicast };
+        var ka1 = Assert.Single(NodeProjection.For(State(cluster, instance), "ka1").VrrpInstances);
+        Assert.Equal([IPAddress.Parse("2001:db8::12")], ka1.UnicastPeers);
+    }
+
     [Fact]
     public void Multicast_HasNoPeers_AndIpv6UsesTheIpv6Address()
     {

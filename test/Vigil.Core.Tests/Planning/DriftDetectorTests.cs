@@ -47,16 +47,40 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void Detect_Routers_ForeignAndSplitBrain_MembersAndLinkLocalsNot()
+    public void Detect_Routers_ForeignAndSplitBrain_MembersNot()
     {
         var items = DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Vi1("Master",
             new ObservedRouter(IPAddress.Parse("198.51.100.12"), 80, 2, 0),
-            new ObservedRouter(IPAddress.Parse("fe80::12"), 80, 2, 0),
             new ObservedRouter(IPAddress.Parse("198.51.100.50"), 50, 4, DriftDetector.SplitBrainAdverts),
             new ObservedRouter(IPAddress.Parse("198.51.100.51"), 60, 0, 0))], []); // heard before, silent since
 
         Assert.Equal([DriftKind.ForeignRouter, DriftKind.SplitBrain], items.Select(i => i.Kind));
         Assert.All(items, i => Assert.Contains("198.51.100.50", i.Detail, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// IPv6 adverts come from link-local addresses: a member's is one the Cluster lists (received with the
+    /// interface's scope), any other is foreign; before, every link-local sender passed as a member.
+    /// </summary>
+    [Fact]
+    public void Detect_LinkLocalSenders_MembersOnlyWhenTheClusterListsThem()
+    {
+        var listed = Cluster with
+        {
+            Nodes = [TestStates.Node("ka1", "198.51.100.11/24", "2001:db8::11/64", "fe80::11/64"), TestStates.Node("ka2", "198.51.100.12/24", "2001:db8::12/64", "fe80::12/64")],
+        };
+        var ka1 = NodeProjection.For(TestStates.State(listed, TestStates.Instance()), "ka1");
+        ObservedInstance Heard(string sender) => Vi1("Master", new ObservedRouter(IPAddress.Parse(sender), 80, 2, 0));
+
+        var member = DriftDetector.Detect(ka1, listed, [.. Clean, Eth0("198.51.100.100/24")], [Heard("fe80::12%3")], []);
+        var stranger = DriftDetector.Detect(ka1, listed, [.. Clean, Eth0("198.51.100.100/24")], [Heard("fe80::99%3")], []);
+        var unlisted = DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Heard("fe80::12%3")], []);
+        var ownGone = DriftDetector.Detect(ka1, listed, [Eth0("198.51.100.11/24"), Eth0("2001:db8::11/64"), Eth0("198.51.100.100/24")], [Vi1("Master")], []);
+
+        Assert.Empty(member);
+        Assert.Equal(DriftKind.ForeignRouter, Assert.Single(stranger).Kind);
+        Assert.Contains("list each node's on its interface", Assert.Single(unlisted).Detail, StringComparison.Ordinal);
+        Assert.Equal("fe80::11/64 on eth0", Assert.Single(ownGone).Subject);
     }
 
     /// <summary>A rolling change half done: the master advertises another address list; a VIP may be served by nobody.</summary>

@@ -27,7 +27,7 @@ public class VrrpInstanceRulesTests
     {
         var other = Instance(51, "198.51.100.101/24") with { Interface = "eth1" };
         var v6 = Instance(51, "2001:db8::100/64") with { Version = 3 };
-        Assert.Empty(Check(State(null, Instance(51), other, v6)));
+        Assert.Equal(["link-local-unlisted"], Check(State(null, Instance(51), other, v6)).Select(d => d.Rule));
     }
 
     [Fact]
@@ -90,6 +90,21 @@ public class VrrpInstanceRulesTests
     {
         var d = Single(State(null, Instance(vip: "2001:db8::100/64")), "ipv6-needs-v3");
         Assert.Equal("IPv6 virtual addresses need VRRP version 3 (RFC 3768 is IPv4 only)", d.Message);
+    }
+
+    [Fact]
+    public void Ipv6_MembersWithoutLinkLocalAddresses_AreAWarning_NamingThem()
+    {
+        var instance = Instance(vip: "2001:db8::100/64") with { Version = 3 };
+        var listed = Cluster() with { Nodes = [Node("ka1", "198.51.100.11/24", "fe80::11/64"), Node("ka2", "198.51.100.12/24", "2001:db8::12/64")] };
+        var both = Cluster() with { Nodes = [Node("ka1", "fe80::11/64"), Node("ka2", "fe80::12/64")] };
+
+        var d = Single(State(listed, instance), "link-local-unlisted");
+
+        Assert.Equal((Severity.Warning, "spec.members"), (d.Severity, d.Field));
+        Assert.Contains("for node(s) 'ka2'", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Check(State(both, instance)), x => x.Rule == "link-local-unlisted");
+        Assert.DoesNotContain(Check(State(listed, Instance())), x => x.Rule == "link-local-unlisted");
     }
 
     [Fact]
