@@ -125,6 +125,61 @@ public sealed class FaultTests
         Assert.Equal("Master", lab.State("ka1"));
     }
 
+    /// <summary>
+    /// VIP edits during forced transitions (defect 7): ka1's track file moves its priority below and above ka2's every
+    /// round, so the VIP moves to ka2 and back, while both agents reload an edited VIP list (a second VIP swapped
+    /// between 101 and 102) as fast as they take it. After each round: both agents run, each status tells the state its
+    /// node is in, and exactly one node, the master, holds each of the latest VIPs and no other.
+    /// </summary>
+    [Fact]
+    public void VipEdits_DuringForcedTransitions_EndWithEachVipOnTheMasterAlone()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var target = Path.Combine(lab.Directory, "track");
+        Directory.CreateDirectory(target);
+        foreach (var node in new[] { "ka1", "ka2" })
+        {
+            Directory.CreateDirectory(Path.Combine(lab.Directory, node));
+            File.WriteAllText(Path.Combine(lab.Directory, node, "maintenance"), "0\n");
+            lab.Binds[node] = (Path.Combine(lab.Directory, node), target);
+        }
+        var instance = Path.Combine(lab.ConfigFolder, "vi_1.yaml");
+        var original = File.ReadAllText(instance).TrimEnd();
+        string[] extras = ["198.51.100.101", "198.51.100.102"];
+        void WriteVips(string extra) => File.WriteAllText(instance, $"{original}\n    - address: {extra}/24\n  trackFiles:\n    - file: {target}/maintenance\n      weight: -30\n");
+        WriteVips(extras[0]);
+        var (ka1, ka2) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        for (var round = 1; round <= 4; round++)
+        {
+            var (master, backup) = round % 2 == 1 ? (lab.Ka2, lab.Ka1) : (lab.Ka1, lab.Ka2);
+            File.WriteAllText(Path.Combine(lab.Directory, "ka1", "maintenance"), round % 2 == 1 ? "1\n" : "0\n");
+            var edits = 0;
+            var latest = extras[0];
+            Assert.True(FailoverLab.WaitUntil(() =>
+            {
+                // Edit and reload while the VIP moves; once the master is the expected one, edit twice more.
+                latest = extras[++edits % 2];
+                WriteVips(latest);
+                var attempted = Attempted(lab, "ka1");
+                NamespaceLab.Signal(ka1, "HUP");
+                NamespaceLab.Signal(ka2, "HUP");
+                Assert.True(FailoverLab.WaitUntil(() => Attempted(lab, "ka1") != attempted, TimeSpan.FromSeconds(5)), lab.Explain());
+                return lab.State(master.Name) == "Master" && edits >= 3;
+            }, TimeSpan.FromSeconds(20)), lab.Explain());
+
+            string[] vips = [lab.Scenario.Vip, latest];
+            var other = extras.Single(e => e != latest);
+            Assert.True(FailoverLab.WaitUntil(() => lab.State(master.Name) == "Master" && lab.State(backup.Name) == "Backup"
+                && vips.All(v => lab.Lab.Holds(master, v) && !lab.Lab.Holds(backup, v)) && !lab.Lab.Holds(master, other) && !lab.Lab.Holds(backup, other),
+                TimeSpan.FromSeconds(10)), $"round {round}: {master.Name} should be master on {string.Join(", ", vips)}\n{lab.Explain()}");
+            Assert.False(ka1.HasExited || ka2.HasExited);
+        }
+    }
+
+    private static string? Attempted(FailoverLab lab, string node) => (string?)lab.StatusDocument(node)?["source"]?["attemptedAt"];
+
     /// <summary>A second instance for ka1 alone, on an interface the node does not have (yet): eth9.</summary>
     private static void AddInstanceOnEth9(FailoverLab lab) => File.WriteAllText(Path.Combine(lab.ConfigFolder, "vi_2.yaml"), """
         apiVersion: vigil/v1

@@ -9,6 +9,9 @@ public sealed class RepeatedWarnings(TimeProvider time, TimeSpan window)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTimeOffset LoggedAt, long Suppressed)> _seen = new(StringComparer.Ordinal);
 
+    /// <summary>What a logged warning adds when others like it were held back.</summary>
+    public static string Suffix(long suppressed) => suppressed > 0 ? $" (and {suppressed} more times since the last such warning)" : "";
+
     /// <summary>True when <paramref name="reason"/> should be logged now; <paramref name="suppressed"/> says how many were not since.</summary>
     public bool ShouldLog(string reason, out long suppressed)
     {

@@ -76,10 +76,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private long _addressListMismatches;
     private string? _lastAddressListMismatch;
 
-    private static string Repeated(long suppressed) => suppressed > 0 ? $" (and {suppressed} more times since the last such warning)" : "";
     private readonly AdvertisementFilter _filter;
     private readonly VrrpStateMachine _machine;
     private readonly ITimer _announceTimer;
+    private readonly VipHolder _vips;
     private readonly Thread _receiver;
     private volatile bool _stopping;
     private volatile Definition _definition;
@@ -107,6 +107,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _since = time.GetUtcNow();
         _filter = new AdvertisementFilter(ExpectationOf(instance, ports.Channel.SourceAddress));
         _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
+        _vips = new VipHolder(instance.Name, ports.Addresses, ports.Announcer, _log, _warnings);
         _announceTimer = time.CreateTimer(_ => AnnounceLater(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp {instance.Name}" };
     }
@@ -143,12 +144,21 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     public void Stop()
     {
         _machine.Stop();
+        if (!_vips.WaitUntilDone(StopBound))
+        {
+            _log.Error("{Instance}: VIPs not removed within {Bound}: the kernel may still hold them", Instance.Name, StopBound);
+        }
         _stopping = true;
         if (_receiver.IsAlive)
         {
             _receiver.Join();
         }
     }
+
+    /// <summary>Waits until the kernel holds what the state and the latest definition ask (VIPs change on their own thread).</summary>
+    public bool WaitForAddresses() => _vips.WaitUntilDone(StopBound);
+
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
 
     public void UpdatePriority(int priority) => _machine.UpdatePriority(priority);
 
@@ -160,23 +170,16 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     /// </summary>
     public void Redefine(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
     {
-        // The priority is the agent's to set: it recomputes tracking from the new definition.
-        var before = _definition;
-        _definition = new Definition(instance, addresses);
-        if (_machine.State != VrrpState.Master)
+        // The priority is the agent's to set: it recomputes tracking from the new definition. Under the machine's lock,
+        // so that the edit and a transition are ordered: the holder is told the one that came last.
+        _machine.Serialized(state =>
         {
-            return;
-        }
-        foreach (var gone in before.Addresses.Except(addresses))
-        {
-            Delete(gone);
-        }
-        var added = addresses.Except(before.Addresses).ToList();
-        foreach (var address in added)
-        {
-            Add(address);
-        }
-        Announce(added, instance.Garp.Repeat);
+            _definition = new Definition(instance, addresses);
+            if (state == VrrpState.Master)
+            {
+                _vips.Want(addresses, hold: true, instance.Garp.Repeat);
+            }
+        });
     }
 
     public VirtualRouterStatus Status() => new(
@@ -210,7 +213,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             {
                 if (_warnings.ShouldLog($"advert to {destination}: {e.Message}", out var suppressed))
                 {
-                    _log.Warning("{Instance}: advert to {Destination} not sent: {Error}{Repeated}", instance.Name, destination, e.Message, Repeated(suppressed));
+                    _log.Warning("{Instance}: advert to {Destination} not sent: {Error}{Repeated}", instance.Name, destination, e.Message, RepeatedWarnings.Suffix(suppressed));
                 }
             }
         }
@@ -219,11 +222,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     void IVrrpActions.TakeVirtualAddresses()
     {
         var definition = _definition;
-        foreach (var address in definition.Addresses)
-        {
-            Add(address);
-        }
-        Announce(definition.Addresses, definition.Instance.Garp.Repeat);
+        _vips.Want(definition.Addresses, hold: true, definition.Instance.Garp.Repeat);
         Interlocked.Increment(ref _becameMaster);
         _announceRounds = 0;
         var garp = definition.Instance.Garp;
@@ -238,10 +237,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     void IVrrpActions.ReleaseVirtualAddresses()
     {
         _announceTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        foreach (var address in _definition.Addresses)
-        {
-            Delete(address);
-        }
+        _vips.Want(_definition.Addresses, hold: false, 0);
     }
 
     void IVrrpActions.StateChanged(VrrpState from, VrrpState to, string reason)
@@ -264,67 +260,19 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     private void AnnounceLater()
     {
-        var definition = _definition;
-        var garp = definition.Instance.Garp;
+        var garp = _definition.Instance.Garp;
         if (_machine.State != VrrpState.Master)
         {
             return;
         }
         // The delayed burst repeats as many as the first; each refresh sends refreshRepeat.
         var delayedBurst = _announceRounds++ == 0 && garp.Delay > TimeSpan.Zero;
-        Announce(definition.Addresses, delayedBurst ? garp.Repeat : garp.RefreshRepeat);
+        _vips.Reannounce(delayedBurst ? garp.Repeat : garp.RefreshRepeat);
         if (garp.Refresh > TimeSpan.Zero)
         {
             _announceTimer.Change(garp.Refresh, Timeout.InfiniteTimeSpan);
         }
     }
-
-    private void Add(InterfaceAddress address)
-    {
-        try
-        {
-            if (!_ports.Addresses.Add(address))
-            {
-                _log.Warning("{Instance}: {Address}/{PrefixLength} was already on the interface", Instance.Name, address.Address, address.PrefixLength);
-            }
-        }
-        catch (Vigil.Netlink.NetlinkException e)
-        {
-            _log.Error("{Instance}: VIP {Address} not added, the kernel refused: {Error}", Instance.Name, address.Address, e.Message);
-        }
-    }
-
-    private void Delete(InterfaceAddress address)
-    {
-        try
-        {
-            _ports.Addresses.Delete(address);
-        }
-        catch (Vigil.Netlink.NetlinkException e)
-        {
-            _log.Error("{Instance}: VIP {Address} not removed, the kernel refused: {Error}", Instance.Name, address.Address, e.Message);
-        }
-    }
-
-    private void Announce(IReadOnlyList<InterfaceAddress> addresses, int times)
-    {
-        if (addresses.Count == 0 || times <= 0)
-        {
-            return;
-        }
-        try
-        {
-            _ports.Announcer.Announce([.. addresses.Select(a => a.Address)], times);
-        }
-        catch (Exception e) when (e is SharpPcap.PcapException or InvalidOperationException)
-        {
-            if (_warnings.ShouldLog($"announcements: {e.Message}", out var suppressed))
-            {
-                _log.Warning("{Instance}: announcements not sent: {Error}{Repeated}", Instance.Name, e.Message, Repeated(suppressed));
-            }
-        }
-    }
-
 
     private void ReceiveLoop()
     {
@@ -377,7 +325,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         Volatile.Write(ref _lastAddressListMismatch, how);
         if (_warnings.ShouldLog($"address list from {source}", out var suppressed))
         {
-            _log.Warning("{Instance}: address list differs: {Mismatch}{Repeated}", Instance.Name, how, Repeated(suppressed));
+            _log.Warning("{Instance}: address list differs: {Mismatch}{Repeated}", Instance.Name, how, RepeatedWarnings.Suffix(suppressed));
         }
     }
 
@@ -469,6 +417,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         }
         _announceTimer.Dispose();
         _machine.Dispose();
+        _vips.Dispose();
         _ports.Dispose();
     }
 }

@@ -114,6 +114,18 @@ public sealed class VrrpStateMachine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="change"/> under the machine's lock with the state it is in: a reload's change of the VIPs is
+    /// ordered with the transitions, never interleaved with one.
+    /// </summary>
+    public void Serialized(Action<VrrpState> change)
+    {
+        lock (_gate)
+        {
+            change(State);
+        }
+    }
+
     /// <summary>Tracked scripts and interfaces moved the priority; it is carried from the next advert on.</summary>
     public void UpdatePriority(int priority)
     {

@@ -1,0 +1,155 @@
+using System.Net;
+using Vigil.Core.Desired;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Tests;
+using Vigil.Vrrp.Engine;
+using Vigil.Vrrp.Protocol;
+using Vigil.Vrrp.StateMachine;
+using Vigil.Vrrp.Transport;
+
+namespace Vigil.Vrrp.Tests.Engine;
+
+/// <summary>
+/// An instance's VIPs on the kernel follow its state and its latest definition, whatever order a reload's edit and a
+/// transition come in: the kernel is checked after both settle (a recording address table stands for it).
+/// </summary>
+public sealed class VirtualRouterAddressTests
+{
+    private static readonly NodeVrrpInstance Instance = new()
+    {
+        Name = "vi_1",
+        Interface = "eth0",
+        VirtualRouterId = 51,
+        Version = 3,
+        AdvertInterval = TimeSpan.FromMilliseconds(100),
+        Priority = 100,
+        Preempt = true,
+        SourceAddress = IPAddress.Parse("198.51.100.11"),
+        VirtualAddresses = [new VirtualAddressSpec { Address = IpPrefix.Parse("198.51.100.100/24") }],
+    };
+
+    private static InterfaceAddress Vip(int last) => new(2, IPAddress.Parse($"198.51.100.{last}"), 24, 0, null);
+
+    /// <summary>
+    /// Reloads that swap the VIPs (100+101, then 100+102) race forced transitions (Fault, Backup, Master by
+    /// Master_Down_Interval): at each pause, a master holds exactly its latest VIPs and anything else holds none.
+    /// Before the edit was serialised with the transitions, a VIP was left on a backup (defect 7).
+    /// </summary>
+    [Fact]
+    public void ReloadEdits_DuringForcedTransitions_LeaveExactlyTheLatestVips_OnlyOnAMaster()
+    {
+        var time = new ManualTimeProvider();
+        var kernel = new RecordingAddressTable();
+        IReadOnlyList<InterfaceAddress>[] sets = [[Vip(100), Vip(101)], [Vip(100), Vip(102)]];
+        using var router = new VirtualRouter(Instance, sets[0], new VirtualRouterPorts(new SilentChannel(), kernel, new SilentChannel()), time, Serilog.Core.Logger.None);
+        router.Start();
+        var down = VrrpTimers.MasterDownInterval(Instance.Priority, Instance.AdvertInterval);
+        time.Advance(down);
+        Assert.Equal(VrrpState.Master, router.State);
+
+        for (var round = 0; round < 300; round++)
+        {
+            using var go = new Barrier(2);
+            var latest = sets[0];
+            var edits = new Thread(() =>
+            {
+                go.SignalAndWait(TestContext.Current.CancellationToken);
+                for (var i = 0; i < 4; i++)
+                {
+                    latest = sets[(round + i) % 2];
+                    router.Redefine(Instance, latest);
+                }
+            });
+            edits.Start();
+            go.SignalAndWait(TestContext.Current.CancellationToken);
+            router.SetFault(true, "test");
+            router.SetFault(false, "test");
+            time.Advance(down);
+            edits.Join();
+            if (round % 3 == 0)
+            {
+                router.SetFault(true, "test"); // end some rounds away from master
+            }
+            router.WaitForAddresses();
+
+            var held = kernel.Held();
+            Assert.True(router.State == VrrpState.Master ? held.SetEquals(latest) : held.Count == 0,
+                $"round {round}: {router.State} holds [{string.Join(", ", held.Select(a => a.Address))}], latest VIPs [{string.Join(", ", latest.Select(a => a.Address))}]");
+            router.SetFault(false, "test");
+            time.Advance(down);
+        }
+    }
+
+    /// <summary>Stop removes the VIPs before it returns: the process may exit right after.</summary>
+    [Fact]
+    public void Stop_RemovesTheVips_BeforeItReturns()
+    {
+        var time = new ManualTimeProvider();
+        var kernel = new RecordingAddressTable();
+        using var router = new VirtualRouter(Instance, [Vip(100)], new VirtualRouterPorts(new SilentChannel(), kernel, new SilentChannel()), time, Serilog.Core.Logger.None);
+        router.Start();
+        time.Advance(VrrpTimers.MasterDownInterval(Instance.Priority, Instance.AdvertInterval));
+        router.WaitForAddresses();
+        Assert.Single(kernel.Held());
+
+        router.Stop();
+
+        Assert.Empty(kernel.Held());
+    }
+
+    /// <summary>The kernel's address table as a set; each change yields, so that racing callers interleave.</summary>
+    private sealed class RecordingAddressTable : IAddressTable
+    {
+        private readonly HashSet<InterfaceAddress> _held = [];
+
+        public bool Add(InterfaceAddress address)
+        {
+            Thread.Yield();
+            lock (_held)
+            {
+                return _held.Add(address);
+            }
+        }
+
+        public bool Delete(InterfaceAddress address)
+        {
+            Thread.Yield();
+            lock (_held)
+            {
+                return _held.Remove(address);
+            }
+        }
+
+        public HashSet<InterfaceAddress> Held()
+        {
+            lock (_held)
+            {
+                return [.. _held];
+            }
+        }
+    }
+
+    /// <summary>Sends nowhere, hears nothing.</summary>
+    private sealed class SilentChannel : IVrrpChannel, IAnnouncer
+    {
+        public IPAddress SourceAddress => IPAddress.Parse("198.51.100.11");
+
+        public void Send(VrrpAdvertisement advertisement, IPAddress destination)
+        {
+        }
+
+        public ReceivedAdvertisement? Receive(TimeSpan timeout)
+        {
+            Thread.Sleep(timeout);
+            return null;
+        }
+
+        public void Announce(IReadOnlyList<IPAddress> addresses, int times)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
