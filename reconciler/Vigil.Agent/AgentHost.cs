@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Serilog;
 using Vigil.Agent.Appliers;
+using Vigil.Agent.Reconcile;
 using Vigil.Core.Desired;
 using Vigil.Core.Planning;
 using Vigil.Core.Validation;
@@ -31,10 +32,11 @@ public sealed record AgentOptions(string Node, string StatusFile, string? StateD
 /// <summary>
 /// The agent process around <see cref="NodeAgent"/>: reconciles the node with its source (a folder, or a git
 /// repository fetched on an interval), applies a valid revision with the fewest moves, refuses an invalid one while
-/// keeping the last good revision running, records what it did, and keeps the status file current. Signals and the
-/// interval are the caller's (the CLI maps them to <see cref="Reconcile"/> and <see cref="Stop"/>).
+/// keeping the last good revision running, records what it did, and keeps the status file current. Every change of
+/// the node's state runs on one worker (<see cref="ReconcileLoop"/>): watchers, health checks and signals only put a
+/// request in <see cref="Requests"/>.
 /// </summary>
-public sealed class AgentHost : IDisposable
+public sealed class AgentHost : IReconciledNode, IDisposable
 {
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromSeconds(1);
 
@@ -53,15 +55,15 @@ public sealed class AgentHost : IDisposable
     private DriftReport? _drift;
     private IpvsClient? _ipvs;
 
-    // What the agent cannot do now but runs without (a file it cannot write), by what.
-    private readonly Dictionary<string, string> _degraded = new(StringComparer.Ordinal);
+    // What the agent cannot do now but runs without (a file it cannot write).
+    private readonly AgentFileWrites _files;
 
     // The IPVS services this node's Vigil made (kept in the state directory): the only ones it may remove.
     private IpvsOwnership _ipvsOwned;
 
     private string? IpvsOwnedFile => _options.StateDirectory is { } directory ? Path.Combine(directory, IpvsOwnershipFile.FileName) : null;
 
-    // IPVS is changed from the reconcile loop and from health changes (Quartz's threads): one at a time.
+    // IPVS is changed by the worker's passes; the lock keeps a drift check's read of it whole against a stop.
     private readonly Lock _ipvsGate = new();
     private readonly HealthBoard _health;
     private readonly VrrpScriptStates _scripts;
@@ -83,6 +85,11 @@ public sealed class AgentHost : IDisposable
     private double? _lastDuration;
     private IReadOnlyList<string> _notApplied = [];
     private (string?, ReconcileOutcome) _lastRecorded;
+    private int _failedPasses;
+    private PassResult? _lastPass;
+
+    /// <summary>The worker's queue: signals, timers, watchers and health checks put their requests here.</summary>
+    public ReconcileQueue Requests { get; } = new();
 
     public AgentHost(AgentOptions options, IRevisionSource source, ILogger log)
     {
@@ -90,6 +97,7 @@ public sealed class AgentHost : IDisposable
         _source = source;
         _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
         log = _log;
+        _files = new AgentFileWrites(log);
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _ipvsOwned = IpvsOwnedFile is { } owned ? IpvsOwnershipFile.Load(owned) : IpvsOwnership.Of([]);
         _rtnetlink = RtnetlinkClient.Open();
@@ -101,8 +109,8 @@ public sealed class AgentHost : IDisposable
             // Listens from now on, while the first revision is read: a slow start must not look like a takeover.
             Witness = predecessor is { Masters.Count: > 0 } ? StartupWitness.Open(predecessor.Masters, name => _rtnetlink.Link(name)?.Index, _time, log) : null,
         };
-        // Transitions are reported under the instance's lock: write the status from the timer's thread, not here;
-        // notify scripts run on their own tasks.
+        // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
+        // thread, not here; notify scripts run on their own tasks.
         _agent.Transitioned += (transition, instance) =>
         {
             _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
@@ -136,7 +144,7 @@ public sealed class AgentHost : IDisposable
         {
             try
             {
-                if (_source.At(good) is { } revision && Load(revision, out _) is { } state)
+                if (_source.At(good) is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _) is { } state)
                 {
                     _log.Warning("starting from the last good {Commit} until a newer commit can be applied", revision.Label);
                     Apply(revision, state);
@@ -155,7 +163,7 @@ public sealed class AgentHost : IDisposable
             return false; // a folder: nothing to fall back on, as keepalived with a bad configuration
         }
         // Lost notifications: the drift check compares every address with what the running revision wants.
-        _watcher = new KernelWatcher(_rtnetlink.Links, LinksChanged, _agent.AddressChanged, () => CheckDrift(), _log, _options.NetlinkBuffer);
+        _watcher = new KernelWatcher(_rtnetlink.Links, LinksChanged, _agent.AddressChanged, () => Requests.Enqueue(ReconcileRequest.Drift), _log, _options.NetlinkBuffer);
         _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         return true;
     }
@@ -165,11 +173,11 @@ public sealed class AgentHost : IDisposable
     /// left alone (only what is still not applied is retried); on request (SIGHUP, SIGUSR1, `vigil reconcile`) the
     /// revision is read and applied again. An invalid revision is refused and the running one kept.
     /// </summary>
-    public ReconcileOutcome? Reconcile(bool fromInterval)
+    public PassResult Reconcile(bool fromInterval)
     {
         try
         {
-            return ReconcileOnce(fromInterval);
+            return _lastPass = ReconcileOnce(fromInterval);
         }
         finally
         {
@@ -179,7 +187,7 @@ public sealed class AgentHost : IDisposable
         }
     }
 
-    private ReconcileOutcome? ReconcileOnce(bool fromInterval)
+    private PassResult ReconcileOnce(bool fromInterval)
     {
         var clock = Stopwatch.StartNew();
         SourceRevision revision;
@@ -195,7 +203,7 @@ public sealed class AgentHost : IDisposable
             }
             // Kept apart from the state file's last error (a refused commit's), which stays true when the remote comes back.
             _fetchError = e.Message;
-            return null;
+            return PassResult.Retry(NextBackoff(), e.Message);
         }
         if (_fetchError is not null)
         {
@@ -208,17 +216,37 @@ public sealed class AgentHost : IDisposable
         }
         if (fromInterval && (revision.Commit is null || revision.Commit == _handled))
         {
-            RetryNotApplied(clock);
-            return null;
+            return RetryOnce(clock);
         }
-        var state = Load(revision, out var refusal);
-        return state is null ? Refuse(revision, refusal, clock) : Apply(revision, state, clock);
+        var state = RevisionLoader.Load(revision, _options.Node, _log, out var refusal);
+        if (state is null)
+        {
+            Refuse(revision, refusal, clock);
+            return PassResult.Stalled($"{revision.Label} refused: {refusal[0]}");
+        }
+        Apply(revision, state, clock);
+        return Ending();
     }
+
+    /// <summary>Done when everything runs; otherwise tried again after a delay that doubles (1 s, 2 s, ... the loop caps it at the interval).</summary>
+    private PassResult Ending()
+    {
+        if (_notApplied.Count == 0)
+        {
+            _failedPasses = 0;
+            return PassResult.Done;
+        }
+        return PassResult.Retry(NextBackoff(), _notApplied[0]);
+    }
+
+    private TimeSpan NextBackoff() => TimeSpan.FromSeconds(1 << Math.Min(_failedPasses++, 12));
 
     /// <summary>
     /// The periodic drift check: the node against the revision it runs (addresses, IPVS, what VRRP hears); in correct
     /// mode, address and IPVS drift is undone. Kept for the status and `vigil drift`.
     /// </summary>
+    void IReconciledNode.CheckDrift() => CheckDrift();
+
     public DriftReport? CheckDrift()
     {
         if (_agent.Running is not { } desired)
@@ -233,18 +261,13 @@ public sealed class AgentHost : IDisposable
         return _drift;
     }
 
-    /// <summary>
-    /// Raised when something not applied may now be (a link appeared while an instance waits for its interface): the
-    /// loop that owns the reconcile runs <see cref="Reconcile"/> from the interval at once, rather than at its next tick.
-    /// </summary>
-    public event Action? RetryWanted;
-
+    /// <summary>A link appeared while an instance waits for its interface: the worker retries at once, not at its next tick.</summary>
     private void LinksChanged(IReadOnlyList<NetworkLink> links)
     {
         _agent.LinksChanged(links);
         if (_agent.NotRunning().Count > 0)
         {
-            RetryWanted?.Invoke();
+            Requests.Enqueue(ReconcileRequest.Retry);
         }
     }
 
@@ -290,58 +313,27 @@ public sealed class AgentHost : IDisposable
         {
             Folder = _source.Folder,
         };
-        List<string> degraded;
-        lock (_degraded)
-        {
-            degraded = [.. _degraded.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Value)];
-        }
-        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, _agent.Status(), drift, counts)
+        var degraded = _files.Degraded();
+        var routers = _agent.Status();
+        return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, routers, drift, counts)
         {
             Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All(), Degraded = degraded,
+            Conditions = InstanceConditions.Of(_agent.Running, routers, _agent.NotStarted()), LastPass = _lastPass,
         };
     }
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
 
-    /// <summary>The node's desired state and its Cluster, or null with the reasons when the revision is invalid or does not name this node.</summary>
-    private Loaded? Load(SourceRevision revision, out IReadOnlyList<string> refusal)
-    {
-        var result = new DesiredStateLoader().Load(revision.Files);
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            if (diagnostic.Severity == Severity.Error)
-            {
-                _log.Error("{Revision}: {Diagnostic}", revision.Label, diagnostic.ToString());
-            }
-            else
-            {
-                _log.Warning("{Revision}: {Diagnostic}", revision.Label, diagnostic.ToString());
-            }
-        }
-        refusal = result.State is null
-            ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]
-            : result.State.ClusterSpec.Nodes.Any(n => n.Name == _options.Node) ? []
-            : [NodeProjection.UnknownNode(result.State.ClusterSpec, _options.Node)];
-        foreach (var reason in result.State is null ? [] : refusal)
-        {
-            _log.Error("{Revision}: {Reason}", revision.Label, reason);
-        }
-        return refusal.Count == 0 ? new Loaded(NodeProjection.For(result.State!, _options.Node), result.State!.ClusterSpec) : null;
-    }
-
-    private sealed record Loaded(NodeDesiredState Node, ClusterSpec Cluster);
-
-    private ReconcileOutcome Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
+    private void Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
     {
         var summary = $"{revision.Label}: invalid ({reasons.Count} error(s)), nothing applied: {reasons[0]}";
         _log.Error("refused {Revision}: nothing applied, still running {Running}", revision.Label, RunningLabel);
         Record(revision, ReconcileOutcome.Refused, reasons, clock);
         Save(_state with { LastError = summary, LastErrorCommit = revision.Commit });
-        return ReconcileOutcome.Refused;
     }
 
-    private ReconcileOutcome Apply(SourceRevision revision, Loaded loaded, Stopwatch? clock = null)
+    private void Apply(SourceRevision revision, LoadedRevision loaded, Stopwatch? clock = null)
     {
         var state = loaded.Node;
         _cluster = loaded.Cluster;
@@ -370,27 +362,73 @@ public sealed class AgentHost : IDisposable
             LastError = outcome == ReconcileOutcome.Applied ? null : $"{revision.Label}: partly applied: {_notApplied[0]}",
             LastErrorCommit = outcome == ReconcileOutcome.Applied ? null : revision.Commit,
         });
-        return outcome;
     }
 
     /// <summary>
     /// Whatever the last apply left undone (an instance that could not start, IPVS changes the kernel refused) is tried
-    /// again on the interval, and at once when a link appears (<see cref="RetryWanted"/>).
+    /// again: on the interval, after the pass's retry delay, and at once when a link appears.
     /// </summary>
-    private void RetryNotApplied(Stopwatch clock)
+    public PassResult Retry()
     {
-        if ((_notApplied.Count == 0 && _agent.NotRunning().Count == 0) || _running is null || _agent.Running is not { } state)
+        try
         {
-            return;
+            return _lastPass = RetryOnce(Stopwatch.StartNew());
+        }
+        finally
+        {
+            WriteStatus();
+        }
+    }
+
+    private PassResult RetryOnce(Stopwatch clock)
+    {
+        if (_notApplied.Count == 0 && _agent.NotRunning().Count == 0)
+        {
+            return Ending();
         }
         _agent.StartMissing();
-        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(_running.Label, state)];
-        if (_notApplied.Count == 0)
+        return ConvergeRunning("retry", clock);
+    }
+
+    /// <summary>A real server went down or came back: the IPVS pool follows, then the quorum notifications.</summary>
+    public PassResult FollowHealth()
+    {
+        try
+        {
+            return _lastPass = _agent.Running is { VirtualServers.Count: > 0 } ? ConvergeRunning("health", Stopwatch.StartNew()) : Ending();
+        }
+        finally
+        {
+            WriteStatus();
+        }
+    }
+
+    /// <summary>
+    /// What is not applied of the running revision, found again (instances not running, IPVS); a revision that becomes
+    /// fully or partly applied this way is recorded and saved as an apply would.
+    /// </summary>
+    private PassResult ConvergeRunning(string why, Stopwatch clock)
+    {
+        if (_running is null || _agent.Running is not { } state)
+        {
+            return Ending();
+        }
+        var before = _notApplied;
+        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(why, state)];
+        NotifyQuorum(state);
+        if (before.Count > 0 && _notApplied.Count == 0)
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
             Record(_running, ReconcileOutcome.Applied, [], clock);
             Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = null, LastErrorCommit = null });
         }
+        else if (before.Count == 0 && _notApplied.Count > 0)
+        {
+            _log.Warning("{Revision}: now partly applied ({Why}): {Missing}", _running.Label, why, _notApplied[0]);
+            Record(_running, ReconcileOutcome.PartlyApplied, _notApplied, clock);
+            Save(_state with { LastError = $"{_running.Label}: partly applied: {_notApplied[0]}", LastErrorCommit = _running.Commit });
+        }
+        return Ending();
     }
 
     /// <summary>
@@ -468,16 +506,11 @@ public sealed class AgentHost : IDisposable
         _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
     }
 
-    /// <summary>A real server went down or came back: the IPVS pool follows at once, then the notifications (Quartz's thread).</summary>
+    /// <summary>A real server went down or came back (Quartz's thread): notified now, the pool follows on the worker.</summary>
     private void HealthChanged(RealServerCheck check, RealServerState health)
     {
-        if (_agent.Running is { } state && state.VirtualServers.Count > 0)
-        {
-            _notApplied = ConvergeIpvs("health", state);
-            _notifier.RealServer(check, health);
-            NotifyQuorum(state);
-            _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
-        }
+        _notifier.RealServer(check, health);
+        Requests.Enqueue(ReconcileRequest.Health);
     }
 
     private void NotifyQuorum(NodeDesiredState state)
@@ -512,36 +545,7 @@ public sealed class AgentHost : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes one of the agent's files; a failure (a full disk) is logged once per reason and kept in the status as
-    /// degraded until a write succeeds again. VRRP goes on either way.
-    /// </summary>
-    private void Persist(string what, string path, Action write)
-    {
-        try
-        {
-            write();
-            lock (_degraded)
-            {
-                if (_degraded.Remove(what))
-                {
-                    _log.Information("{What} {Path} written again", what, path);
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            lock (_degraded)
-            {
-                var reason = $"{what} {path} not written: {e.Message}";
-                if (!_degraded.TryGetValue(what, out var known) || known != reason)
-                {
-                    _log.Warning("{Reason}; running on", reason);
-                }
-                _degraded[what] = reason;
-            }
-        }
-    }
+    private void Persist(string what, string path, Action write) => _files.Write(what, path, write);
 
     private void WriteStatus()
     {

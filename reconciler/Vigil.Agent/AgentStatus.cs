@@ -55,6 +55,12 @@ public sealed record AgentStatus(
     /// <summary>What the agent runs without for now (a file it cannot write: a full disk), each with why; empty when nothing.</summary>
     public IReadOnlyList<string> Degraded { get; init; } = [];
 
+    /// <summary>Each instance of the running revision's conditions (Ready, Progressing, Stalled), by name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<InstanceCondition>> Conditions { get; init; } = new Dictionary<string, IReadOnlyList<InstanceCondition>>();
+
+    /// <summary>How the worker's last pass ended: done, retry after a delay, or stalled, with why.</summary>
+    public Reconcile.PassResult? LastPass { get; init; }
+
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
@@ -79,7 +85,19 @@ public sealed record AgentStatus(
             ["attemptedAt"] = Source.AttemptedAt,
             ["lastDurationMs"] = Source.LastDurationMilliseconds,
             ["notApplied"] = new JsonArray([.. Source.NotApplied.Select(n => (JsonNode?)n)]),
+            ["lastPass"] = LastPass is null ? null : new JsonObject
+            {
+                ["result"] = CamelCase(LastPass.Ending),
+                ["reason"] = LastPass.Reason,
+                ["retryAfterSeconds"] = LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null,
+            },
         },
+        ["conditions"] = new JsonObject([.. Conditions.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonArray([.. c.Value.Select(v => (JsonNode)new JsonObject
+        {
+            ["type"] = v.Type,
+            ["status"] = v.Status,
+            ["reason"] = v.Reason,
+        })])))]),
         ["pid"] = ProcessId,
         ["startedAt"] = StartedAt,
         ["loadedAt"] = LoadedAt,

@@ -104,6 +104,15 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
     }
 
+    /// <summary>The running revision's instances that do not run, each with why.</summary>
+    public IReadOnlyDictionary<string, string> NotStarted()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, string>(_notStarted, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>
     /// Level-based: starts every instance of the running revision that does not run (its interface appeared since,
     /// say). Those that still cannot start stay in <see cref="NotRunning"/>, logged again only when the reason changes.
@@ -146,9 +155,11 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     {
         lock (_gate)
         {
+            // The VIPs change on their own thread, around the state's change: the agent's own move agrees with the
+            // state or with what was last asked, so an add is ours if either says hold, a removal if either says not.
             var managed = _routers.Values.Select(r => new ManagedAddresses(
                 r.Instance.Name,
-                r.State == VrrpState.Master,
+                change.Added ? r.State == VrrpState.Master || r.WantsVips : r.State == VrrpState.Master && r.WantsVips,
                 _links.Where(l => l.Name == r.Instance.Interface).Select(l => l.Index).Concat(r.Addresses.Select(a => a.InterfaceIndex)).ToHashSet(),
                 r.Addresses)).ToList();
             if (AddressDriftClassifier.Classify(change, managed, time.GetUtcNow()) is not { } drift)

@@ -38,6 +38,12 @@ public static class PrometheusText
             Metric(text, "vigil_vrrp_adverts_received_total", "counter", "Adverts received and accepted.", [.. instances.Select(i => (Of(i), (double)(long)i["advertisementsReceived"]!))]);
             Metric(text, "vigil_vrrp_address_list_mismatch_total", "counter", "Accepted adverts whose address list differs from this instance's.",
                 [.. instances.Select(i => (Of(i), (double)((long?)i["addressListMismatches"] ?? 0)))]);
+            var conditions = status["conditions"] as JsonObject ?? [];
+            Metric(text, "vigil_instance_condition", "gauge", "1 while the instance's condition (ready, progressing, stalled) holds; every instance of the running commit has the three.",
+                [.. conditions.SelectMany(c => (c.Value?.AsArray().OfType<JsonObject>() ?? []).Select(v =>
+                    ($"{node},{Label("instance", c.Key)},{Label("condition", ((string?)v["type"])?.ToLowerInvariant())}", (double)((bool?)v["status"] == true ? 1 : 0))))]);
+            Metric(text, "vigil_reconcile_stalled", "gauge", "1 while the last pass stalled (a refused commit): nothing changes until the source does.",
+                [(node, (string?)source?["lastPass"]?["result"] == "stalled" ? 1 : 0)]);
             var reals = status["realServers"]?.AsArray().OfType<JsonObject>().ToList() ?? [];
             Metric(text, "vigil_real_server_up", "gauge", "1 while the real server's health check passes.",
                 [.. reals.Select(r => ($"{node},{Label("virtual_server", (string?)r["virtualServer"])},{Label("real_server", (string?)r["realServer"])}", (double)((bool)r["up"]! ? 1 : 0)))]);

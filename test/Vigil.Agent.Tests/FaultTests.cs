@@ -58,6 +58,13 @@ public sealed class FaultTests
         Assert.Contains(notApplied, n => n!.StartsWith("instance vi_2: not running:", StringComparison.Ordinal) && n.Contains("eth9", StringComparison.Ordinal));
         Assert.DoesNotContain(Instances(lab), name => name == "vi_2");
         Assert.Contains("vi_1", Instances(lab));
+        Assert.Equal(["Ready False", "Progressing False", "Stalled True"], Conditions(lab, "vi_2"));
+        Assert.Equal("Ready True", Conditions(lab, "vi_1")[0]);
+        Assert.Contains("eth9", (string?)lab.StatusDocument("ka1")!["conditions"]!["vi_2"]![2]!["reason"], StringComparison.Ordinal);
+        Assert.Equal("retryAfter", (string?)Source(lab)!["lastPass"]!["result"]);
+        var metrics = PrometheusText.Of(lab.StatusDocument("ka1")!);
+        Assert.Contains("vigil_instance_condition{node=\"ka1\",instance=\"vi_2\",condition=\"stalled\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_instance_condition{node=\"ka1\",instance=\"vi_1\",condition=\"ready\"} 1\n", metrics, StringComparison.Ordinal);
 
         Run("ip", "-n", lab.Ka1.Namespace, "link", "add", "eth9", "type", "veth", "peer", "name", "eth9p");
         Run("ip", "-n", lab.Ka1.Namespace, "addr", "add", "203.0.113.11/24", "dev", "eth9");
@@ -66,8 +73,13 @@ public sealed class FaultTests
 
         Assert.True(FailoverLab.WaitUntil(() => Instances(lab).Contains("vi_2") && (string?)Source(lab)?["lastOutcome"] == "applied", TimeSpan.FromSeconds(15)), lab.Explain());
         Assert.Empty(Source(lab)!["notApplied"]!.AsArray());
+        Assert.True(FailoverLab.WaitUntil(() => Conditions(lab, "vi_2").SequenceEqual(["Ready True", "Progressing False", "Stalled False"]), TimeSpan.FromSeconds(5)), lab.Explain());
+        Assert.Equal("done", (string?)Source(lab)!["lastPass"]!["result"]);
         Assert.False(ka1.HasExited);
     }
+
+    private static List<string> Conditions(FailoverLab lab, string instance) =>
+        lab.StatusDocument("ka1")?["conditions"]?[instance]?.AsArray().Select(c => $"{c!["type"]} {((bool)c["status"]! ? "True" : "False")}").ToList() ?? [];
 
     /// <summary>
     /// An instance's interface deleted and made again (a new index) under the master or the backup: while it is gone

@@ -15,6 +15,8 @@ const string Usage = """
                               loopback for S s (30): checks per second, CPU and peak memory; then keepalived -C on the
                               same targets; --in-guest runs both in the guest kernel (root), whose kernel has the IPVS
                               keepalived's checker needs (user-mode Linux, else QEMU: VIGIL_GUEST_KERNEL forces one)
+      idle    [--seconds S]   10 VRRP instances at 1 s adverts, all master, on one node of a namespace lab (root): CPU
+                              time and memory over S s (30) of a Vigil agent, then of keepalived with the same instances
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -31,6 +33,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "gitops" => GitOpsBenchmark.Run(runs),
     "health" => (args.Contains("--in-guest") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInGuest : HealthBenchmark.Run)(
         int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
+    "idle" => IdleBenchmark.Run(TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),
 };

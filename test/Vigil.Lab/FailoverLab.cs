@@ -213,7 +213,7 @@ public sealed class FailoverLab : IDisposable
         return true;
     }
 
-    private string KeepalivedVrrpPidFile(string node) => Path.Combine(Directory, node + ".vrrp.pid");
+    public string KeepalivedVrrpPidFile(string node) => Path.Combine(Directory, node + ".vrrp.pid");
 
     private Action<string> Collect(string node)
     {

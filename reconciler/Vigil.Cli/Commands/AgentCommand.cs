@@ -5,6 +5,7 @@ using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
 using Vigil.Agent;
+using Vigil.Agent.Reconcile;
 using Vigil.Core.Desired;
 using Vigil.Source;
 using Vigil.Source.Git;
@@ -188,27 +189,17 @@ internal static class AgentCommand
     private static int Run(AgentHost created, TimeSpan interval, TimeSpan driftInterval, Serilog.Core.Logger log)
     {
         using var host = created;
-        using var wake = new SemaphoreSlim(0);
-        var requests = 0;
-        var retries = 0;
-        // A wake is a stop only when a stop was asked for: two requests (or link events) can leave one wake unclaimed.
-        var stopping = 0;
-        host.RetryWanted += () =>
-        {
-            Interlocked.Increment(ref retries);
-            wake.Release();
-        };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Request);
-        using var user1 = PosixSignalRegistration.Create(SIGUSR1, Request);
-        var leaving = 0;
-        using var user2 = PosixSignalRegistration.Create(SIGUSR2, context =>
+        // Signals only ask; the worker acts. The runtime must not exit on SIGTERM before the priority-0 adverts are out.
+        PosixSignalRegistration Ask(PosixSignal signal, ReconcileRequest request) => PosixSignalRegistration.Create(signal, context =>
         {
             context.Cancel = true;
-            Interlocked.Exchange(ref leaving, 1);
-            wake.Release();
+            host.Requests.Enqueue(request);
         });
+        using var term = Ask(PosixSignal.SIGTERM, ReconcileRequest.Stop);
+        using var interrupt = Ask(PosixSignal.SIGINT, ReconcileRequest.Stop);
+        using var hangUp = Ask(PosixSignal.SIGHUP, ReconcileRequest.Requested);
+        using var user1 = Ask(SIGUSR1, ReconcileRequest.Requested);
+        using var user2 = Ask(SIGUSR2, ReconcileRequest.Leave);
         // A defect that escapes every catch still ends the agent as SIGTERM would (priority 0, VIPs released, logged),
         // never with the VIPs held and a stale status file behind it.
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
@@ -232,61 +223,8 @@ internal static class AgentCommand
         {
             return ExitCodes.Failed;
         }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (nextReconcile, nextDrift) = (interval, driftInterval);
-        while (true)
-        {
-            var due = (nextReconcile < nextDrift ? nextReconcile : nextDrift) - clock.Elapsed;
-            if (!wake.Wait(due > TimeSpan.Zero ? due : TimeSpan.Zero))
-            {
-                if (clock.Elapsed >= nextReconcile)
-                {
-                    host.Reconcile(fromInterval: true);
-                    nextReconcile = clock.Elapsed + interval;
-                }
-                if (clock.Elapsed >= nextDrift)
-                {
-                    host.CheckDrift();
-                    nextDrift = clock.Elapsed + driftInterval;
-                }
-            }
-            else if (Interlocked.Exchange(ref requests, 0) > 0)
-            {
-                log.Information("reconcile requested");
-                host.Reconcile(fromInterval: false);
-            }
-            else if (Interlocked.Exchange(ref retries, 0) > 0)
-            {
-                host.Reconcile(fromInterval: true); // what is not applied yet, tried again now
-            }
-            else if (Volatile.Read(ref stopping) == 1 || Volatile.Read(ref leaving) == 1)
-            {
-                break;
-            }
-            // Otherwise a wake whose request an earlier pass already took (two link events, one retry): nothing to do.
-        }
-        if (Volatile.Read(ref leaving) == 1)
-        {
-            host.Leave();
-            return ExitCodes.Ok;
-        }
-        log.Information("signal received: stopping");
-        host.Stop();
+        using var loop = new ReconcileLoop(host, host.Requests, TimeProvider.System, interval, driftInterval, log);
+        loop.Run();
         return ExitCodes.Ok;
-
-        void Request(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            Interlocked.Increment(ref requests);
-            wake.Release();
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            // Handled here: the runtime must not exit before the priority-0 adverts are out.
-            context.Cancel = true;
-            Interlocked.Exchange(ref stopping, 1);
-            wake.Release();
-        }
     }
 }

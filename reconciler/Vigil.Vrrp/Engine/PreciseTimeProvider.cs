@@ -6,16 +6,19 @@ namespace Vigil.Vrrp.Engine;
 /// Timers that fire within a fraction of a millisecond of their due time, on one dedicated thread. VRRP's
 /// takeover is a timer running out (Master_Down_Interval, Skew_Time), and keepalived fires it within
 /// 0.3-5 ms of the RFC bound; the thread-pool timers behind <see cref="TimeProvider.System"/> can be late by
-/// several milliseconds when the pool is busy. Waits are coarse until the last two milliseconds, then
-/// yielding. Callbacks run on the timer thread and must be short (VRRP's are: a send, a netlink request).
+/// several milliseconds when the pool is busy. Each wait is one ppoll(2) with a nanosecond timeout, so ten idle
+/// instances cost next to nothing; only a takeover's timer (<see cref="StateMachine.VrrpTimers.Takeover"/>) yields
+/// through its last 2 ms, as a wake-up from sleep was measured up to 0.5 ms late. It runs out only when a master has
+/// gone silent, so the yielding costs nothing while all is well. Callbacks run on the timer thread and must be short and never
+/// block (VRRP's are: an advert sent; the VIPs change on their own thread).
 /// </summary>
 public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 {
-    private static readonly long FineWindow = Stopwatch.Frequency / 250; // 4 ms
+    private static readonly long FineWindow = Stopwatch.Frequency / 500; // 2 ms
 
     private readonly Lock _gate = new();
     private readonly List<PreciseTimer> _timers = [];
-    private readonly AutoResetEvent _changed = new(false);
+    private readonly Interop.PreciseWait _changed = new();
     private readonly Thread _thread;
     private volatile bool _disposed;
 
@@ -27,7 +30,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new PreciseTimer(this, callback, state);
+        var timer = new PreciseTimer(this, callback, state) { Fine = ReferenceEquals(state, StateMachine.VrrpTimers.Takeover) };
         lock (_gate)
         {
             _timers.Add(timer);
@@ -40,13 +43,16 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
     {
         // As keepalived's vrrp_priority: a lower nice value so that a busy machine does not delay a takeover.
         Interop.ThreadNice.TryRaise();
+        Interop.PreciseWait.TightenTimerSlack();
         var due = new List<PreciseTimer>();
         while (!_disposed)
         {
             long next;
+            long nextFine;
             lock (_gate)
             {
                 var now = Stopwatch.GetTimestamp();
+                (next, nextFine) = (long.MaxValue, long.MaxValue);
                 foreach (var timer in _timers)
                 {
                     if (timer.DueAt is { } at && at <= now)
@@ -54,8 +60,12 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                         timer.DueAt = timer.Period > 0 ? at + timer.Period : null;
                         due.Add(timer);
                     }
+                    if (timer.DueAt is { } following)
+                    {
+                        next = Math.Min(next, following);
+                        nextFine = timer.Fine ? Math.Min(nextFine, following) : nextFine;
+                    }
                 }
-                next = _timers.Min(t => t.DueAt) ?? long.MaxValue;
             }
             foreach (var timer in due)
             {
@@ -66,21 +76,21 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                 due.Clear();
                 continue;
             }
-            var remaining = next - Stopwatch.GetTimestamp();
-            if (remaining > FineWindow)
+            var afterFiring = Stopwatch.GetTimestamp();
+            if (nextFine - afterFiring <= FineWindow)
             {
-                // Wake a little early: the last stretch yields instead of sleeping, as a sleep may overshoot.
-                var coarse = next == long.MaxValue ? Timeout.Infinite : (int)((remaining - FineWindow) * 1000 / Stopwatch.Frequency);
-                _changed.WaitOne(coarse);
+                Thread.Yield(); // a takeover within 2 ms
+                continue;
             }
-            else if (remaining > 0)
+            var until = Math.Min(next, nextFine - FineWindow);
+            if (until > afterFiring)
             {
-                Thread.Yield();
+                _changed.Wait(until == long.MaxValue ? null : (long)((until - afterFiring) * (1e9 / Stopwatch.Frequency)));
             }
         }
     }
 
-    private void Changed() => _changed.Set();
+    private void Changed() => _changed.Wake();
 
     private void Remove(PreciseTimer timer)
     {
@@ -93,7 +103,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
     public void Dispose()
     {
         _disposed = true;
-        _changed.Set();
+        _changed.Wake();
         _thread.Join();
         _changed.Dispose();
     }
@@ -104,6 +114,9 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         public long? DueAt { get; set; }
 
         public long Period { get; private set; }
+
+        /// <summary>A takeover's timer: its last moments are waited actively.</summary>
+        public bool Fine { get; init; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {

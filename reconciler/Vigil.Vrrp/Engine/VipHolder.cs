@@ -5,15 +5,18 @@ using Vigil.Vrrp.Transport;
 namespace Vigil.Vrrp.Engine;
 
 /// <summary>
-/// Puts one instance's VIPs on the kernel and takes them off, on a thread of its own. Transitions and reloads only say
-/// what should be held (<see cref="Want"/>, cheap, under the state machine's lock), so the machine's timers never wait
-/// for netlink or pcap; the thread always brings the kernel to the latest word, never replays old steps, so a
-/// reload's edit that races a Master→Backup cannot leave a VIP on a backup. Addresses that become held are announced
-/// (gratuitous ARP, unsolicited NA) as they are added.
+/// Puts one instance's VIPs on the kernel and takes them off. Transitions and reloads only say what should be held
+/// (<see cref="Want"/>, cheap, under the state machine's lock); the kernel is changed after the lock is released, by
+/// the caller when nobody else is at it, else by the holder's own thread. Either always brings the kernel to the latest
+/// word and never replays old steps, so a reload's edit that races a Master→Backup cannot leave a VIP on a backup.
+/// Addresses that become held are announced (gratuitous ARP, unsolicited NA) as they are added.
 /// </summary>
 internal sealed class VipHolder : IDisposable
 {
     private readonly object _gate = new();
+
+    // Held by whoever brings the kernel to the latest word (the caller, when nobody else is, or the thread).
+    private readonly object _apply = new();
     private readonly IAddressTable _table;
     private readonly IAnnouncer _announcer;
     private readonly string _instance;
@@ -50,11 +53,41 @@ internal sealed class VipHolder : IDisposable
     {
         lock (_gate)
         {
-            _wanted = new Wanted(addresses, hold, announceTimes);
+            Volatile.Write(ref _wanted, new Wanted(addresses, hold, announceTimes));
             _asked++;
+        }
+    }
+
+    /// <summary>
+    /// Called once the state machine's lock is released: a takeover's GARP must leave as keepalived's does, within a
+    /// fraction of a millisecond, so when nobody is changing the kernel the caller applies the latest word itself;
+    /// otherwise the thread takes it after what it is doing.
+    /// </summary>
+    public void ApplyNowOrLater()
+    {
+        if (Interlocked.Read(ref _done) == Interlocked.Read(ref _asked))
+        {
+            return; // an advert sent or heard: nothing asked
+        }
+        if (Monitor.TryEnter(_apply))
+        {
+            try
+            {
+                ApplyPending();
+            }
+            finally
+            {
+                Monitor.Exit(_apply);
+            }
+        }
+        lock (_gate)
+        {
             Monitor.PulseAll(_gate);
         }
     }
+
+    /// <summary>Whether the VIPs were last asked to be held: the kernel follows a moment later.</summary>
+    public bool WantsHeld => Volatile.Read(ref _wanted).Hold;
 
     /// <summary>The held VIPs announced again (garp_master_delay's second burst, garp_master_refresh).</summary>
     public void Reannounce(int times)
@@ -88,11 +121,10 @@ internal sealed class VipHolder : IDisposable
 
     private void Run()
     {
+        // A takeover's GARP may wait for this thread: as the timer and receive threads, it must not wait for the scheduler.
+        Interop.ThreadNice.TryRaise();
         while (true)
         {
-            Wanted wanted;
-            int reannounce;
-            long asked;
             lock (_gate)
             {
                 while (_done == _asked && !_closing)
@@ -103,24 +135,43 @@ internal sealed class VipHolder : IDisposable
                 {
                     return;
                 }
-                (wanted, reannounce, asked) = (_wanted, _reannounce, _asked);
-                _reannounce = 0;
             }
-            try
+            lock (_apply)
             {
-                Converge(wanted, reannounce);
+                ApplyPending();
             }
-#pragma warning disable CA1031 // this thread must outlive any one failure: the next word is tried afresh
-            catch (Exception e)
+        }
+    }
+
+    /// <summary>Brings the kernel to the latest word, if not done yet; the caller holds <see cref="_apply"/>.</summary>
+    private void ApplyPending()
+    {
+        Wanted wanted;
+        int reannounce;
+        long asked;
+        lock (_gate)
+        {
+            if (_done == _asked)
+            {
+                return;
+            }
+            (wanted, reannounce, asked) = (_wanted, _reannounce, _asked);
+            _reannounce = 0;
+        }
+        try
+        {
+            Converge(wanted, reannounce);
+        }
+#pragma warning disable CA1031 // the holder must outlive any one failure: the next word is tried afresh
+        catch (Exception e)
 #pragma warning restore CA1031
-            {
-                _log.Error(e, "{Instance}: VIPs not brought to what the state asks", _instance);
-            }
-            lock (_gate)
-            {
-                _done = asked;
-                Monitor.PulseAll(_gate);
-            }
+        {
+            _log.Error(e, "{Instance}: VIPs not brought to what the state asks", _instance);
+        }
+        lock (_gate)
+        {
+            _done = Math.Max(_done, asked);
+            Monitor.PulseAll(_gate);
         }
     }
 

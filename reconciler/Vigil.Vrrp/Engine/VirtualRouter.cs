@@ -67,7 +67,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 {
     /// <summary>RFC 5798 section 5.1.2.2: the IPv6 multicast group for VRRP.</summary>
     private static readonly IPAddress Ipv6MulticastGroup = IPAddress.Parse("ff02::12");
-    private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(100);
+    // Long, so that ten idle instances cost next to nothing; nobody waits for it (see Dispose).
+    private static readonly TimeSpan ReceivePoll = TimeSpan.FromSeconds(1);
 
     private readonly VirtualRouterPorts _ports;
     private readonly TimeProvider _time;
@@ -80,8 +81,17 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly VrrpStateMachine _machine;
     private readonly ITimer _announceTimer;
     private readonly VipHolder _vips;
+
+    // Transitions happen under the machine's lock and are told after it (Settled), one teller at a time, in order.
+    private readonly Queue<(StateTransition Transition, double? Silent)> _reports = new();
+    private readonly Lock _reporting = new();
     private readonly Thread _receiver;
     private volatile bool _stopping;
+
+    // The channel is closed by whoever ends last: Dispose, or the receive thread leaving its poll.
+    private readonly Lock _channelGate = new();
+    private bool _receiverDone = true;
+    private bool _closeChannelOnExit;
     private volatile Definition _definition;
     private readonly RouterSightings _sightings = new();
     private long _sent;
@@ -119,6 +129,9 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     public VrrpState State => _machine.State;
 
+    /// <summary>Whether the VIPs were last asked onto the kernel (the state machine asks just before it says Master, and just before it leaves it).</summary>
+    public bool WantsVips => _vips.WantsHeld;
+
     public event Action<StateTransition>? Transitioned;
 
     /// <summary>Starts as backup (or master for the address owner); <paramref name="resumeAsMaster"/>: see <see cref="VrrpStateMachine.Start"/>.</summary>
@@ -137,6 +150,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         // The machine first: an advert the receive thread reads while the machine is still in Initialize would be
         // ignored (RFC 5798 6.4.1), and the rehearsal's one goodbye advert lost with it.
         _machine.Start(resumeAsMaster);
+        lock (_channelGate)
+        {
+            _receiverDone = false;
+        }
         _receiver.Start();
     }
 
@@ -149,10 +166,6 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             _log.Error("{Instance}: VIPs not removed within {Bound}: the kernel may still hold them", Instance.Name, StopBound);
         }
         _stopping = true;
-        if (_receiver.IsAlive)
-        {
-            _receiver.Join();
-        }
     }
 
     /// <summary>Waits until the kernel holds what the state and the latest definition ask (VIPs change on their own thread).</summary>
@@ -244,18 +257,46 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         _since = _time.GetUtcNow();
         _reason = reason;
-        if (to == VrrpState.Master && _lastHeard != 0)
+        // How long the old master had been silent: the takeover's own timing, for the operator.
+        double? silent = to == VrrpState.Master && _lastHeard != 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(_lastHeard).TotalMilliseconds : null;
+        lock (_reports)
         {
-            // How long the old master had been silent: the takeover's own timing, for the operator.
-            var silent = System.Diagnostics.Stopwatch.GetElapsedTime(_lastHeard).TotalMilliseconds;
-            _log.Information("{Instance}: {From} -> {To} ({Reason}, last advert heard {Silent:F1} ms ago), priority {Priority}",
-                Instance.Name, from, to, reason, silent, _machine.Priority);
+            _reports.Enqueue((new StateTransition(Instance.Name, from, to, reason, _machine.Priority, _since), silent));
         }
-        else
+    }
+
+    /// <summary>
+    /// After the machine's lock: the VIPs first (a takeover's GARP waits for nothing else), then the transitions' log
+    /// lines and events, in the order they happened.
+    /// </summary>
+    void IVrrpActions.Settled()
+    {
+        _vips.ApplyNowOrLater();
+        lock (_reporting)
         {
-            _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", Instance.Name, from, to, reason, _machine.Priority);
+            while (true)
+            {
+                (StateTransition Transition, double? Silent) next;
+                lock (_reports)
+                {
+                    if (!_reports.TryDequeue(out next))
+                    {
+                        return;
+                    }
+                }
+                var t = next.Transition;
+                if (next.Silent is { } silent)
+                {
+                    _log.Information("{Instance}: {From} -> {To} ({Reason}, last advert heard {Silent:F1} ms ago), priority {Priority}",
+                        t.Instance, t.From, t.To, t.Reason, silent, t.Priority);
+                }
+                else
+                {
+                    _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", t.Instance, t.From, t.To, t.Reason, t.Priority);
+                }
+                Transitioned?.Invoke(t);
+            }
         }
-        Transitioned?.Invoke(new StateTransition(Instance.Name, from, to, reason, _machine.Priority, _since));
     }
 
     private void AnnounceLater()
@@ -278,6 +319,25 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         // An advert must rearm Master_Down_Timer when it arrives, not when the scheduler gets round to it.
         Interop.ThreadNice.TryRaise();
+        try
+        {
+            Receive();
+        }
+        finally
+        {
+            lock (_channelGate)
+            {
+                _receiverDone = true;
+                if (_closeChannelOnExit)
+                {
+                    _ports.Channel.Dispose();
+                }
+            }
+        }
+    }
+
+    private void Receive()
+    {
         while (!_stopping)
         {
             var received = _ports.Channel.Receive(ReceivePoll);
@@ -411,13 +471,23 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     public void Dispose()
     {
         _stopping = true;
-        if (_receiver.IsAlive)
-        {
-            _receiver.Join();
-        }
         _announceTimer.Dispose();
         _machine.Dispose();
         _vips.Dispose();
-        _ports.Dispose();
+        // The receive thread may be inside its poll for up to a second: it closes the channel as it leaves, so neither
+        // a stop nor a reload waits for it. The announcer and a virtual-MAC link go now (a new instance may want them).
+        _ports.Announcer.Dispose();
+        _ports.Link?.Dispose();
+        lock (_channelGate)
+        {
+            if (_receiverDone)
+            {
+                _ports.Channel.Dispose();
+            }
+            else
+            {
+                _closeChannelOnExit = true;
+            }
+        }
     }
 }

@@ -16,6 +16,11 @@ public interface IVrrpActions
     void ReleaseVirtualAddresses();
 
     void StateChanged(VrrpState from, VrrpState to, string reason);
+
+    /// <summary>The machine's lock was released after an input: do what must not run under it (change the kernel).</summary>
+    void Settled()
+    {
+    }
 }
 
 /// <summary>The configuration the machine runs with; value equality decides whether a reload touches it.</summary>

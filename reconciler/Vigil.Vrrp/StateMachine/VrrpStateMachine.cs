@@ -31,7 +31,7 @@ public sealed class VrrpStateMachine : IDisposable
         _time = time;
         _masterAdverInterval = settings.AdvertisementInterval;
         _adverTimer = time.CreateTimer(_ => OnAdverTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _masterDownTimer = time.CreateTimer(_ => OnMasterDownTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _masterDownTimer = time.CreateTimer(_ => OnMasterDownTimer(), VrrpTimers.Takeover, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         group?.Add(this);
     }
 
@@ -60,6 +60,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// </summary>
     public void Start(string? resumeAsMaster = null)
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             if (State != VrrpState.Initialize)
@@ -90,6 +91,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>Shutdown: a master sends a priority-0 advert so a backup takes over after Skew_Time.</summary>
     public void Stop()
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             LeaveCurrentState(sendPriorityZero: true);
@@ -100,6 +102,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>An advert that already passed validation (VRID, authentication, TTL, interval for v2).</summary>
     public void ReceiveAdvertisement(int priority, TimeSpan maxAdverInterval, IPAddress source)
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             switch (State)
@@ -120,6 +123,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// </summary>
     public void Serialized(Action<VrrpState> change)
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             change(State);
@@ -129,6 +133,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>Tracked scripts and interfaces moved the priority; it is carried from the next advert on.</summary>
     public void UpdatePriority(int priority)
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             Priority = Settings.Priority == 255 ? 255 : Math.Clamp(priority, 1, 254);
@@ -138,6 +143,7 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>A tracked interface went down or a weight-0 script failed (keepalived's Fault), or recovered.</summary>
     public void SetFault(bool fault, string reason)
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             HasOwnFault = fault;
@@ -236,6 +242,7 @@ public sealed class VrrpStateMachine : IDisposable
 
     private void OnAdverTimer()
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             if (State == VrrpState.Master)
@@ -247,6 +254,7 @@ public sealed class VrrpStateMachine : IDisposable
 
     private void OnMasterDownTimer()
     {
+        using var settle = new Settling(this);
         lock (_gate)
         {
             if (State == VrrpState.Backup)
@@ -334,6 +342,31 @@ public sealed class VrrpStateMachine : IDisposable
         a.TryWriteBytes(x, out var lengthA);
         b.TryWriteBytes(y, out var lengthB);
         return lengthA != lengthB ? lengthA.CompareTo(lengthB) : x[..lengthA].SequenceCompareTo(y[..lengthB]);
+    }
+
+    /// <summary>
+    /// Disposed after the lock is released: each instance that may have changed does what must not run under it (its
+    /// VIPs on the kernel). A sync group's members change together, so all of them are told.
+    /// </summary>
+    private readonly ref struct Settling(VrrpStateMachine machine)
+    {
+        public void Dispose()
+        {
+            if (machine._group is not { } group)
+            {
+                machine._actions.Settled();
+                return;
+            }
+            VrrpStateMachine[] members;
+            lock (machine._gate)
+            {
+                members = [.. group.Members];
+            }
+            foreach (var member in members)
+            {
+                member._actions.Settled();
+            }
+        }
     }
 
     public void Dispose()
