@@ -1,5 +1,5 @@
 using Vigil.Lab;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 
 namespace Vigil.Agent.Tests;
 

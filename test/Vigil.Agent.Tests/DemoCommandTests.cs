@@ -25,6 +25,6 @@ public sealed class DemoCommandTests
         Assert.Matches(@"ka1 dropped 198\.51\.100\.101 \d+ ms after the revert", text);
         Assert.Matches(@"ka2 took over 198\.51\.100\.100 \d+ ms after the kill", text);
         Assert.Contains("longest gap", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("vigil-demo", Cli.Demo.NamespaceLab.Run("ip", "netns", "list").Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("vigil-demo", Demo.NamespaceLab.Run("ip", "netns", "list").Output, StringComparison.Ordinal);
     }
 }

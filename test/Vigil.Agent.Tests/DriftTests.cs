@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Vigil.Cli;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Lab;
 
 namespace Vigil.Agent.Tests;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Lab;
 using Vigil.Source.Git;
 using Vigil.Tests;

@@ -1,4 +1,4 @@
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Lab;
 
 namespace Vigil.Agent.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Lab;
 using Vigil.Tests;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Vigil.Lab;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 
 namespace Vigil.Agent.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Core.Planning;
 using Vigil.Lab;
 using Vigil.Source;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Tests;
 using YamlDotNet.RepresentationModel;
 

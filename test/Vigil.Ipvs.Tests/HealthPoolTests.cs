@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Netlink;
 
 namespace Vigil.Ipvs.Tests;

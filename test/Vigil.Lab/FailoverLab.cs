@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Vigil.Cli;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 
 namespace Vigil.Lab;
 

@@ -34,7 +34,7 @@ public sealed partial class PingWatch : IDisposable
         return TimeSpan.FromSeconds(times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max());
     }
 
-    public void Dispose() => Cli.Demo.NamespaceLab.Signal(_ping, "TERM");
+    public void Dispose() => Demo.NamespaceLab.Signal(_ping, "TERM");
 
     [GeneratedRegex(@"^\[(?<t>\d+\.\d+)\] \d+ bytes from")]
     private static partial Regex Reply();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 
 namespace Vigil.Lab;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Vigil.Cli.Demo;
+using Vigil.Demo;
 
 namespace Vigil.Lab;
 

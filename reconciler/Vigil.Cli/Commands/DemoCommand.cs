@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Vigil.Cli.Demo;
+using Vigil.Demo;
 using Vigil.Cli.Output;
 using Vigil.Core.Desired;
 

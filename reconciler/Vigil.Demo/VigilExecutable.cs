@@ -1,4 +1,4 @@
-namespace Vigil.Cli.Demo;
+namespace Vigil.Demo;
 
 /// <summary>How to start this same vigil again in another namespace: the apphost, or `dotnet vigil.dll`.</summary>
 public static class VigilExecutable
@@ -6,7 +6,7 @@ public static class VigilExecutable
     public static (string File, IReadOnlyList<string> Prefix) Current()
     {
         var process = Environment.ProcessPath ?? "vigil";
-        var dll = typeof(VigilExecutable).Assembly.Location;
+        var dll = Path.Combine(AppContext.BaseDirectory, "vigil.dll");
         return Path.GetFileNameWithoutExtension(process) switch
         {
             "dotnet" => (process, [dll]),

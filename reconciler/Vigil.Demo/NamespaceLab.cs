@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Vigil.Cli.Demo;
+namespace Vigil.Demo;
 
 /// <summary>One machine of the lab: its namespace, its eth0 address (prefix included) and MAC.</summary>
 public sealed record LabHost(string Name, string Namespace, string Address, string Mac);
