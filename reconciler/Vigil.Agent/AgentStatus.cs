@@ -64,10 +64,22 @@ public sealed record AgentStatus(
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
+    /// <summary>
+    /// The status file's format. Fields are only ever added within one version; a reader refuses a newer one (an agent
+    /// upgraded beside an older `vigil status`) rather than misread it. A file without one is version 1.
+    /// </summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Why a status document cannot be read by this vigil, or null when it can.</summary>
+    public static string? Unreadable(JsonObject status) => (int?)status["version"] is { } version && version > FormatVersion
+        ? $"status format {version} was written by a newer vigil; this one reads format {FormatVersion}"
+        : null;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public JsonObject ToJson() => new()
     {
+        ["version"] = FormatVersion,
         ["node"] = Node,
         ["configPath"] = Source.Location,
         ["source"] = new JsonObject
@@ -181,6 +193,7 @@ public sealed record AgentStatus(
         try
         {
             if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject previous
+                || Unreadable(previous) is not null
                 || previous["pid"]?.GetValue<int>() is not { } pid
                 || (pid != Environment.ProcessId && IsRunning(pid)))
             {

@@ -73,6 +73,24 @@ public sealed class StatusCommandTests : IDisposable
         Assert.StartsWith("9a8b7c6d5e4f", (string?)agent["source"]!["lastErrorCommit"], StringComparison.Ordinal);
     }
 
+    /// <summary>The status carries its format; a newer one (an agent upgraded beside this vigil) is refused, never misread.</summary>
+    [Fact]
+    public void Status_OfANewerFormat_IsRefusedWithWhy()
+    {
+        var path = WriteStatus(Environment.ProcessId); // as a restarted agent finds its own earlier file
+        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal(AgentStatus.FormatVersion, (int?)document["version"]);
+        Assert.NotNull(AgentStatus.LeftBy(path));
+        document["version"] = AgentStatus.FormatVersion + 1;
+        File.WriteAllText(path, document.ToJsonString());
+
+        var run = CliRun.Of("status", path);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"status format {AgentStatus.FormatVersion + 1} was written by a newer vigil; this one reads format {AgentStatus.FormatVersion}", run.Error, StringComparison.Ordinal);
+        Assert.Null(AgentStatus.LeftBy(path)); // nothing resumed from a file it cannot read
+    }
+
     [Fact]
     public void Status_NoFile_ExitsOneAndSaysSo()
     {

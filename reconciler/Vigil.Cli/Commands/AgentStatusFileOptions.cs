@@ -35,7 +35,17 @@ internal sealed class AgentStatusFileOptions
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject status)
+            {
+                error?.WriteLine($"vigil: {path}: not a status document");
+                return null;
+            }
+            if (Vigil.Agent.AgentStatus.Unreadable(status) is { } why)
+            {
+                error?.WriteLine($"vigil: {path}: {why}");
+                return null;
+            }
+            return status;
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
