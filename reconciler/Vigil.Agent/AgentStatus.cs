@@ -70,117 +70,70 @@ public sealed record AgentStatus(
     /// </summary>
     public const int FormatVersion = 1;
 
-    /// <summary>Why a status document cannot be read by this vigil, or null when it can.</summary>
-    public static string? Unreadable(JsonObject status) => (int?)status["version"] is { } version && version > FormatVersion
-        ? $"status format {version} was written by a newer vigil; this one reads format {FormatVersion}"
-        : null;
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public JsonObject ToJson() => new()
+    /// <summary>The status as the versioned contract every reader takes (<see cref="StatusDocument"/>).</summary>
+    public StatusDocument ToDocument() => new()
     {
-        ["version"] = FormatVersion,
-        ["node"] = Node,
-        ["configPath"] = Source.Location,
-        ["source"] = new JsonObject
+        Node = Node,
+        ConfigPath = Source.Location,
+        Source = new SourceDocument
         {
-            ["location"] = Source.Location,
-            ["folder"] = Source.Folder,
-            ["commit"] = Source.Commit,
-            ["subject"] = Source.Subject,
-            ["lastFetched"] = Source.LastFetched,
-            ["lastGood"] = Source.LastGood,
-            ["lastError"] = Source.LastError,
-            ["lastErrorCommit"] = Source.LastErrorCommit,
-            ["lastOutcome"] = Source.LastOutcome is { } outcome ? CamelCase(outcome) : null,
-            ["reconciledAt"] = Source.ReconciledAt,
-            ["attemptedAt"] = Source.AttemptedAt,
-            ["lastDurationMs"] = Source.LastDurationMilliseconds,
-            ["notApplied"] = new JsonArray([.. Source.NotApplied.Select(n => (JsonNode?)n)]),
-            ["lastPass"] = LastPass is null ? null : new JsonObject
-            {
-                ["result"] = CamelCase(LastPass.Ending),
-                ["reason"] = LastPass.Reason,
-                ["retryAfterSeconds"] = LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null,
-            },
+            Location = Source.Location,
+            Folder = Source.Folder,
+            Commit = Source.Commit,
+            Subject = Source.Subject,
+            LastFetched = Source.LastFetched,
+            LastGood = Source.LastGood,
+            LastError = Source.LastError,
+            LastErrorCommit = Source.LastErrorCommit,
+            LastOutcome = Source.LastOutcome is { } outcome ? CamelCase(outcome) : null,
+            ReconciledAt = Source.ReconciledAt,
+            AttemptedAt = Source.AttemptedAt,
+            LastDurationMs = Source.LastDurationMilliseconds,
+            NotApplied = Source.NotApplied,
+            LastPass = LastPass is null ? null : new PassDocument(CamelCase(LastPass.Ending), LastPass.Reason,
+                LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null),
         },
-        ["conditions"] = new JsonObject([.. Conditions.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonArray([.. c.Value.Select(v => (JsonNode)new JsonObject
+        Pid = ProcessId,
+        StartedAt = StartedAt,
+        LoadedAt = LoadedAt,
+        Instances = [.. Instances.Select(InstanceOf)],
+        Conditions = Conditions.ToDictionary(c => c.Key, c => (IReadOnlyList<ConditionDocument>)[.. c.Value.Select(v => new ConditionDocument(v.Type, v.Status, v.Reason))], StringComparer.Ordinal),
+        Degraded = Degraded,
+        AddressDriftCounts = AddressDriftCounts.ToDictionary(c => CamelCase(c.Key), c => c.Value, StringComparer.Ordinal),
+        AddressDrift = [.. AddressDrift.Select(d => new AddressDriftDocument(CamelCase(d.Kind), d.Instance, d.Event.Added ? "added" : "removed",
+            $"{d.Event.Address.Address}/{d.Event.Address.PrefixLength}", d.Event.Address.InterfaceIndex, d.At))],
+        VrrpScripts = new SortedDictionary<string, VrrpScriptDocument>(VrrpScripts.ToDictionary(v => v.Key, v => new VrrpScriptDocument(v.Value.Healthy, v.Value.Reason)), StringComparer.Ordinal),
+        RealServers = [.. RealServers.Select(r => new RealServerDocument(r.VirtualServer, r.RealServer, r.Up, r.Reason, r.Weight, r.Since))],
+        Drift = Drift is null ? null : new DriftDocument
         {
-            ["type"] = v.Type,
-            ["status"] = v.Status,
-            ["reason"] = v.Reason,
-        })])))]),
-        ["pid"] = ProcessId,
-        ["startedAt"] = StartedAt,
-        ["loadedAt"] = LoadedAt,
-        ["instances"] = new JsonArray([.. Instances.Select(InstanceJson)]),
-        ["degraded"] = new JsonArray([.. Degraded.Select(d => (JsonNode?)d)]),
-        ["addressDriftCounts"] = new JsonObject([.. AddressDriftCounts.Select(c => KeyValuePair.Create(CamelCase(c.Key), (JsonNode?)c.Value))]),
-        ["addressDrift"] = new JsonArray([.. AddressDrift.Select(DriftJson)]),
-        ["vrrpScripts"] = new JsonObject([.. VrrpScripts.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => KeyValuePair.Create(v.Key,
-            (JsonNode?)new JsonObject { ["ok"] = v.Value.Healthy, ["reason"] = v.Value.Reason }))]),
-        ["realServers"] = new JsonArray([.. RealServers.Select(r => (JsonNode)new JsonObject
-        {
-            ["virtualServer"] = r.VirtualServer,
-            ["realServer"] = r.RealServer,
-            ["up"] = r.Up,
-            ["reason"] = r.Reason,
-            ["weight"] = r.Weight,
-            ["since"] = r.Since,
-        })]),
-        ["drift"] = Drift is null ? null : new JsonObject
-        {
-            ["checkedAt"] = Drift.CheckedAt,
-            ["mode"] = CamelCase(Drift.Mode),
-            ["items"] = new JsonArray([.. Drift.Items.Select(i => (JsonNode)new JsonObject
-            {
-                ["kind"] = CamelCase(i.Kind),
-                ["subject"] = i.Subject,
-                ["detail"] = i.Detail,
-                ["correctable"] = i.Correctable,
-            })]),
-            ["corrected"] = new JsonArray([.. Drift.Corrected.Select(c => (JsonNode?)c)]),
-            ["totals"] = new JsonObject([.. Drift.Totals.Select(t => KeyValuePair.Create(CamelCase(t.Key), (JsonNode?)t.Value))]),
+            CheckedAt = Drift.CheckedAt,
+            Mode = CamelCase(Drift.Mode),
+            Items = [.. Drift.Items.Select(i => new DriftItemDocument(CamelCase(i.Kind), i.Subject, i.Detail, i.Correctable))],
+            Corrected = Drift.Corrected,
+            Totals = Drift.Totals.ToDictionary(t => CamelCase(t.Key), t => t.Value, StringComparer.Ordinal),
         },
     };
 
     private static string CamelCase<T>(T value) where T : Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
-    private static JsonObject DriftJson(AddressDrift d) => new()
+    private static InstanceDocument InstanceOf(VirtualRouterStatus s) => new()
     {
-        ["kind"] = CamelCase(d.Kind),
-        ["instance"] = d.Instance,
-        ["change"] = d.Event.Added ? "added" : "removed",
-        ["address"] = $"{d.Event.Address.Address}/{d.Event.Address.PrefixLength}",
-        ["interfaceIndex"] = d.Event.Address.InterfaceIndex,
-        ["at"] = d.At,
-    };
-
-    private static JsonObject InstanceJson(VirtualRouterStatus s) => new()
-    {
-        ["name"] = s.Name,
-        ["interface"] = s.Interface,
-        ["virtualRouterId"] = s.VirtualRouterId,
-        ["ipv6"] = s.Ipv6,
-        ["state"] = s.State.ToString(),
-        ["priority"] = s.Priority,
-        ["masterSeen"] = s.MasterSeen?.ToString(),
-        ["since"] = s.Since,
-        ["reason"] = s.Reason,
-        ["advertisementsSent"] = s.AdvertisementsSent,
-        ["advertisementsReceived"] = s.AdvertisementsReceived,
-        ["addressListMismatches"] = s.AddressListMismatches,
-        ["lastAddressListMismatch"] = s.LastAddressListMismatch,
-        ["becameMaster"] = s.BecameMaster,
-        ["dropped"] = new JsonObject([.. s.Dropped.Select(d => KeyValuePair.Create(CamelCase(d.Key), (JsonNode?)d.Value))]),
-        ["routersHeard"] = new JsonArray([.. s.Routers.Select(r => (JsonNode)new JsonObject
-        {
-            ["address"] = r.Address.ToString(),
-            ["priority"] = r.Priority,
-            ["adverts"] = r.Adverts,
-            ["whileMaster"] = r.WhileMaster,
-            ["lastSeen"] = r.LastSeen,
-        })]),
+        Name = s.Name,
+        Interface = s.Interface,
+        VirtualRouterId = s.VirtualRouterId,
+        Ipv6 = s.Ipv6,
+        State = s.State.ToString(),
+        Priority = s.Priority,
+        MasterSeen = s.MasterSeen?.ToString(),
+        Since = s.Since,
+        Reason = s.Reason,
+        AdvertisementsSent = s.AdvertisementsSent,
+        AdvertisementsReceived = s.AdvertisementsReceived,
+        AddressListMismatches = s.AddressListMismatches,
+        LastAddressListMismatch = s.LastAddressListMismatch,
+        BecameMaster = s.BecameMaster,
+        Dropped = s.Dropped.ToDictionary(d => CamelCase(d.Key), d => d.Value, StringComparer.Ordinal),
+        RoutersHeard = [.. s.Routers.Select(r => new RouterHeardDocument(r.Address.ToString(), r.Priority, r.Adverts, r.WhileMaster, r.LastSeen))],
     };
 
     /// <summary>
@@ -192,22 +145,19 @@ public sealed record AgentStatus(
     {
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject previous
-                || Unreadable(previous) is not null
-                || previous["pid"]?.GetValue<int>() is not { } pid
-                || (pid != Environment.ProcessId && IsRunning(pid)))
+            var previous = StatusDocument.Read(path);
+            if (previous.Pid != Environment.ProcessId && IsRunning(previous.Pid))
             {
                 return null;
             }
-            var masters = previous["instances"]!.AsArray().OfType<JsonObject>()
-                .Where(i => (string?)i["state"] == "Master")
-                .Select(i => new PreviousMaster((string)i["name"]!, (string?)i["interface"] ?? "", (int?)i["virtualRouterId"] ?? 0, (bool?)i["ipv6"] ?? false))
+            var masters = previous.Instances.Where(i => i.State == "Master")
+                .Select(i => new PreviousMaster(i.Name, i.Interface, i.VirtualRouterId, i.Ipv6))
                 .ToList();
             return new PreviousRun(masters, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
         }
-        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
-            return null;
+            return null; // none, or one this vigil cannot read: nothing to resume from
         }
     }
 
@@ -241,7 +191,7 @@ public sealed record AgentStatus(
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson().ToJsonString(Indented));
+        File.WriteAllText(temporary, ToDocument().ToJsonText());
         File.Move(temporary, path, overwrite: true);
     }
 }

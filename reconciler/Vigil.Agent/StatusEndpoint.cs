@@ -58,8 +58,8 @@ public sealed class StatusEndpoint : IDisposable
         var (code, type, body) = context.Request.HttpMethod != "GET" ? (405, "text/plain", "GET only\n")
             : context.Request.Url?.AbsolutePath switch
             {
-                "/status" => (200, "application/json", _status().ToJson().ToJsonString(new() { WriteIndented = true }) + "\n"),
-                "/metrics" => (200, "text/plain; version=0.0.4", PrometheusText.Of(_status().ToJson())),
+                "/status" => (200, "application/json", _status().ToDocument().ToJsonText() + "\n"),
+                "/metrics" => (200, "text/plain; version=0.0.4", PrometheusText.Of(_status().ToDocument())),
                 "/healthz" => _status().Source.Commit is not null || _status().Instances.Count > 0 ? (200, "text/plain", "ok\n") : (503, "text/plain", "no revision running\n"),
                 _ => (404, "text/plain", "try /status, /metrics or /healthz\n"),
             };

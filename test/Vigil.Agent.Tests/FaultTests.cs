@@ -62,7 +62,7 @@ public sealed class FaultTests
         Assert.Equal("Ready True", Conditions(lab, "vi_1")[0]);
         Assert.Contains("eth9", (string?)lab.StatusDocument("ka1")!["conditions"]!["vi_2"]![2]!["reason"], StringComparison.Ordinal);
         Assert.Equal("retryAfter", (string?)Source(lab)!["lastPass"]!["result"]);
-        var metrics = PrometheusText.Of(lab.StatusDocument("ka1")!);
+        var metrics = PrometheusText.Of(StatusDocument.Read(lab.StatusFile("ka1")));
         Assert.Contains("vigil_instance_condition{node=\"ka1\",instance=\"vi_2\",condition=\"stalled\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("vigil_instance_condition{node=\"ka1\",instance=\"vi_1\",condition=\"ready\"} 1\n", metrics, StringComparison.Ordinal);
 

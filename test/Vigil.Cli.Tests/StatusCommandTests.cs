@@ -73,6 +73,24 @@ public sealed class StatusCommandTests : IDisposable
         Assert.StartsWith("9a8b7c6d5e4f", (string?)agent["source"]!["lastErrorCommit"], StringComparison.Ordinal);
     }
 
+    /// <summary>What the agent writes is what every reader takes back: one contract, written and parsed by the same records.</summary>
+    [Fact]
+    public void StatusDocument_RoundTrips_AndKeepsTheFieldNamesReadersUse()
+    {
+        var path = WriteStatus();
+        var text = File.ReadAllText(path);
+
+        var read = StatusDocument.Parse(text);
+
+        Assert.Equal(text, read.ToJsonText());
+        var json = JsonNode.Parse(text)!;
+        Assert.Equal(["version", "node", "configPath", "source", "pid", "startedAt", "loadedAt", "instances", "conditions", "degraded",
+            "addressDriftCounts", "addressDrift", "vrrpScripts", "realServers", "drift"], json.AsObject().Select(p => p.Key));
+        Assert.Equal("Master", (string?)json["instances"]![0]!["state"]);
+        Assert.Equal(3L, read.Instances[0].Dropped["authenticationMismatch"]);
+        Assert.Equal("refused", read.Source.LastOutcome);
+    }
+
     /// <summary>The status carries its format; a newer one (an agent upgraded beside this vigil) is refused, never misread.</summary>
     [Fact]
     public void Status_OfANewerFormat_IsRefusedWithWhy()

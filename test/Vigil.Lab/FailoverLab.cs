@@ -191,7 +191,18 @@ public sealed class FailoverLab : IDisposable
         }
     }
 
-    public string? State(string node) => (string?)Status(node)?["state"];
+    /// <summary>The first instance's state, read through the agent's own status contract.</summary>
+    public string? State(string node)
+    {
+        try
+        {
+            return Vigil.Agent.StatusDocument.Read(StatusFile(node)).Instances is [var first, ..] ? first.State : null;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 
     public string Output(string node) => _output.TryGetValue(node, out var lines) ? string.Join('\n', lines) : "";
 

@@ -1,3 +1,4 @@
+using Vigil.Agent;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 
@@ -27,25 +28,15 @@ internal sealed class AgentStatusFileOptions
         parse.GetValue(StatusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, parse.GetValue(Node)! + ".json");
 
     /// <summary>The pid a status file names when that process is still a running vigil agent; null for no file or a stale one.</summary>
-    public static int? RunningAgent(JsonObject? status) =>
-        status?["pid"]?.GetValue<int>() is { } pid && Vigil.Agent.AgentStatus.IsRunning(pid) ? pid : null;
+    public static int? RunningAgent(StatusDocument? status) =>
+        status is { Pid: var pid } && Vigil.Agent.AgentStatus.IsRunning(pid) ? pid : null;
 
-    /// <summary>The status as JSON, or null (with the reason when <paramref name="error"/> is given) when it cannot be read.</summary>
-    public static JsonObject? Read(string path, TextWriter? error = null)
+    /// <summary>The status, or null (with the reason when <paramref name="error"/> is given) when it cannot be read or is of a newer format.</summary>
+    public static StatusDocument? Read(string path, TextWriter? error = null)
     {
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject status)
-            {
-                error?.WriteLine($"vigil: {path}: not a status document");
-                return null;
-            }
-            if (Vigil.Agent.AgentStatus.Unreadable(status) is { } why)
-            {
-                error?.WriteLine($"vigil: {path}: {why}");
-                return null;
-            }
-            return status;
+            return StatusDocument.Read(path);
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {

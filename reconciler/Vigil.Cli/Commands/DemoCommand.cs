@@ -1,3 +1,4 @@
+using Vigil.Agent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -204,7 +205,7 @@ internal static class DemoCommand
     {
         try
         {
-            return (string?)(JsonNode.Parse(File.ReadAllText(Path.Combine(work, node + ".json")))?["instances"]?.AsArray().FirstOrDefault())?["state"];
+            return StatusDocument.Read(Path.Combine(work, node + ".json")).Instances is [var first, ..] ? first.State : null;
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {

@@ -30,30 +30,30 @@ internal static class DriftCommand
             {
                 return ExitCodes.Failed;
             }
-            if (status["drift"] is not JsonObject drift)
+            if (status.Drift is not { } drift)
             {
                 error.WriteLine($"vigil: {path}: the agent has not checked for drift yet");
                 return ExitCodes.Failed;
             }
-            var items = drift["items"]!.AsArray().OfType<JsonObject>().ToList();
+            var items = drift.Items;
             var stdout = parse.InvocationConfiguration.Output;
             switch (parse.GetValue(output))
             {
                 case OutputFormat.Json:
-                    stdout.WriteLine(JsonText.Of(new JsonObject { ["node"] = (string?)status["node"], ["drift"] = drift.DeepClone() }));
+                    stdout.WriteLine(JsonText.Of(new JsonObject { ["node"] = status.Node, ["drift"] = status.ToJsonObject()["drift"]!.DeepClone() }));
                     break;
                 case OutputFormat.Prometheus:
                     stdout.Write(PrometheusText.Of(status, driftOnly: true));
                     break;
                 default:
                     var terminal = Terminal.ForStandardOutput(stdout);
-                    terminal.Writer.WriteLine($"node {status["node"]}: checked {drift["checkedAt"]}, mode {drift["mode"]}: " +
+                    terminal.Writer.WriteLine($"node {status.Node}: checked {System.Text.Json.JsonSerializer.Serialize(drift.CheckedAt).Trim('"')}, mode {drift.Mode}: " +
                         (items.Count == 0 ? terminal.Green("no drift") : terminal.Red($"{items.Count} finding(s)")));
                     foreach (var item in items)
                     {
-                        terminal.Writer.WriteLine($"  {(string?)item["kind"],-20} {item["subject"]}: {item["detail"]}");
+                        terminal.Writer.WriteLine($"  {item.Kind,-20} {item.Subject}: {item.Detail}");
                     }
-                    foreach (var undone in drift["corrected"]!.AsArray())
+                    foreach (var undone in drift.Corrected)
                     {
                         terminal.Writer.WriteLine(terminal.Yellow($"  corrected: {undone}"));
                     }

@@ -1,3 +1,4 @@
+using Vigil.Agent;
 using System.Text.Json.Nodes;
 using Vigil.Core.Desired;
 using Vigil.Core.Observed;
@@ -32,13 +33,12 @@ internal sealed record NodeObservedPlan(
     /// <paramref name="status"/>: the agent's status file, null when no agent runs; <paramref name="stateDirectory"/>: its
     /// clone's directory; <paramref name="kernel"/>: the node's addresses now.
     /// </summary>
-    public static NodeObservedPlan Build(DesiredState config, string node, JsonObject? status, string stateDirectory,
+    public static NodeObservedPlan Build(DesiredState config, string node, StatusDocument? status, string stateDirectory,
         IReadOnlyList<ObservedAddress> kernel, IpvsPlan? ipvs)
     {
-        var engine = status?["instances"]?.AsArray().OfType<JsonObject>()
-            .Select(i => new EngineInstance((string)i["name"]!, (string)i["state"]!, (int)i["priority"]!)).ToList() ?? [];
-        var commit = (string?)status?["source"]?["commit"];
-        var running = commit is null ? null : RunningRevision(stateDirectory, commit, (string?)status!["source"]!["folder"] ?? "");
+        var engine = status?.Instances.Select(i => new EngineInstance(i.Name, i.State, i.Priority)).ToList() ?? [];
+        var commit = status?.Source.Commit;
+        var running = commit is null ? null : RunningRevision(stateDirectory, commit, status!.Source.Folder ?? "");
         var next = NodeProjection.For(config, node);
         IReadOnlyList<ConfigChange> configuration;
         string agent;
@@ -50,13 +50,13 @@ internal sealed record NodeObservedPlan(
         }
         else if (running is not null)
         {
-            agent = $"agent pid {status["pid"]} runs commit {GitSource.Short(commit!)}";
+            agent = $"agent pid {status.Pid} runs commit {GitSource.Short(commit!)}";
             configuration = ClusterPlanner.Between(running, config).Nodes.First(n => n.Node == node).Changes;
         }
         else
         {
             // A folder agent (or a clone that cannot be read): only which instances run is known.
-            agent = $"agent pid {status["pid"]} runs {(commit is null ? "a folder" : $"commit {GitSource.Short(commit)}, not readable from {stateDirectory}")}: instances compared by name";
+            agent = $"agent pid {status.Pid} runs {(commit is null ? "a folder" : $"commit {GitSource.Short(commit)}, not readable from {stateDirectory}")}: instances compared by name";
             configuration = [
                 .. engine.Where(e => next.VrrpInstances.All(i => i.Name != e.Name)).Select(e => new ConfigChange(ChangeAction.Delete, ChangeTarget.Instance, e.Name)),
                 .. next.VrrpInstances.Where(i => engine.All(e => e.Name != i.Name)).Select(i => new ConfigChange(ChangeAction.Add, ChangeTarget.Instance, i.Name)),

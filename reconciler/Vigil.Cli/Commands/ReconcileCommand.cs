@@ -1,3 +1,4 @@
+using Vigil.Agent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -32,7 +33,7 @@ internal static class ReconcileCommand
                 error.WriteLine($"vigil: no running agent found through {path}");
                 return ExitCodes.Failed;
             }
-            var previous = (string?)before["source"]?["attemptedAt"];
+            var previous = before.Source.AttemptedAt;
             using (var kill = Process.Start(new ProcessStartInfo("kill", ["-USR1", pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!)
             {
                 kill.WaitForExit();
@@ -43,26 +44,26 @@ internal static class ReconcileCommand
                 }
             }
             var waited = Stopwatch.StartNew();
-            JsonObject? source = null;
+            SourceDocument? source = null;
             while (waited.Elapsed < TimeSpan.FromSeconds(parse.GetValue(timeout)))
             {
-                source = AgentStatusFileOptions.Read(path)?["source"] as JsonObject;
-                if ((string?)source?["attemptedAt"] != previous)
+                source = AgentStatusFileOptions.Read(path)?.Source;
+                if (source is not null && source.AttemptedAt != previous)
                 {
                     break;
                 }
                 Thread.Sleep(50);
             }
-            if (source is null || (string?)source["attemptedAt"] == previous)
+            if (source is null || source.AttemptedAt == previous)
             {
                 error.WriteLine($"vigil: agent {pid} did not answer within {parse.GetValue(timeout)} s");
                 return ExitCodes.Failed;
             }
-            var commit = (string?)source["commit"];
-            var outcome = (string?)source["lastOutcome"];
+            var commit = source.Commit;
+            var outcome = source.LastOutcome;
             parse.InvocationConfiguration.Output.WriteLine(
-                $"{before["node"]}: running {(commit is null ? "its folder" : $"commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source["subject"]}\"")}, last outcome {outcome}");
-            if ((string?)source["lastError"] is { } lastError)
+                $"{before.Node}: running {(commit is null ? "its folder" : $"commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source.Subject}\"")}, last outcome {outcome}");
+            if (source.LastError is { } lastError)
             {
                 error.WriteLine($"vigil: {lastError}");
                 return ExitCodes.Failed;

@@ -1,3 +1,4 @@
+using Vigil.Agent;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Vigil.Cli.Output;
@@ -29,19 +30,23 @@ internal static class StatusCommand
             var paths = parse.GetValue(files) is { Length: > 0 } given ? given
                 : Directory.Exists(DefaultDirectory) ? Directory.GetFiles(DefaultDirectory, "*.json").Order(StringComparer.Ordinal).ToArray()
                 : [];
-            var agents = new List<JsonObject>();
+            var agents = new List<(StatusDocument Status, bool Running)>();
             foreach (var path in paths)
             {
                 if (AgentStatusFileOptions.Read(path, parse.InvocationConfiguration.Error) is { } agent)
                 {
-                    agent["running"] = IsRunning(agent["pid"]?.GetValue<int>());
-                    agents.Add(agent);
+                    agents.Add((agent, Vigil.Agent.AgentStatus.IsRunning(agent.Pid)));
                 }
             }
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                stdout.WriteLine(JsonText.Of(new JsonArray([.. agents])));
+                stdout.WriteLine(JsonText.Of(new JsonArray([.. agents.Select(a =>
+                {
+                    var json = a.Status.ToJsonObject();
+                    json["running"] = a.Running;
+                    return (JsonNode)json;
+                })])));
             }
             else
             {
@@ -57,56 +62,53 @@ internal static class StatusCommand
         return command;
     }
 
-    private static bool IsRunning(int? pid) => pid is { } p && Vigil.Agent.AgentStatus.IsRunning(p);
-
     /// <summary>The running commit, the last good one when it differs, the last error and what is not applied.</summary>
-    private static void PrintSource(Terminal terminal, JsonObject source)
+    private static void PrintSource(Terminal terminal, SourceDocument source)
     {
-        if ((string?)source["commit"] is { } commit)
+        if (source.Commit is { } commit)
         {
-            var good = (string?)source["lastGood"];
-            terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source["subject"]}\", last outcome {source["lastOutcome"]} at {source["reconciledAt"]}" +
+            var good = source.LastGood;
+            terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source.Subject}\", last outcome {source.LastOutcome} at {Json(source.ReconciledAt)}" +
                 (good is not null && good != commit ? $", last good {Vigil.Source.Git.GitSource.Short(good)}" : ""));
         }
-        if ((string?)source["lastError"] is { } error)
+        if (source.LastError is { } error)
         {
             terminal.Writer.WriteLine(terminal.Red($"  error: {error}"));
         }
-        foreach (var line in source["notApplied"]?.AsArray() ?? [])
+        foreach (var line in source.NotApplied)
         {
             terminal.Writer.WriteLine(terminal.Red($"  not applied: {line}"));
         }
     }
 
-    private static void Print(Terminal terminal, List<JsonObject> agents)
+    private static void Print(Terminal terminal, List<(StatusDocument Status, bool Running)> agents)
     {
-        foreach (var agent in agents)
+        foreach (var (agent, isRunning) in agents)
         {
-            var running = agent["running"]!.GetValue<bool>() ? "" : terminal.Red(" (not running: stale status)");
-            terminal.Writer.WriteLine($"node {terminal.Bold((string)agent["node"]!)} (pid {agent["pid"]}){running}, config {agent["configPath"]}, loaded {agent["loadedAt"]}");
-            if (agent["source"] is JsonObject source)
-            {
-                PrintSource(terminal, source);
-            }
+            var running = isRunning ? "" : terminal.Red(" (not running: stale status)");
+            terminal.Writer.WriteLine($"node {terminal.Bold(agent.Node)} (pid {agent.Pid}){running}, config {agent.ConfigPath}, loaded {Json(agent.LoadedAt)}");
+            PrintSource(terminal, agent.Source);
             terminal.Writer.WriteLine($"  {"INSTANCE",-16} {"STATE",-10} {"PRIO",4} {"MASTER SEEN",-24} {"SENT",8} {"RECEIVED",8}  SINCE / DROPS");
-            foreach (var instance in agent["instances"]!.AsArray().OfType<JsonObject>())
+            foreach (var instance in agent.Instances)
             {
-                var state = (string)instance["state"]!;
+                var state = instance.State;
                 var painted = state == "Master" ? terminal.Green($"{state,-10}") : state == "Fault" ? terminal.Red($"{state,-10}") : $"{state,-10}";
-                var drops = instance["dropped"]!.AsObject().Select(d => $"{d.Key}={d.Value}").ToList();
+                var drops = instance.Dropped.Select(d => $"{d.Key}={d.Value}").ToList();
                 terminal.Writer.WriteLine(
-                    $"  {(string)instance["name"]!,-16} {painted} {instance["priority"],4} {(string?)instance["masterSeen"] ?? "-",-24} " +
-                    $"{instance["advertisementsSent"],8} {instance["advertisementsReceived"],8}  {instance["since"]} ({instance["reason"]})" +
+                    $"  {instance.Name,-16} {painted} {instance.Priority,4} {instance.MasterSeen ?? "-",-24} " +
+                    $"{instance.AdvertisementsSent,8} {instance.AdvertisementsReceived,8}  {Json(instance.Since)} ({instance.Reason})" +
                     (drops.Count > 0 ? $"; dropped {string.Join(", ", drops)}" : ""));
             }
             // Address changes made by others on managed interfaces: the latest of each kind, with the count.
-            var counts = agent["addressDriftCounts"]?.AsObject() ?? [];
-            foreach (var (kind, count) in counts)
+            foreach (var (kind, count) in agent.AddressDriftCounts)
             {
-                var latest = agent["addressDrift"]?.AsArray().OfType<JsonObject>().LastOrDefault(d => (string?)d["kind"] == kind);
+                var latest = agent.AddressDrift.LastOrDefault(d => d.Kind == kind);
                 terminal.Writer.WriteLine(terminal.Red($"  drift: {kind} x{count}") +
-                    (latest is null ? "" : $", latest {latest["address"]} {latest["change"]} ({latest["instance"]}) at {latest["at"]}"));
+                    (latest is null ? "" : $", latest {latest.Address} {latest.Change} ({latest.Instance}) at {Json(latest.At)}"));
             }
         }
     }
+
+    /// <summary>A time as the status JSON writes it (ISO 8601), so text and JSON output agree.</summary>
+    private static string Json(DateTimeOffset? at) => at is { } value ? System.Text.Json.JsonSerializer.Serialize(value).Trim('"') : "";
 }
