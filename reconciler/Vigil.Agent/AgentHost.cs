@@ -43,17 +43,18 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private readonly AgentOptions _options;
     private readonly IRevisionSource _source;
     private readonly ILogger _log;
-    private readonly RtnetlinkClient _rtnetlink;
-    private readonly PreciseTimeProvider _time = new();
+    private readonly INodeKernel _kernel;
+    private readonly TimeProvider _time;
+    private readonly PreciseTimeProvider? _precise;
     private readonly NodeAgent _agent;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly Timer _statusTimer;
     private readonly Lock _statusGate = new();
     private readonly DriftCheck _driftCheck;
-    private KernelWatcher? _watcher;
+    private IDisposable? _watcher;
     private ClusterSpec _cluster = new();
     private DriftReport? _drift;
-    private IpvsClient? _ipvs;
+    private IIpvsKernel? _ipvs;
 
     // What the agent cannot do now but runs without (a file it cannot write).
     private readonly AgentFileWrites _files;
@@ -91,7 +92,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     /// <summary>The worker's queue: signals, timers, watchers and health checks put their requests here.</summary>
     public ReconcileQueue Requests { get; } = new();
 
-    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log)
+    /// <param name="kernel">The node's kernel (the real one when null); tests give a fake.</param>
+    /// <param name="time">The engine's clock (precise timers when null); tests give fake time.</param>
+    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null)
     {
         _options = options;
         _source = source;
@@ -100,14 +103,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _files = new AgentFileWrites(log);
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _ipvsOwned = IpvsOwnedFile is { } owned ? IpvsOwnershipFile.Load(owned) : IpvsOwnership.Of([]);
-        _rtnetlink = RtnetlinkClient.Open();
+        _kernel = kernel ?? new NodeKernel(log);
+        _time = time ?? (_precise = new PreciseTimeProvider());
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
         var predecessor = AgentStatus.LeftBy(options.StatusFile);
-        _agent = new NodeAgent(new KernelPorts(_rtnetlink, log), _time, log)
+        _agent = new NodeAgent(_kernel.Ports, _time, log)
         {
             Predecessor = predecessor,
             // Listens from now on, while the first revision is read: a slow start must not look like a takeover.
-            Witness = predecessor is { Masters.Count: > 0 } ? StartupWitness.Open(predecessor.Masters, name => _rtnetlink.Link(name)?.Index, _time, log) : null,
+            Witness = predecessor is { Masters.Count: > 0 } ? _kernel.Witness(predecessor.Masters, _time, log) : null,
         };
         // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
         // thread, not here; notify scripts run on their own tasks.
@@ -117,7 +121,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _notifier.Transition(transition, instance.Notify);
         };
         _statusTimer = new Timer(_ => WriteStatus(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _driftCheck = new DriftCheck(_rtnetlink, _agent, log, options.DriftMode);
+        _driftCheck = new DriftCheck(_kernel, _agent, log, options.DriftMode);
         _health = new HealthBoard(log, TimeProvider.System);
         _health.Changed += HealthChanged;
         _scripts = new VrrpScriptStates(log);
@@ -163,7 +167,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             return false; // a folder: nothing to fall back on, as keepalived with a bad configuration
         }
         // Lost notifications: the drift check compares every address with what the running revision wants.
-        _watcher = new KernelWatcher(_rtnetlink.Links, LinksChanged, _agent.AddressChanged, () => Requests.Enqueue(ReconcileRequest.Drift), _log, _options.NetlinkBuffer);
+        _watcher = _kernel.Watch(LinksChanged, _agent.AddressChanged, () => Requests.Enqueue(ReconcileRequest.Drift), _log, _options.NetlinkBuffer);
         _statusTimer.Change(TimeSpan.Zero, StatusPeriod);
         return true;
     }
@@ -446,7 +450,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             }
             try
             {
-                _ipvs ??= IpvsClient.Open();
+                _ipvs ??= _kernel.OpenIpvs();
                 var converged = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec), _health.Lookup, owned: _ipvsOwned);
                 var (_, result, remaining) = converged;
                 if (!converged.Owned.SameAs(_ipvsOwned))
@@ -567,9 +571,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _notifier.Dispose();
         _trackFiles.Dispose();
         _agent.Dispose();
-        _ipvs?.Dispose();
-        _rtnetlink.Dispose();
-        _time.Dispose();
+        _kernel.Dispose();
+        _precise?.Dispose();
         _source.Dispose();
     }
 }

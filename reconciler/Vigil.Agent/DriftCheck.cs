@@ -21,7 +21,7 @@ public sealed record DriftReport(DateTimeOffset CheckedAt, DriftMode Mode, IRead
 /// kernel and the engine report). A new finding is logged once as a structured warning; in correct mode the
 /// address and IPVS findings are undone (VRRP findings are the election's to settle, and only reported).
 /// </summary>
-public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogger log, DriftMode mode)
+public sealed class DriftCheck(INodeKernel kernel, NodeAgent agent, ILogger log, DriftMode mode)
 {
     private readonly Dictionary<(string, System.Net.IPAddress), (long Adverts, long WhileMaster)> _counted = [];
     private readonly Dictionary<DriftKind, long> _totals = [];
@@ -36,9 +36,9 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
     /// </summary>
     public DriftReport Run(NodeDesiredState desired, ClusterSpec cluster, IIpvsKernel? ipvs, RealServerHealthLookup? health = null, IpvsOwnership? owned = null)
     {
-        var links = rtnetlink.Links().ToDictionary(l => l.Index);
+        var links = kernel.Ports.Links().ToDictionary(l => l.Index);
         var addedByOthers = agent.AddressDrifts().Latest.Where(d => d.Event.Added).Select(d => (d.Event.Address.InterfaceIndex, d.Event.Address.Address)).ToHashSet();
-        var addresses = Observe(rtnetlink, links, a => addedByOthers.Contains((a.InterfaceIndex, a.Address)));
+        var addresses = Observe(kernel.Ports.Addresses(), links, a => addedByOthers.Contains((a.InterfaceIndex, a.Address)));
         var instances = agent.Status().Select(s => new ObservedInstance(s.Name, s.State.ToString(), s.MasterSeen,
             [.. s.Routers.Select(r => Since(s.Name, r))])
         {
@@ -77,9 +77,9 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
     /// The kernel's addresses on named links, as the drift detector reads them; <paramref name="addedWhileRunning"/>
     /// marks those the agent saw someone else add (null: none known, as for `vigil plan`).
     /// </summary>
-    public static IReadOnlyList<ObservedAddress> Observe(RtnetlinkClient rtnetlink, IReadOnlyDictionary<int, NetworkLink> links,
+    public static IReadOnlyList<ObservedAddress> Observe(IReadOnlyList<InterfaceAddress> addresses, IReadOnlyDictionary<int, NetworkLink> links,
         Func<InterfaceAddress, bool>? addedWhileRunning = null) =>
-        [.. rtnetlink.Addresses().Where(a => links.ContainsKey(a.InterfaceIndex))
+        [.. addresses.Where(a => links.ContainsKey(a.InterfaceIndex))
             .Select(a => new ObservedAddress(links[a.InterfaceIndex].Name, new IpPrefix(a.Address, a.PrefixLength), addedWhileRunning?.Invoke(a) ?? false))];
 
     /// <summary>What a router sent since the previous check, from the engine's running counts.</summary>
@@ -112,7 +112,7 @@ public sealed class DriftCheck(RtnetlinkClient rtnetlink, NodeAgent agent, ILogg
             var add = item.Kind is DriftKind.AddressRemoved or DriftKind.VipMissingOnMaster;
             try
             {
-                if (add ? rtnetlink.Add(address) : rtnetlink.Delete(address))
+                if (add ? kernel.Addresses.Add(address) : kernel.Addresses.Delete(address))
                 {
                     corrected.Add($"{(add ? "added" : "removed")} {item.Subject}");
                     log.Warning("drift corrected: {Change} {Subject}", add ? "added" : "removed", item.Subject);

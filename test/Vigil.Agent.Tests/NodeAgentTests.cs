@@ -10,6 +10,8 @@ using Vigil.Vrrp.Transport;
 
 namespace Vigil.Agent.Tests;
 
+using static FakeKernels;
+
 /// <summary>
 /// The node runtime with fake ports (links, a recording address table, sockets that hear nothing) and fake time:
 /// apply, a partial apply and its retry, a reload in place, a restart that resumes as master, and stop.
@@ -19,7 +21,7 @@ public sealed class NodeAgentTests : IDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     private readonly ManualTimeProvider _time = new();
-    private readonly FakePorts _ports = new();
+    private readonly FakeKernel _ports = new();
     private readonly NodeAgent _agent;
 
     public NodeAgentTests() => _agent = new NodeAgent(_ports, _time, Serilog.Core.Logger.None);
@@ -117,83 +119,5 @@ public sealed class NodeAgentTests : IDisposable
 
         Assert.Empty(_ports.Held());
         Assert.Empty(_agent.Status());
-    }
-
-    /// <summary>eth0 (index 2) exists; VIPs go to a set; sockets hear nothing and send nowhere.</summary>
-    private sealed class FakePorts : IVirtualRouterPorts
-    {
-        public List<NetworkLink> Links { get; } = [new(2, "eth0", true, true, null)];
-
-        public RecordingTable Table { get; } = new();
-
-        public List<string> Held() => [.. Table.Addresses().Select(a => a.Address.ToString()).Order(StringComparer.Ordinal)];
-
-        public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) => VirtualAddresses.Resolve(instance, Links);
-
-        public VirtualRouterPorts Open(NodeVrrpInstance instance)
-        {
-            if (Links.All(l => l.Name != instance.Interface))
-            {
-                throw new InvalidOperationException($"instance {instance.Name}: interface {instance.Interface} does not exist on this node");
-            }
-            var silent = new SilentChannel();
-            return new VirtualRouterPorts(silent, Table, silent);
-        }
-
-        public IReadOnlyList<InterfaceAddress> Addresses() => Table.Addresses();
-
-        IReadOnlyList<NetworkLink> IVirtualRouterPorts.Links() => [.. Links];
-    }
-
-    private sealed class RecordingTable : IAddressTable
-    {
-        private readonly HashSet<InterfaceAddress> _held = [];
-
-        public bool Add(InterfaceAddress address)
-        {
-            lock (_held)
-            {
-                return _held.Add(address);
-            }
-        }
-
-        public bool Delete(InterfaceAddress address)
-        {
-            lock (_held)
-            {
-                return _held.Remove(address);
-            }
-        }
-
-        public IReadOnlyList<InterfaceAddress> Addresses()
-        {
-            lock (_held)
-            {
-                return [.. _held];
-            }
-        }
-    }
-
-    private sealed class SilentChannel : IVrrpChannel, IAnnouncer
-    {
-        public IPAddress SourceAddress => IPAddress.Parse("198.51.100.11");
-
-        public void Send(VrrpAdvertisement advertisement, IPAddress destination)
-        {
-        }
-
-        public ReceivedAdvertisement? Receive(TimeSpan timeout)
-        {
-            Thread.Sleep(10);
-            return null;
-        }
-
-        public void Announce(IReadOnlyList<IPAddress> addresses, int times)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -28,10 +28,10 @@ public sealed class DriftTests
         var applied = guest.Ipvsadm("-Sn");
         guest.Ipvsadm("-a", "-t", "198.51.100.100:80", "-r", "198.51.100.29:80", "-g", "-w", "1");
         guest.Ipvsadm("-e", "-t", "198.51.100.100:80", "-r", "198.51.100.21:80", "-g", "-w", "5");
-        using var rtnetlink = RtnetlinkClient.Open();
         var log = new LoggerConfiguration().CreateLogger();
-        using var agent = new NodeAgent(new KernelPorts(rtnetlink, log), TimeProvider.System, log);
-        var check = new DriftCheck(rtnetlink, agent, log, mode);
+        using var kernel = new NodeKernel(log);
+        using var agent = new NodeAgent(kernel.Ports, TimeProvider.System, log);
+        var check = new DriftCheck(kernel, agent, log, mode);
 
         var report = check.Run(ka1, loaded.ClusterSpec, guest.Client);
 

@@ -115,7 +115,7 @@ internal sealed record NodeObservedPlan(
     public static IReadOnlyList<ObservedAddress> KernelAddresses(string? netns)
     {
         using var rtnetlink = netns is null ? RtnetlinkClient.Open() : RtnetlinkClient.OpenInNamespace(netns);
-        return Vigil.Agent.DriftCheck.Observe(rtnetlink, rtnetlink.Links().ToDictionary(l => l.Index));
+        return Vigil.Agent.DriftCheck.Observe(rtnetlink.Addresses(), rtnetlink.Links().ToDictionary(l => l.Index));
     }
 
     public JsonObject ToJson() => new()

@@ -1,0 +1,213 @@
+using Vigil.Agent.Reconcile;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Source;
+using Vigil.Source.Git;
+using Vigil.Tests;
+using static Vigil.Agent.Tests.FakeKernels;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// The agent host's reconcile logic on a fake kernel, fake time and revisions given in memory (as a git source hands
+/// them over): apply, refusal, a partial apply and its retry, a fetch failure, a restart that resumes as master; the
+/// status file is read back through its contract after each.
+/// </summary>
+public sealed class AgentHostTests : IDisposable
+{
+    private const string CommitA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private const string CommitB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("vigil-host-").FullName;
+    private readonly ManualTimeProvider _time = new();
+    private readonly FakeKernel _kernel = new();
+    private readonly MemoryRevisions _source = new();
+    private readonly List<AgentHost> _hosts = [];
+
+    public void Dispose()
+    {
+        _hosts.ForEach(h => h.Dispose());
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private AgentOptions Options => new("ka1", Path.Combine(_directory, "ka1.json"), Path.Combine(_directory, "state"));
+
+    private AgentHost Host()
+    {
+        var host = new AgentHost(Options, _source, Serilog.Core.Logger.None, _kernel, _time);
+        _hosts.Add(host);
+        return host;
+    }
+
+    private StatusDocument Status => StatusDocument.Read(Options.StatusFile);
+
+    private static SourceRevision Revision(string commit, string instances) => new(commit, $"subject of {commit[..4]}",
+    [
+        ("cluster.yaml", """
+            apiVersion: vigil/v1
+            kind: Cluster
+            metadata:
+              name: lab
+            spec:
+              defaults:
+                interface: eth0
+                vrrpVersion: 3
+                advertInterval: 100ms
+              nodes:
+                - name: ka1
+                  interfaces:
+                    - name: eth0
+                      addresses: [198.51.100.11/24]
+                    - name: eth9
+                      addresses: [203.0.113.11/24]
+            """),
+        ("vi.yaml", instances),
+    ]);
+
+    private static string Instance(string name, int vrid, string vip, string? iface = null, int vridOverride = 0) => $"""
+        apiVersion: vigil/v1
+        kind: VrrpInstance
+        metadata:
+          name: {name}
+        spec:
+          virtualRouterId: {(vridOverride > 0 ? vridOverride : vrid)}{(iface is null ? "" : $"\n  interface: {iface}")}
+          members:
+            - node: ka1
+              priority: 100
+          virtualAddresses:
+            - address: {vip}/24
+        """;
+
+    private static readonly string OneInstance = Instance("vi_1", 51, "198.51.100.100");
+
+    [Fact]
+    public void Start_AppliesTheFirstRevision_AndItsStatusSaysSo()
+    {
+        _source.Next = Revision(CommitA, OneInstance);
+        var host = Host();
+
+        Assert.True(host.Start());
+
+        var status = Status;
+        Assert.Equal((CommitA, "applied", CommitA), (status.Source.Commit, status.Source.LastOutcome, status.Source.LastGood));
+        Assert.Equal("Backup", Assert.Single(status.Instances).State);
+        Assert.True(status.Conditions["vi_1"].Single(c => c.Type == "Ready").Status);
+        Assert.Equal("done", status.Source.LastPass?.Result);
+        Assert.Single(ApplyHistory.Read(Options.HistoryFile!));
+    }
+
+    [Fact]
+    public void AnInvalidCommit_IsRefused_Stalled_AndTheRunningOneKept()
+    {
+        _source.Next = Revision(CommitA, OneInstance);
+        var host = Host();
+        host.Start();
+        _source.Next = Revision(CommitB, Instance("vi_1", 51, "198.51.100.100", vridOverride: 300));
+
+        var pass = host.Reconcile(fromInterval: true);
+
+        Assert.Equal(PassResult.Kind.Stalled, pass.Ending);
+        var status = Status;
+        Assert.Equal((CommitA, "refused", CommitA), (status.Source.Commit, status.Source.LastOutcome, status.Source.LastGood));
+        Assert.Contains("vi.yaml:", status.Source.LastError, StringComparison.Ordinal);
+        Assert.Contains("virtualRouterId", status.Source.LastError, StringComparison.Ordinal);
+        Assert.Equal("stalled", status.Source.LastPass?.Result);
+        Assert.Equal("vi_1", Assert.Single(status.Instances).Name);
+    }
+
+    [Fact]
+    public void AMissingInterface_IsPartlyApplied_RetriedUntilItAppears_ThenApplied()
+    {
+        _source.Next = Revision(CommitA, OneInstance + "\n---\n" + Instance("vi_2", 52, "203.0.113.100", iface: "eth9"));
+        var host = Host();
+        host.Start();
+        Assert.Equal(("partlyApplied", null), (Status.Source.LastOutcome, Status.Source.LastGood));
+
+        var still = host.Retry();
+        Assert.Equal(PassResult.Kind.RetryAfter, still.Ending);
+        Assert.True(Status.Conditions["vi_2"].Single(c => c.Type == "Stalled").Status);
+
+        _kernel.Links.Add(new NetworkLink(9, "eth9", true, true, null));
+        var done = host.Retry();
+
+        Assert.Equal(PassResult.Kind.Done, done.Ending);
+        var status = Status;
+        Assert.Equal(("applied", CommitA), (status.Source.LastOutcome, status.Source.LastGood));
+        Assert.Empty(status.Source.NotApplied);
+        Assert.Equal(["vi_1", "vi_2"], status.Instances.Select(i => i.Name));
+        Assert.Equal(2, ApplyHistory.Read(Options.HistoryFile!).Count); // partly, then fully applied
+    }
+
+    [Fact]
+    public void AFetchThatFails_KeepsTheRunningCommit_SaysWhy_AndRetriesSooner()
+    {
+        _source.Next = Revision(CommitA, OneInstance);
+        var host = Host();
+        host.Start();
+        _source.Failure = new IOException("remote unreachable");
+
+        var pass = host.Reconcile(fromInterval: true);
+
+        Assert.Equal(PassResult.Kind.RetryAfter, pass.Ending);
+        var status = Status;
+        Assert.Equal(CommitA, status.Source.Commit);
+        Assert.Equal("remote unreachable", status.Source.LastError);
+        Assert.Equal("retryAfter", status.Source.LastPass?.Result);
+
+        _source.Failure = null;
+        host.Reconcile(fromInterval: true);
+        Assert.Null(Status.Source.LastError);
+    }
+
+    [Fact]
+    public void ARestart_AfterLeaving_ResumesAsMaster_WithTheVipsKept()
+    {
+        _source.Next = Revision(CommitA, OneInstance);
+        var first = Host();
+        first.Start();
+        _time.Advance(TimeSpan.FromSeconds(1)); // Master_Down_Interval runs out: master
+        Assert.Equal("Master", Assert.Single(first.Status().Instances).State.ToString()); // the file follows on the status timer
+        Assert.Contains("198.51.100.100", _kernel.Held());
+
+        first.Leave();
+        var second = Host();
+        Assert.True(second.Start());
+
+        var instance = Assert.Single(Status.Instances);
+        Assert.Equal("Master", instance.State);
+        Assert.StartsWith("resumed", instance.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Revisions handed over as a git source would: the newest, or an earlier one by commit.</summary>
+    private sealed class MemoryRevisions : IRevisionSource
+    {
+        private readonly Dictionary<string, SourceRevision> _seen = [];
+        private SourceRevision? _next;
+
+        public SourceRevision? Next
+        {
+            get => _next;
+            set
+            {
+                _next = value;
+                if (value?.Commit is { } commit)
+                {
+                    _seen[commit] = value;
+                }
+            }
+        }
+
+        public Exception? Failure { get; set; }
+
+        public string Location => "memory";
+
+        public string? Folder => "";
+
+        public SourceRevision Latest() => Failure is { } failure ? throw failure : Next ?? throw new GitSourceException("nothing yet");
+
+        public SourceRevision? At(string commit) => _seen.GetValueOrDefault(commit);
+
+        public void Dispose()
+        {
+        }
+    }
+}
