@@ -40,7 +40,7 @@ public sealed class AgentHostTests : IDisposable
 
     private StatusDocument Status => StatusDocument.Read(Options.StatusFile);
 
-    private static SourceRevision Revision(string commit, string instances) => new(commit, $"subject of {commit[..4]}",
+    internal static SourceRevision Revision(string commit, string instances) => new(commit, $"subject of {commit[..4]}",
     [
         ("cluster.yaml", """
             apiVersion: vigil/v1
@@ -63,7 +63,7 @@ public sealed class AgentHostTests : IDisposable
         ("vi.yaml", instances),
     ]);
 
-    private static string Instance(string name, int vrid, string vip, string? iface = null, int vridOverride = 0) => $"""
+    internal static string Instance(string name, int vrid, string vip, string? iface = null, int vridOverride = 0) => $"""
         apiVersion: vigil/v1
         kind: VrrpInstance
         metadata:
