@@ -9,7 +9,8 @@ namespace Vigil.Agent;
 /// folder) and every few seconds besides, since a folder may appear after the start. A missing or unreadable file
 /// counts as 0, as in keepalived; a change is logged and raised on <see cref="Changed"/>.
 /// </summary>
-public sealed class TrackFileWatcher(ILogger log) : IDisposable
+/// <param name="time">The backstop's clock (the system's when null; tests give fake time).</param>
+public sealed class TrackFileWatcher(ILogger log, TimeProvider? time = null) : IDisposable
 {
     private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(5);
 
@@ -17,7 +18,7 @@ public sealed class TrackFileWatcher(ILogger log) : IDisposable
     private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileSystemWatcher> _folders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _unreadable = new(StringComparer.Ordinal);
-    private Timer? _timer;
+    private ITimer? _timer;
 
     public event Action? Changed;
 
@@ -40,7 +41,7 @@ public sealed class TrackFileWatcher(ILogger log) : IDisposable
                 log.Information("track file {File}: {Value}", path, _values[path]);
             }
             WatchFolders();
-            _timer ??= new Timer(_ => Refresh(), null, Backstop, Backstop);
+            _timer ??= (time ?? TimeProvider.System).CreateTimer(_ => Refresh(), null, Backstop, Backstop);
         }
     }
 

@@ -30,4 +30,29 @@ public sealed class TrackFileWatcherTests : IDisposable
         Assert.Equal(5L, watcher.Value(unreadable));
         Assert.True(events.Contains($"track file {unreadable}: readable again"), events.ToString());
     }
+
+    /// <summary>
+    /// A file in a folder made after the start is not seen by inotify (there was no folder to watch): the backstop
+    /// re-reads every 5 s, here on fake time, and raises the change once.
+    /// </summary>
+    [Fact]
+    public void AFileInAFolderMadeLater_IsPickedUpByTheBackstop_OnFakeTime()
+    {
+        var time = new Vigil.Tests.ManualTimeProvider();
+        using var watcher = new TrackFileWatcher(Serilog.Core.Logger.None, time);
+        var changes = 0;
+        watcher.Changed += () => Interlocked.Increment(ref changes);
+        var later = Path.Combine(_folder, "later", "maintenance");
+        watcher.Watch([later]);
+        Directory.CreateDirectory(Path.GetDirectoryName(later)!);
+        File.WriteAllText(later, "7\n");
+
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal((0L, 0), (watcher.Value(later), changes));
+        time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal((7L, 1), (watcher.Value(later), changes));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, changes); // read again, unchanged: not raised again
+    }
 }
