@@ -249,8 +249,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     /// The periodic drift check: the node against the revision it runs (addresses, IPVS, what VRRP hears); in correct
     /// mode, address and IPVS drift is undone. Kept for the status and `vigil drift`.
     /// </summary>
-    void IReconciledNode.CheckDrift() => CheckDrift();
-
     public DriftReport? CheckDrift()
     {
         if (_agent.Running is not { } desired)
@@ -264,6 +262,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         WriteStatus();
         return _drift;
     }
+
+    void IReconciledNode.CheckDrift() => CheckDrift();
 
     /// <summary>A link appeared while an instance waits for its interface: the worker retries at once, not at its next tick.</summary>
     private void LinksChanged(IReadOnlyList<NetworkLink> links)

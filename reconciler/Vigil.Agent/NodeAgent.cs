@@ -50,7 +50,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
-    /// <summary>A transition, with the definition the instance runs (its notify hooks): raised under the instance's lock.</summary>
+    /// <summary>A transition, with the definition the instance runs (its notify hooks): raised on the engine's thread after its lock is released, in order.</summary>
     public event Action<StateTransition, NodeVrrpInstance>? Transitioned;
 
     /// <summary>
