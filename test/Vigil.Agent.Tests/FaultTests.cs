@@ -190,6 +190,54 @@ public sealed class FaultTests
         }
     }
 
+    /// <summary>
+    /// A frozen log reader (the console's pipe full: journald stalled, a `| less` left open) must not freeze the agent:
+    /// ka1 logs into a FIFO whose reader is stopped, reloads until the pipe is full, then gets SIGTERM. It still hands
+    /// the VIP over (priority-0 advert, VIP removed) and exits. With the console written synchronously the worker
+    /// blocked in its log line, the stop never ran, and ka1 kept the VIP.
+    /// </summary>
+    [Fact]
+    public void AFrozenLogReader_DoesNotFreezeTheAgent_AStopStillHandsTheVipOver()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var fifo = Path.Combine(lab.Directory, "console");
+        Run("mkfifo", fifo);
+        using var reader = System.Diagnostics.Process.Start("/bin/sh", ["-c", $"exec cat {fifo} > /dev/null"]);
+        try
+        {
+            var (file, prefix) = VigilExecutable.BesideAssembly();
+            var ka1 = lab.Lab.Start(lab.Ka1, "/bin/sh", ["-c", $"exec \"$0\" \"$@\" > {fifo} 2>&1", file, .. prefix, "agent", "--config", lab.ConfigFolder,
+                "--node", "ka1", "--log-file", Path.Combine(lab.Directory, "ka1.log"), "--status-file", lab.StatusFile("ka1")]);
+            Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master" && lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip), TimeSpan.FromSeconds(15)), lab.Explain());
+            lab.StartVigil("ka2");
+            Assert.True(FailoverLab.WaitUntil(() => lab.State("ka2") == "Backup", TimeSpan.FromSeconds(15)), lab.Explain());
+
+            Run("kill", "-STOP", reader.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Each reload logs two lines: 1,000 fill a 64 KiB pipe. Blocked, a reload is never taken: stop asking.
+            var reloads = 0;
+            for (; reloads < 1000; reloads++)
+            {
+                var attempted = Attempted(lab, "ka1");
+                NamespaceLab.Signal(ka1, "HUP");
+                if (!FailoverLab.WaitUntil(() => Attempted(lab, "ka1") != attempted, TimeSpan.FromSeconds(2)))
+                {
+                    break;
+                }
+            }
+            Assert.Equal(1000, reloads); // none waited for the log: the pipe filled after about 600
+            NamespaceLab.Signal(ka1, "TERM");
+
+            Assert.True(FailoverLab.WaitUntil(() => lab.State("ka2") == "Master" && !lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip), TimeSpan.FromSeconds(5)),
+                $"ka1 still holds the VIP after SIGTERM\n{lab.Explain()}");
+            Assert.True(ka1.WaitForExit(TimeSpan.FromSeconds(10)), "ka1 did not exit");
+        }
+        finally
+        {
+            Run("kill", "-KILL", reader.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     private static string? Attempted(FailoverLab lab, string node) => (string?)lab.StatusDocument(node)?["source"]?["attemptedAt"];
 
     /// <summary>A second instance for ka1 alone, on an interface the node does not have (yet): eth9.</summary>

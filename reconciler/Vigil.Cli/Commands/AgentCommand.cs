@@ -142,13 +142,16 @@ internal static class AgentCommand
             var configuration = new LoggerConfiguration()
                 .MinimumLevel.Is(parse.GetValue<bool>("--verbose") ? LogEventLevel.Debug : LogEventLevel.Information);
             var logPath = parse.GetValue(logFile) ?? $"/var/log/vigil/{name}.log";
-            // Rolled at 100 MB (NODE_001.log, ...), 10 kept: the file keeps its name until then.
+            // Rolled at 100 MB (NODE_001.log, ...), 10 kept: the file keeps its name until then. Each sink writes from
+            // a thread of its own, and drops what does not fit its buffer rather than wait: a console nobody reads (a
+            // stalled journald, a full pipe) or a slow disk must never hold a stop or a transition.
             configuration = json
-                ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose)
-                    .WriteTo.File(new JsonFormatter(renderMessage: true), logPath, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
-                : configuration.WriteTo.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
-                    .WriteTo.File(logPath, outputTemplate: LogTemplate, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10);
-            using var log = configuration.CreateLogger();
+                ? configuration.WriteTo.Async(a => a.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose), LogBuffer)
+                    .WriteTo.Async(a => a.File(new JsonFormatter(renderMessage: true), logPath, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10), LogBuffer)
+                : configuration.WriteTo.Async(a => a.Console(outputTemplate: LogTemplate, standardErrorFromLevel: LogEventLevel.Verbose), LogBuffer)
+                    .WriteTo.Async(a => a.File(logPath, outputTemplate: LogTemplate, fileSizeLimitBytes: LogFileLimit, rollOnFileSizeLimit: true, retainedFileCountLimit: 10), LogBuffer);
+            var log = configuration.CreateLogger();
+            using var flush = new BoundedFlush(log);
             var host = new AgentHost(options, source, log);
             StatusEndpoint? endpoint = null;
             try
@@ -167,6 +170,18 @@ internal static class AgentCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Log events each sink may hold while its writer is behind; more are dropped, never waited for.</summary>
+    private const int LogBuffer = 10_000;
+
+    /// <summary>
+    /// The agent's logger, flushed at exit for at most a few seconds: a sink whose reader is frozen would otherwise
+    /// keep the process from ever exiting after it has released its VIPs.
+    /// </summary>
+    private sealed class BoundedFlush(Serilog.Core.Logger logger) : IDisposable
+    {
+        public void Dispose() => Task.Run(logger.Dispose).Wait(TimeSpan.FromSeconds(3));
     }
 
     /// <summary>An option taking a duration as operators write it (Durations), positive.</summary>
