@@ -3,7 +3,6 @@ using Vigil.Netlink.Rtnetlink;
 using Vigil.Source;
 using Vigil.Source.Git;
 using Vigil.Tests;
-using static Vigil.Agent.Tests.FakeKernels;
 
 namespace Vigil.Agent.Tests;
 

@@ -3,7 +3,6 @@ using Vigil.Core.Planning;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Tests;
 using Vigil.Vrrp.StateMachine;
-using static Vigil.Agent.Tests.FakeKernels;
 
 namespace Vigil.Agent.Tests;
 

@@ -148,14 +148,9 @@ public sealed class FaultTests
     {
         Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
-        var target = Path.Combine(lab.Directory, "track");
-        Directory.CreateDirectory(target);
-        foreach (var node in new[] { "ka1", "ka2" })
-        {
-            Directory.CreateDirectory(Path.Combine(lab.Directory, node));
-            File.WriteAllText(Path.Combine(lab.Directory, node, "maintenance"), "0\n");
-            lab.Binds[node] = (Path.Combine(lab.Directory, node), target);
-        }
+        var target = lab.PerNodeFolder("track");
+        File.WriteAllText(Path.Combine(lab.Directory, "ka1", "maintenance"), "0\n");
+        File.WriteAllText(Path.Combine(lab.Directory, "ka2", "maintenance"), "0\n");
         var instance = Path.Combine(lab.ConfigFolder, "vi_1.yaml");
         var original = File.ReadAllText(instance).TrimEnd();
         string[] extras = ["198.51.100.101", "198.51.100.102"];

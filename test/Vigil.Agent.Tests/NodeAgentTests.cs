@@ -4,13 +4,9 @@ using Vigil.Core.Planning;
 using Vigil.Netlink.Rtnetlink;
 using Vigil.Tests;
 using Vigil.Vrrp.Engine;
-using Vigil.Vrrp.Protocol;
 using Vigil.Vrrp.StateMachine;
-using Vigil.Vrrp.Transport;
 
 namespace Vigil.Agent.Tests;
-
-using static FakeKernels;
 
 /// <summary>
 /// The node runtime with fake ports (links, a recording address table, sockets that hear nothing) and fake time:

@@ -15,13 +15,7 @@ public sealed class TrackFileTests
     {
         Skips.IfMissing(FailoverLab.SkipReason);
         using var lab = new FailoverLab(new Scenario());
-        var target = Path.Combine(lab.Directory, "track");
-        Directory.CreateDirectory(target);
-        foreach (var node in new[] { "ka1", "ka2" })
-        {
-            Directory.CreateDirectory(Path.Combine(lab.Directory, node));
-            lab.Binds[node] = (Path.Combine(lab.Directory, node), target);
-        }
+        var target = lab.PerNodeFolder("track");
         File.WriteAllText(Path.Combine(lab.Directory, "ka2", "maintenance"), "0\n");
         var instance = Path.Combine(lab.ConfigFolder, "vi_1.yaml");
         File.WriteAllText(instance, File.ReadAllText(instance).TrimEnd() +

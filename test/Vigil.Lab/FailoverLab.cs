@@ -130,6 +130,22 @@ public sealed class FailoverLab : IDisposable
     /// </summary>
     public Dictionary<string, (string Source, string Target)> Binds { get; } = [];
 
+    /// <summary>
+    /// A folder the one cluster file can name (its path is returned), behind which each node sees its own folder,
+    /// Directory/NODE (bound with <see cref="Binds"/>): a track file with a different number on each node.
+    /// </summary>
+    public string PerNodeFolder(string name)
+    {
+        var target = Path.Combine(Directory, name);
+        System.IO.Directory.CreateDirectory(target);
+        foreach (var node in new[] { "ka1", "ka2" })
+        {
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, node));
+            Binds[node] = (Path.Combine(Directory, node), target);
+        }
+        return target;
+    }
+
     public Process StartVigil(string node, string? config = null)
     {
         var (file, prefix) = VigilExecutable.BesideAssembly();

@@ -1,0 +1,64 @@
+using System.Net;
+using Vigil.Netlink.Rtnetlink;
+using Vigil.Vrrp.Protocol;
+using Vigil.Vrrp.Transport;
+
+namespace Vigil.Tests;
+
+/// <summary>The kernel's address table as a set; each change yields first, so that racing callers interleave.</summary>
+internal sealed class RecordingAddressTable : IAddressTable
+{
+    private readonly HashSet<InterfaceAddress> _held = [];
+
+    public bool Add(InterfaceAddress address)
+    {
+        Thread.Yield();
+        lock (_held)
+        {
+            return _held.Add(address);
+        }
+    }
+
+    public bool Delete(InterfaceAddress address)
+    {
+        Thread.Yield();
+        lock (_held)
+        {
+            return _held.Remove(address);
+        }
+    }
+
+    public HashSet<InterfaceAddress> Held()
+    {
+        lock (_held)
+        {
+            return [.. _held];
+        }
+    }
+}
+
+/// <summary>An instance's sockets and announcer that send nowhere and hear nothing.</summary>
+internal sealed class SilentChannel : IVrrpChannel, IAnnouncer
+{
+    private static readonly TimeSpan Nap = TimeSpan.FromMilliseconds(20);
+
+    public IPAddress SourceAddress => IPAddress.Parse("198.51.100.11");
+
+    public void Send(VrrpAdvertisement advertisement, IPAddress destination)
+    {
+    }
+
+    public ReceivedAdvertisement? Receive(TimeSpan timeout)
+    {
+        Thread.Sleep(timeout < Nap ? timeout : Nap);
+        return null;
+    }
+
+    public void Announce(IReadOnlyList<IPAddress> addresses, int times)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
