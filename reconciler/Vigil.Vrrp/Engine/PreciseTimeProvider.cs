@@ -9,8 +9,8 @@ namespace Vigil.Vrrp.Engine;
 /// several milliseconds when the pool is busy. Each wait is one ppoll(2) with a nanosecond timeout, so ten idle
 /// instances cost next to nothing; only a takeover's timer (<see cref="StateMachine.VrrpTimers.Takeover"/>) yields
 /// through its last 2 ms, as a wake-up from sleep was measured up to 0.5 ms late. It runs out only when a master has
-/// gone silent, so the yielding costs nothing while all is well. Callbacks run on the timer thread and must be short and never
-/// block (VRRP's are: an advert sent; the VIPs change on their own thread).
+/// gone silent, so the yielding costs nothing while all is well. Callbacks run on the timer thread and must be short:
+/// VRRP's send an advert and, on a transition, change the VIPs once the state machine's lock is released.
 /// </summary>
 public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 {
