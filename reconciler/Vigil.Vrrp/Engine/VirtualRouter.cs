@@ -370,6 +370,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     /// </summary>
     private void NoteAddressList(VrrpAdvertisement advertisement, IPAddress source)
     {
+        if (SameInOrder(Instance.VirtualAddresses, advertisement.IpAddresses))
+        {
+            return; // every advert of an agreeing peer: nothing allocated
+        }
         var ours = Instance.VirtualAddresses.Select(a => a.Address.Address).ToHashSet();
         var theirs = advertisement.IpAddresses.ToHashSet();
         if (ours.SetEquals(theirs))
@@ -387,6 +391,22 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         {
             _log.Warning("{Instance}: address list differs: {Mismatch}{Repeated}", Instance.Name, how, RepeatedWarnings.Suffix(suppressed));
         }
+    }
+
+    private static bool SameInOrder(IReadOnlyList<VirtualAddressSpec> ours, IReadOnlyList<IPAddress> theirs)
+    {
+        if (ours.Count != theirs.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < ours.Count; i++)
+        {
+            if (!ours[i].Address.Address.Equals(theirs[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static VrrpAdvertisement AdvertisementOf(NodeVrrpInstance instance, int priority) => new()
