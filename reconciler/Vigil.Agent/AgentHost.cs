@@ -372,17 +372,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     /// Whatever the last apply left undone (an instance that could not start, IPVS changes the kernel refused) is tried
     /// again: on the interval, after the pass's retry delay, and at once when a link appears.
     /// </summary>
-    public PassResult Retry()
-    {
-        try
-        {
-            return _lastPass = RetryOnce(Stopwatch.StartNew());
-        }
-        finally
-        {
-            WriteStatus();
-        }
-    }
+    public PassResult Retry() => Pass(() => RetryOnce(Stopwatch.StartNew()));
 
     private PassResult RetryOnce(Stopwatch clock)
     {
@@ -395,11 +385,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     }
 
     /// <summary>A real server went down or came back: the IPVS pool follows, then the quorum notifications.</summary>
-    public PassResult FollowHealth()
+    public PassResult FollowHealth() =>
+        Pass(() => _agent.Running is { VirtualServers.Count: > 0 } ? ConvergeRunning("health", Stopwatch.StartNew()) : Ending());
+
+    /// <summary>One of the worker's passes: its result kept for the status, the status written whatever happened.</summary>
+    private PassResult Pass(Func<PassResult> body)
     {
         try
         {
-            return _lastPass = _agent.Running is { VirtualServers.Count: > 0 } ? ConvergeRunning("health", Stopwatch.StartNew()) : Ending();
+            return _lastPass = body();
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Vigil.Core.Planning;
 using Vigil.Source.Git;
 using Vigil.Vrrp.Engine;

@@ -1,6 +1,5 @@
 using Vigil.Agent;
 using System.CommandLine;
-using System.Text.Json.Nodes;
 
 namespace Vigil.Cli.Commands;
 

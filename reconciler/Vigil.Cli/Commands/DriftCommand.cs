@@ -47,7 +47,7 @@ internal static class DriftCommand
                     break;
                 default:
                     var terminal = Terminal.ForStandardOutput(stdout);
-                    terminal.Writer.WriteLine($"node {status.Node}: checked {System.Text.Json.JsonSerializer.Serialize(drift.CheckedAt).Trim('"')}, mode {drift.Mode}: " +
+                    terminal.Writer.WriteLine($"node {status.Node}: checked {JsonText.Time(drift.CheckedAt)}, mode {drift.Mode}: " +
                         (items.Count == 0 ? terminal.Green("no drift") : terminal.Red($"{items.Count} finding(s)")));
                     foreach (var item in items)
                     {

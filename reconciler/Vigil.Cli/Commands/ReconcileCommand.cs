@@ -2,7 +2,6 @@ using Vigil.Agent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Vigil.Cli.Commands;
 

@@ -68,7 +68,7 @@ internal static class StatusCommand
         if (source.Commit is { } commit)
         {
             var good = source.LastGood;
-            terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source.Subject}\", last outcome {source.LastOutcome} at {Json(source.ReconciledAt)}" +
+            terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source.Subject}\", last outcome {source.LastOutcome} at {JsonText.Time(source.ReconciledAt)}" +
                 (good is not null && good != commit ? $", last good {Vigil.Source.Git.GitSource.Short(good)}" : ""));
         }
         if (source.LastError is { } error)
@@ -86,7 +86,7 @@ internal static class StatusCommand
         foreach (var (agent, isRunning) in agents)
         {
             var running = isRunning ? "" : terminal.Red(" (not running: stale status)");
-            terminal.Writer.WriteLine($"node {terminal.Bold(agent.Node)} (pid {agent.Pid}){running}, config {agent.ConfigPath}, loaded {Json(agent.LoadedAt)}");
+            terminal.Writer.WriteLine($"node {terminal.Bold(agent.Node)} (pid {agent.Pid}){running}, config {agent.ConfigPath}, loaded {JsonText.Time(agent.LoadedAt)}");
             PrintSource(terminal, agent.Source);
             terminal.Writer.WriteLine($"  {"INSTANCE",-16} {"STATE",-10} {"PRIO",4} {"MASTER SEEN",-24} {"SENT",8} {"RECEIVED",8}  SINCE / DROPS");
             foreach (var instance in agent.Instances)
@@ -96,7 +96,7 @@ internal static class StatusCommand
                 var drops = instance.Dropped.Select(d => $"{d.Key}={d.Value}").ToList();
                 terminal.Writer.WriteLine(
                     $"  {instance.Name,-16} {painted} {instance.Priority,4} {instance.MasterSeen ?? "-",-24} " +
-                    $"{instance.AdvertisementsSent,8} {instance.AdvertisementsReceived,8}  {Json(instance.Since)} ({instance.Reason})" +
+                    $"{instance.AdvertisementsSent,8} {instance.AdvertisementsReceived,8}  {JsonText.Time(instance.Since)} ({instance.Reason})" +
                     (drops.Count > 0 ? $"; dropped {string.Join(", ", drops)}" : ""));
             }
             // Address changes made by others on managed interfaces: the latest of each kind, with the count.
@@ -104,11 +104,8 @@ internal static class StatusCommand
             {
                 var latest = agent.AddressDrift.LastOrDefault(d => d.Kind == kind);
                 terminal.Writer.WriteLine(terminal.Red($"  drift: {kind} x{count}") +
-                    (latest is null ? "" : $", latest {latest.Address} {latest.Change} ({latest.Instance}) at {Json(latest.At)}"));
+                    (latest is null ? "" : $", latest {latest.Address} {latest.Change} ({latest.Instance}) at {JsonText.Time(latest.At)}"));
             }
         }
     }
-
-    /// <summary>A time as the status JSON writes it (ISO 8601), so text and JSON output agree.</summary>
-    private static string Json(DateTimeOffset? at) => at is { } value ? System.Text.Json.JsonSerializer.Serialize(value).Trim('"') : "";
 }

@@ -10,4 +10,7 @@ internal static class JsonText
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Of(JsonNode node) => node.ToJsonString(Indented);
+
+    /// <summary>A time as the status JSON writes it (ISO 8601, no quotes), so text and JSON output agree; "" for none.</summary>
+    public static string Time(DateTimeOffset? at) => at is { } value ? JsonSerializer.Serialize(value).Trim('"') : "";
 }
