@@ -26,7 +26,7 @@ public sealed class DriftCheck(INodeKernel kernel, NodeAgent agent, ILogger log,
     private readonly Dictionary<(string, System.Net.IPAddress), (long Adverts, long WhileMaster)> _counted = [];
     private readonly Dictionary<DriftKind, long> _totals = [];
     private readonly Dictionary<string, long> _mismatchesCounted = [];
-    private HashSet<string> _known = [];
+    private Dictionary<string, DriftItem> _known = [];
 
     public DriftMode Mode => mode;
 
@@ -58,15 +58,15 @@ public sealed class DriftCheck(INodeKernel kernel, NodeAgent agent, ILogger log,
             }
         }
         var items = DriftDetector.Detect(desired, cluster, addresses, instances, ipvsPlan);
-        var current = items.Select(i => $"{i.Kind} {i}").ToHashSet();
-        foreach (var item in items.Where(i => !_known.Contains($"{i.Kind} {i}")))
+        var current = items.DistinctBy(i => i.Key).ToDictionary(i => i.Key);
+        foreach (var item in current.Values.Where(i => !_known.ContainsKey(i.Key)))
         {
             _totals[item.Kind] = _totals.GetValueOrDefault(item.Kind) + 1;
             log.Warning("drift {DriftKind}: {Subject}: {Detail}", item.Kind, item.Subject, item.Detail);
         }
-        foreach (var gone in _known.Where(k => !current.Contains(k)))
+        foreach (var gone in _known.Values.Where(k => !current.ContainsKey(k.Key)))
         {
-            log.Information("drift resolved: {Drift}", gone);
+            log.Information("drift resolved: {DriftKind} {Drift}", gone.Kind, gone.ToString());
         }
         _known = current;
         var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs, health, owned) : [];

@@ -88,6 +88,14 @@ public sealed class NamespaceLab : IDisposable
         Ip("-n", host.Namespace, "link", "set", "eth0", "up");
     }
 
+    /// <summary>An interface of the host's own (a veth pair, both ends in its namespace), up: one to track or to flap.</summary>
+    public void AddVethPair(LabHost host, string name)
+    {
+        Ip("-n", host.Namespace, "link", "add", name, "type", "veth", "peer", "name", name + "p");
+        Ip("-n", host.Namespace, "link", "set", name + "p", "up");
+        Ip("-n", host.Namespace, "link", "set", name, "up");
+    }
+
     /// <summary>Deletes the host's eth0 (and its bridge end): the interface is gone, not just down.</summary>
     public void Unwire(LabHost host) => Ip("-n", host.Namespace, "link", "del", "eth0");
 

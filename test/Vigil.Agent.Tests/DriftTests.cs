@@ -93,7 +93,7 @@ public sealed class DriftTests
         Assert.DoesNotContain("splitBrain", Kinds(lab, "ka2")); // ka2 is backup: one master is not two
         var text = Drift(lab, "ka1", "text").Output;
         Assert.Contains("vi_1 (VRID 51): 198.51.100.50 advertises (priority 50) but is none of the Cluster's nodes", text, StringComparison.Ordinal);
-        Assert.Matches(@"vi_1 \(VRID 51\): 198\.51\.100\.50 advertised as master \d+ times while this node was master", text);
+        Assert.Matches(@"vi_1 \(VRID 51\): split brain: 198\.51\.100\.50 advertises as master while this node is master \(\d+ adverts since the last check\)", text);
         Assert.Equal("Master", lab.State("ka1")); // reported, not acted on: the intruder's adverts are refused
     }
 

@@ -17,6 +17,11 @@ const string Usage = """
                               keepalived's checker needs (user-mode Linux, else QEMU: VIGIL_GUEST_KERNEL forces one)
       idle    [--seconds S]   10 VRRP instances at 1 s adverts, all master, on one node of a namespace lab (root): CPU
                               time and memory over S s (30) of a Vigil agent, then of keepalived with the same instances
+      chaos   [--quick] [--fault NAME]  faults injected into a namespace lab (root) for a Vigil pair, a keepalived pair
+                              and both mixes: lossy-1s, lossy-100ms (30 % of adverts lost for 60 s), one-way (10 s),
+                              gray (master frozen 5 s), cpu (busy loops, 300 s), flaps, tracked-flaps (200 ms, 10 s);
+                              a table of takeovers, two-master and no-VIP times, client outage (--runs, default 5;
+                              --quick: as shortened as the tests)
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -33,6 +38,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "gitops" => GitOpsBenchmark.Run(runs),
     "health" => (args.Contains("--in-guest") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInGuest : HealthBenchmark.Run)(
         int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
+    "chaos" => ChaosBenchmark.Run(runs, args.Contains("--quick"), Option("--fault")),
     "idle" => IdleBenchmark.Run(TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),

@@ -35,6 +35,13 @@ public sealed class FailoverLab : IDisposable
                 Lab.AddAddress(Ka2, "2001:db8::12/64");
                 Lab.AddAddress(Client, "2001:db8::50/64");
             }
+            if (scenario.TrackInterface is { } tracked)
+            {
+                foreach (var node in new[] { Ka1, Ka2 })
+                {
+                    Lab.AddVethPair(node, tracked);
+                }
+            }
             Wire = new WireCapture(Lab);
         }
         catch
@@ -100,7 +107,8 @@ public sealed class FailoverLab : IDisposable
             scenario.Preempt ? "" : "\n  preempt: false",
             scenario.PreemptDelay is null ? "" : $"\n  preemptDelay: {scenario.PreemptDelay}",
             scenario.Password is null ? "" : $"\n  authentication:\n    password: {scenario.Password}",
-            scenario.UseVirtualMac ? "\n  useVirtualMac: true" : "");
+            scenario.UseVirtualMac ? "\n  useVirtualMac: true" : "",
+            scenario.TrackInterface is { } tracked ? $"\n  trackInterfaces:\n    - name: {tracked}" : "");
         File.WriteAllText(Path.Combine(folder, "vi_1.yaml"), $"""
             apiVersion: vigil/v1
             kind: VrrpInstance

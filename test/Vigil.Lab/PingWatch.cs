@@ -26,12 +26,16 @@ public sealed partial class PingWatch : IDisposable
     }
 
     /// <summary>The longest time between two replies, after waiting for replies to come back.</summary>
-    public TimeSpan LongestGap()
+    public TimeSpan LongestGap() => LongestSilence().Length;
+
+    /// <summary>The longest time between two replies and when it began, after waiting for replies to come back.</summary>
+    public (double From, TimeSpan Length) LongestSilence()
     {
         var count = _replies.Count;
         FailoverLab.WaitUntil(() => _replies.Count > count + 10, TimeSpan.FromSeconds(5));
         var times = _replies.ToArray();
-        return TimeSpan.FromSeconds(times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max());
+        var (from, length) = times.Zip(times.Skip(1), (a, b) => (a, b - a)).DefaultIfEmpty((0, 0)).MaxBy(g => g.Item2);
+        return (from, TimeSpan.FromSeconds(length));
     }
 
     public void Dispose() => Demo.NamespaceLab.Signal(_ping, "TERM");

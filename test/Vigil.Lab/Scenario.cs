@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Vigil.Lab;
 
-/// <summary>What the two nodes run: one VRRP instance, VRID 51, ka1 priority 100 and ka2 80, one VIP.</summary>
+/// <summary>
+/// What the two nodes run: one VRRP instance, VRID 51, ka1 priority 100 and ka2 80, one VIP; with
+/// <see cref="TrackInterface"/>, each node has that interface too (a veth pair of its own, up) and the instance tracks it.
+/// </summary>
 public sealed record Scenario(
     int Version = 3,
     string Interval = "100ms",
@@ -11,7 +14,8 @@ public sealed record Scenario(
     string? PreemptDelay = null,
     string? Password = null,
     bool Ipv6 = false,
-    bool UseVirtualMac = false)
+    bool UseVirtualMac = false,
+    string? TrackInterface = null)
 {
     public TimeSpan AdvertInterval => Interval.EndsWith("ms", StringComparison.Ordinal)
         ? TimeSpan.FromMilliseconds(int.Parse(Interval[..^2], CultureInfo.InvariantCulture))

@@ -109,6 +109,11 @@ public sealed record GarpSpec
     /// <summary>Period of refreshes while master; 0 disables (garp_master_refresh).</summary>
     public TimeSpan Refresh { get; init; }
     public int RefreshRepeat { get; init; } = 1;
+    /// <summary>
+    /// Messages when, as master, a lower-priority advert is heard (garp_lower_prio_repeat; 0 = off): the other router
+    /// announced the VIPs as its own, so clients follow it until this master announces them again.
+    /// </summary>
+    public int LowerPriorityRepeat { get; init; } = 5;
 }
 
 /// <summary>The <c>SyncGroup</c> kind: instances that change state together.</summary>

@@ -28,11 +28,15 @@ public enum DriftKind
 
 /// <summary>
 /// One way the node differs from its desired state; <see cref="Correctable"/> when `correct` mode may undo it. Address
-/// findings name the address and interface to add or remove.
+/// findings name the address and interface to add or remove. <paramref name="Identity"/> names the finding where its
+/// detail carries a count that changes from check to check: the same split brain is one finding, reported once.
 /// </summary>
 public sealed record DriftItem(DriftKind Kind, string Subject, string Detail, bool Correctable, string? Interface = null, IpPrefix? Address = null,
-    string? Instance = null)
+    string? Instance = null, string? Identity = null)
 {
+    /// <summary>What makes two checks' findings the same one.</summary>
+    public string Key => $"{Kind} {Subject}: {Identity ?? Detail}";
+
     public override string ToString() => $"{Subject}: {Detail}";
 }
 
@@ -118,7 +122,8 @@ public static class DriftDetector
             if (observed.AddressListMismatchesSinceLastCheck > 0)
             {
                 items.Add(new(DriftKind.AddressListMismatch, subject,
-                    $"{observed.LastAddressListMismatch} ({observed.AddressListMismatchesSinceLastCheck} advert(s) since the last check)", false));
+                    $"{observed.LastAddressListMismatch} ({observed.AddressListMismatchesSinceLastCheck} advert(s) since the last check)", false,
+                    Identity: observed.LastAddressListMismatch));
             }
             foreach (var router in observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0))
             {
@@ -129,7 +134,9 @@ public static class DriftDetector
                 }
                 if (router.WhileMasterSinceLastCheck >= SplitBrainAdverts)
                 {
-                    items.Add(new(DriftKind.SplitBrain, subject, $"{router.Address} advertised as master {router.WhileMasterSinceLastCheck} times while this node was master", false));
+                    items.Add(new(DriftKind.SplitBrain, subject,
+                        $"split brain: {router.Address} advertises as master while this node is master ({router.WhileMasterSinceLastCheck} adverts since the last check)", false,
+                        Identity: $"another master, {router.Address}"));
                 }
             }
         }

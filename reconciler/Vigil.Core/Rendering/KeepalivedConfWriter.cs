@@ -140,6 +140,7 @@ public sealed class KeepalivedConfWriter
         Line($"garp_master_repeat {instance.Garp.Repeat}");
         Line($"garp_master_refresh {Seconds(instance.Garp.Refresh)}");
         Line($"garp_master_refresh_repeat {instance.Garp.RefreshRepeat}");
+        Line($"garp_lower_prio_repeat {instance.Garp.LowerPriorityRepeat}");
         if (instance.UseVirtualMac) Line("use_vmac");
         Close();
     }

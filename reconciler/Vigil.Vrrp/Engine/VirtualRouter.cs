@@ -253,6 +253,14 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _vips.Want(_definition.Addresses, hold: false, 0);
     }
 
+    void IVrrpActions.HeardLowerPriority()
+    {
+        if (_definition.Instance.Garp.LowerPriorityRepeat is > 0 and var times)
+        {
+            _vips.Reannounce(times);
+        }
+    }
+
     void IVrrpActions.StateChanged(VrrpState from, VrrpState to, string reason)
     {
         _since = _time.GetUtcNow();

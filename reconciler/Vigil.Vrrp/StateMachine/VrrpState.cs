@@ -17,6 +17,14 @@ public interface IVrrpActions
 
     void StateChanged(VrrpState from, VrrpState to, string reason);
 
+    /// <summary>
+    /// As master, heard a lower-priority advert: another router announced the VIPs as its own (a mistaken takeover, or
+    /// this node was frozen), so they are announced again. Runs under the machine's lock: it only asks.
+    /// </summary>
+    void HeardLowerPriority()
+    {
+    }
+
     /// <summary>The machine's lock was released after an input: do what must not run under it (change the kernel).</summary>
     void Settled()
     {

@@ -232,11 +232,15 @@ public sealed class VrrpStateMachine : IDisposable
                 ? $"higher priority {priority} from {source}"
                 : $"equal priority {priority} from higher address {source}");
         }
-        else if (Settings.AnswerLowerPriority)
+        else
         {
-            // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that it
-            // steps down within this advert's round trip rather than at our next timer.
-            Advertise();
+            if (Settings.AnswerLowerPriority)
+            {
+                // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that it
+                // steps down within this advert's round trip rather than at our next timer.
+                Advertise();
+            }
+            _actions.HeardLowerPriority();
         }
     }
 

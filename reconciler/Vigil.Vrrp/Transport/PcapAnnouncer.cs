@@ -55,11 +55,29 @@ public sealed class PcapAnnouncer : IAnnouncer
             {
                 foreach (var address in addresses)
                 {
-                    _device.SendPacket(address.AddressFamily == AddressFamily.InterNetworkV6
+                    Send(address.AddressFamily == AddressFamily.InterNetworkV6
                         ? UnsolicitedNeighborAdvertisement.Build(_source, address)
                         : GratuitousArp.Build(_source, address));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends one frame, trying once more if the send fails: when the interface goes down, the kernel leaves an error
+    /// (ENETDOWN) on the packet socket that the next send reports and clears, even after the link is back up. Without
+    /// the second try, the first takeover after a link flap lost its whole GARP burst and clients kept the old master
+    /// until their neighbour entry timed out (5 s, seen in the chaos suite's link flaps).
+    /// </summary>
+    private void Send(byte[] frame)
+    {
+        try
+        {
+            _device.SendPacket(frame);
+        }
+        catch (PcapException)
+        {
+            _device.SendPacket(frame);
         }
     }
 

@@ -59,6 +59,21 @@ public sealed class DriftDetectorTests
     }
 
     /// <summary>
+    /// A split brain that goes on is one finding from check to check, whatever the count of adverts in each (it was a new
+    /// finding, logged and counted again, and the last one "resolved", each time the count changed).
+    /// </summary>
+    [Fact]
+    public void Detect_AContinuingSplitBrain_IsTheSameFinding_WhateverItsCount()
+    {
+        DriftItem SplitBrain(long adverts) => DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Vi1("Master",
+            new ObservedRouter(IPAddress.Parse("198.51.100.12"), 80, adverts, adverts))], []).Single(i => i.Kind == DriftKind.SplitBrain);
+
+        Assert.Equal(SplitBrain(8).Key, SplitBrain(10).Key);
+        Assert.NotEqual(SplitBrain(8).Detail, SplitBrain(10).Detail);
+        Assert.StartsWith("split brain: 198.51.100.12 advertises as master", SplitBrain(8).Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// IPv6 adverts come from link-local addresses: a member's is one the Cluster lists (received with the
     /// interface's scope), any other is foreign; before, every link-local sender passed as a member.
     /// </summary>

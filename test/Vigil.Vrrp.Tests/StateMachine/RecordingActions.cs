@@ -14,6 +14,8 @@ internal sealed class RecordingActions(ManualTimeProvider time) : IVrrpActions
 
     public void ReleaseVirtualAddresses() => Log.Add((time.Elapsed, "release VIPs"));
 
+    public void HeardLowerPriority() => Log.Add((time.Elapsed, "heard lower priority"));
+
     public void StateChanged(VrrpState from, VrrpState to, string reason) => Log.Add((time.Elapsed, $"{from} -> {to}: {reason}"));
 
     public IEnumerable<string> Actions => Log.Select(l => l.Action);

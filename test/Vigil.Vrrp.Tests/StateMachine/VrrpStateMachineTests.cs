@@ -196,6 +196,9 @@ public sealed class VrrpStateMachineTests : IDisposable
 
         Assert.Equal(before + extraAdverts, _actions.Actions.Count(a => a == "advert 100"));
         Assert.Equal(VrrpState.Master, machine.State);
+        // Announced again either way (keepalived's garp_lower_prio_repeat is apart from lower_prio_no_advert): the
+        // lower router's takeover pointed the clients at it.
+        Assert.Equal("heard lower priority", _actions.Actions.Last());
     }
 
     [Fact]
