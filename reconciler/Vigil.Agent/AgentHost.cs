@@ -44,6 +44,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private readonly IRevisionSource _source;
     private readonly ILogger _log;
     private readonly INodeKernel _kernel;
+    private readonly ScriptEnvironment _scriptEnvironment;
     private readonly TimeProvider _time;
     private readonly PreciseTimeProvider? _precise;
     private readonly NodeAgent _agent;
@@ -94,8 +95,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 
     /// <param name="kernel">The node's kernel (the real one when null); tests give a fake.</param>
     /// <param name="time">The engine's clock (precise timers when null); tests give fake time.</param>
-    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null)
+    /// <param name="scripts">How the node runs scripts (the real node's when null).</param>
+    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null, ScriptEnvironment? scripts = null)
     {
+        _scriptEnvironment = scripts ?? ScriptEnvironment.Node;
         _options = options;
         _source = source;
         _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
@@ -148,7 +151,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             try
             {
-                if (_source.At(good) is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _) is { } state)
+                if (_source.At(good) is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _, _scriptEnvironment) is { } state)
                 {
                     _log.Warning("starting from the last good {Commit} until a newer commit can be applied", revision.Label);
                     Apply(revision, state);
@@ -222,7 +225,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             return RetryOnce(clock);
         }
-        var state = RevisionLoader.Load(revision, _options.Node, _log, out var refusal);
+        var state = RevisionLoader.Load(revision, _options.Node, _log, out var refusal, _scriptEnvironment);
         if (state is null)
         {
             Refuse(revision, refusal, clock);

@@ -1,5 +1,6 @@
 using Serilog;
 using Vigil.Core.Desired;
+using Vigil.Core.Security;
 using Vigil.Core.Validation;
 using Vigil.Source;
 
@@ -11,11 +12,46 @@ public sealed record LoadedRevision(NodeDesiredState Node, ClusterSpec Cluster);
 /// <summary>Reads a revision whole (schema, rules) for one node, logging each diagnostic with its file and line.</summary>
 public static class RevisionLoader
 {
-    /// <summary>The node's desired state and its Cluster, or null with the reasons when the revision is invalid or does not name this node.</summary>
-    public static LoadedRevision? Load(SourceRevision revision, string node, ILogger log, out IReadOnlyList<string> refusal)
+    /// <summary>
+    /// The node's desired state and its Cluster, or null with the reasons when the revision is invalid, does not name this
+    /// node, or (with <paramref name="scripts"/>) has a script that runs as root and could be changed by someone else.
+    /// With <paramref name="scripts"/>, scripts that name no user run as the node's script user (see <see cref="ScriptRunAs"/>).
+    /// </summary>
+    public static LoadedRevision? Load(SourceRevision revision, string node, ILogger log, out IReadOnlyList<string> refusal, ScriptEnvironment? scripts = null)
     {
         var result = new DesiredStateLoader().Load(revision.Files);
-        foreach (var diagnostic in result.Diagnostics)
+        Log(revision, result.Diagnostics, log);
+        refusal = result.State is null
+            ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]
+            : result.State.ClusterSpec.Nodes.Any(n => n.Name == node) ? []
+            : [NodeProjection.UnknownNode(result.State.ClusterSpec, node)];
+        foreach (var reason in result.State is null ? [] : refusal)
+        {
+            log.Error("{Revision}: {Reason}", revision.Label, reason);
+        }
+        if (refusal.Count > 0)
+        {
+            return null;
+        }
+        var state = result.State!;
+        var runAs = scripts is null ? ScriptRunAs.Agent : ScriptRunAs.For(state.ClusterSpec.Scripts, scripts.AgentIsRoot, scripts.AccountExists);
+        var projection = NodeProjection.For(state, node, runAs);
+        if (scripts is not null)
+        {
+            var findings = ScriptSecurity.Check(NodeScripts.Of(state, projection), runAs, scripts.AgentIsRoot, scripts.Files);
+            Log(revision, findings, log);
+            refusal = [.. findings.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())];
+            if (refusal.Count > 0)
+            {
+                return null;
+            }
+        }
+        return new LoadedRevision(projection, state.ClusterSpec);
+    }
+
+    private static void Log(SourceRevision revision, IEnumerable<Diagnostic> diagnostics, ILogger log)
+    {
+        foreach (var diagnostic in diagnostics)
         {
             if (diagnostic.Severity == Severity.Error)
             {
@@ -26,14 +62,5 @@ public static class RevisionLoader
                 log.Warning("{Revision}: {Diagnostic}", revision.Label, diagnostic.ToString());
             }
         }
-        refusal = result.State is null
-            ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]
-            : result.State.ClusterSpec.Nodes.Any(n => n.Name == node) ? []
-            : [NodeProjection.UnknownNode(result.State.ClusterSpec, node)];
-        foreach (var reason in result.State is null ? [] : refusal)
-        {
-            log.Error("{Revision}: {Reason}", revision.Label, reason);
-        }
-        return refusal.Count == 0 ? new LoadedRevision(NodeProjection.For(result.State!, node), result.State!.ClusterSpec) : null;
     }
 }

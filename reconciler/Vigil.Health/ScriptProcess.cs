@@ -17,7 +17,7 @@ public static class ScriptProcess
 {
     public static async Task<ScriptExit> RunAsync(string line, string? user, string? group, TimeSpan timeout, CancellationToken cancellation)
     {
-        var words = Probes.CommandLine.Split(line);
+        var words = Vigil.Core.Desired.CommandLine.Split(line);
         if (words.Count == 0)
         {
             return new ScriptExit(null, "empty script");

@@ -88,6 +88,9 @@ public sealed class FailoverLab : IDisposable
             metadata:
               name: lab
             spec:
+              # The tests' hooks and scripts write into the lab's folder, which is root's alone.
+              scripts:
+                user: root
               defaults:
                 interface: eth0
                 vrrpVersion: {scenario.Version}

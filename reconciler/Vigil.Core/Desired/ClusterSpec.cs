@@ -8,6 +8,14 @@ public sealed record ClusterSpec
     public ValueList<NodeSpec> Nodes { get; init; } = [];
     public ClusterDefaults Defaults { get; init; } = new();
     public NotificationSpec? Notification { get; init; }
+    /// <summary>Who runs the scripts that name no user (keepalived's script_user); see <see cref="Security.ScriptRunAs"/>.</summary>
+    public ScriptsSpec? Scripts { get; init; }
+}
+
+public sealed record ScriptsSpec
+{
+    public string? User { get; init; }
+    public string? Group { get; init; }
 }
 
 public sealed record NodeSpec

@@ -13,6 +13,7 @@ public sealed record NodeDesiredState
     public ValueList<NodeVrrpScript> VrrpScripts { get; init; } = [];
     public ValueList<NodeVirtualServer> VirtualServers { get; init; } = [];
     public NotificationSpec? Notification { get; init; }
+    public ScriptsSpec? Scripts { get; init; }
 }
 
 public sealed record NodeVrrpInstance

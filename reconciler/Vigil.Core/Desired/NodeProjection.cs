@@ -5,8 +5,10 @@ namespace Vigil.Core.Desired;
 /// <summary>Projects the cluster-wide desired state onto one node.</summary>
 public static class NodeProjection
 {
-    public static NodeDesiredState For(DesiredState state, string nodeName)
+    /// <param name="runAs">Who runs the scripts that name no user (the agent works it out on the node); the agent's own identity when null.</param>
+    public static NodeDesiredState For(DesiredState state, string nodeName, Security.ScriptRunAs? runAs = null)
     {
+        runAs ??= Security.ScriptRunAs.Agent;
         var cluster = state.ClusterSpec;
         var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName)
             ?? throw new KeyNotFoundException(UnknownNode(cluster, nodeName));
@@ -17,7 +19,7 @@ public static class NodeProjection
 
         var instances = state.VrrpInstances
             .Where(i => i.Spec.Members.Any(m => m.Node == nodeName))
-            .Select(i => Project(i, node, cluster, state, groupOf.GetValueOrDefault(i.Name)))
+            .Select(i => Project(i, node, cluster, state, groupOf.GetValueOrDefault(i.Name)) with { Notify = runAs.Fill(i.Spec.Notify) })
             .ToList();
         var names = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var tracked = instances.SelectMany(i => i.TrackScripts).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -29,10 +31,11 @@ public static class NodeProjection
             VrrpInstances = [.. instances],
             SyncGroups = [.. state.SyncGroups
                 .Where(g => g.Spec.Instances.Any(names.Contains))
-                .Select(g => new NodeSyncGroup(g.Name, [.. g.Spec.Instances.Where(names.Contains)], g.Spec.Notify))],
-            VrrpScripts = [.. state.VrrpScripts.Where(s => tracked.Contains(s.Name)).Select(s => new NodeVrrpScript(s.Name, s.Spec))],
-            VirtualServers = [.. state.VirtualServers.Select(v => new NodeVirtualServer(v.Name, v.Spec))],
+                .Select(g => new NodeSyncGroup(g.Name, [.. g.Spec.Instances.Where(names.Contains)], runAs.Fill(g.Spec.Notify)))],
+            VrrpScripts = [.. state.VrrpScripts.Where(s => tracked.Contains(s.Name)).Select(s => new NodeVrrpScript(s.Name, runAs.Fill(s.Spec)))],
+            VirtualServers = [.. state.VirtualServers.Select(v => new NodeVirtualServer(v.Name, runAs.Fill(v.Spec)))],
             Notification = cluster.Notification,
+            Scripts = cluster.Scripts,
         };
     }
 

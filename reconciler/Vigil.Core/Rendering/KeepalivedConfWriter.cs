@@ -40,9 +40,10 @@ public sealed class KeepalivedConfWriter
             Line(port is null ? $"smtp_server {host}" : $"smtp_server {host} {port}");
             Line($"smtp_connect_timeout {Seconds(email.ConnectTimeout)}");
         }
-        // Vigil runs scripts without a shell as the configured user; keepalived needs this to do the same.
+        // Vigil runs scripts without a shell as the configured user, and refuses a root script others can change;
+        // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
-        Line("script_user root");
+        Line(node.Scripts?.User is { } user ? $"script_user {user}{(node.Scripts.Group is { } group ? " " + group : "")}" : "script_user root");
         Close();
     }
 

@@ -1,0 +1,51 @@
+namespace Vigil.Core.Desired;
+
+/// <summary>A command line split into words as a shell would for plain words and quotes, without running a shell.</summary>
+public static class CommandLine
+{
+    public static IReadOnlyList<string> Split(string line)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        var inWord = false;
+        char? quote = null;
+        foreach (var c in line)
+        {
+            if (quote is { } q)
+            {
+                if (c == q)
+                {
+                    quote = null;
+                }
+                else
+                {
+                    word.Append(c);
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+                inWord = true;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (inWord)
+                {
+                    words.Add(word.ToString());
+                    word.Clear();
+                    inWord = false;
+                }
+            }
+            else
+            {
+                word.Append(c);
+                inWord = true;
+            }
+        }
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+        return words;
+    }
+}
