@@ -81,6 +81,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private SourceRevision? _running;
     private string? _handled;
     private string? _fetchError;
+    private Task<SourceRevision>? _fetching;
     private ReconcileOutcome? _lastOutcome;
     private DateTimeOffset? _reconciledAt;
     private DateTimeOffset? _attemptedAt;
@@ -200,7 +201,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         SourceRevision revision;
         try
         {
-            revision = _source.Latest();
+            if (LatestUnlessEnding() is not { } latest)
+            {
+                return PassResult.Retry(TimeSpan.Zero, "stopping: the fetch under way was left to end by itself");
+            }
+            revision = latest;
         }
         catch (Exception e) when (e is GitSourceException or IOException)
         {
@@ -233,6 +238,28 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         }
         Apply(revision, state, clock);
         return Ending();
+    }
+
+    /// <summary>
+    /// The source's newest revision, fetched beside the worker so that a stop or a leave asked meanwhile is not held by
+    /// it (a fetch ends by its own timeout, and a silent remote may take all of it): null when one was asked first.
+    /// </summary>
+    private SourceRevision? LatestUnlessEnding()
+    {
+        var latest = _fetching is { IsCompleted: false } running ? running : _fetching = Task.Run(_source.Latest);
+        try
+        {
+            latest.Wait(Requests.Ending);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (AggregateException)
+        {
+            // The fetch's own failure, thrown as itself below.
+        }
+        return latest.GetAwaiter().GetResult();
     }
 
     /// <summary>Done when everything runs; otherwise tried again after a delay that doubles (1 s, 2 s, ... the loop caps it at the interval).</summary>
@@ -570,6 +597,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _agent.Dispose();
         _kernel.Dispose();
         _precise?.Dispose();
-        _source.Dispose();
+        if (_fetching is null or { IsCompleted: true })
+        {
+            // A fetch left running at a stop still uses the source; the process ends under it.
+            _source.Dispose();
+        }
+        Requests.Dispose();
     }
 }

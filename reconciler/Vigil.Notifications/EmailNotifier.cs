@@ -46,12 +46,14 @@ public sealed record PoolEmail(string Host, string VirtualServer, string What, s
 
 /// <summary>
 /// Sends transition and pool emails through MailKit to the Cluster's recipients, in the background: a slow or failing mail
-/// server never delays a transition. A failed send is logged and retried (3 attempts, 2 s and 10 s apart); the
-/// password is read at send time from its file or environment variable, never from git.
+/// server never delays a transition. A failed send is retried (3 attempts, 2 s and 10 s apart; each attempt bounded by
+/// the connect timeout, a server that accepts and never answers included) and reported once, when it is given up;
+/// the password is read at send time from its file or environment variable, never from git.
 /// </summary>
-public sealed class EmailNotifier(EmailSpec spec, ILogger log)
+/// <param name="backoff">The waits between attempts (2 s and 10 s when null).</param>
+public sealed class EmailNotifier(EmailSpec spec, ILogger log, IReadOnlyList<TimeSpan>? backoff = null)
 {
-    private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
+    private readonly IReadOnlyList<TimeSpan> Backoff = backoff ?? [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
 
     /// <summary>Starts sending; returns at once with the task (tests wait on it).</summary>
     public Task Send(IEmail email) => Task.Run(() => SendWithRetries(email));
@@ -73,14 +75,16 @@ public sealed class EmailNotifier(EmailSpec spec, ILogger log)
                 return;
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
-                or AuthenticationException or OperationCanceledException or InvalidOperationException)
+                or AuthenticationException or OperationCanceledException or InvalidOperationException or TimeoutException)
             {
-                if (attempt > Backoff.Length)
+                if (attempt > Backoff.Count)
                 {
                     log.Error("email not sent after {Attempts} attempts: {Subject}: {Error}", attempt, email.Subject, e.Message);
                     return;
                 }
-                log.Warning("email attempt {Attempt} failed: {Error}; retrying in {Delay}", attempt, e.Message, Durations.Format(Backoff[attempt - 1]));
+                // Reported once, when given up: a dead server is one failure, not one per attempt. A server that accepts
+                // and never answers ends in MailKit's TimeoutException, which used to escape and lose the email unretried.
+                log.Information("email attempt {Attempt} failed: {Error}; retrying in {Delay}", attempt, e.Message, Durations.Format(Backoff[attempt - 1]));
                 await Task.Delay(Backoff[attempt - 1]).ConfigureAwait(false);
             }
         }

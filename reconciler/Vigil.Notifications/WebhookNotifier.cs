@@ -51,6 +51,7 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
     {
         for (var attempt = 1; attempt <= 2; attempt++)
         {
+            string failure;
             try
             {
                 // Serialized first, so the request has a Content-Length: small receivers often cannot read chunked bodies.
@@ -61,16 +62,21 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
                 {
                     return;
                 }
-                log.Warning("webhook {Url}: status {Status} for {What}", Redaction.Url(spec.Url), (int)response.StatusCode, what);
+                failure = $"status {(int)response.StatusCode}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                log.Warning("webhook {Url}: {Error} for {What}", Redaction.Url(spec.Url), Redaction.UrlsIn(e.Message), what);
+                // A receiver that accepts and never answers ends here, at the spec's timeout.
+                failure = e is TaskCanceledException ? $"no answer within {Durations.Format(spec.Timeout)}" : Redaction.UrlsIn(e.Message);
             }
-            if (attempt == 1)
+            if (attempt == 2)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                // Reported once, when given up.
+                log.Warning("webhook {Url}: {Error} for {What} (2 attempts)", Redaction.Url(spec.Url), failure, what);
+                return;
             }
+            log.Information("webhook {Url}: {Error} for {What}; retrying in 2s", Redaction.Url(spec.Url), failure, what);
+            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
     });
 

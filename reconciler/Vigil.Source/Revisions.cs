@@ -39,7 +39,7 @@ public sealed class FolderRevisions(string path) : IRevisionSource
     {
         if (File.Exists(path))
         {
-            return new(null, null, [(path, File.ReadAllText(path))]);
+            return new(null, null, [(path, Yaml.InputLimits.ReadText(path))]);
         }
         if (!Directory.Exists(path))
         {
@@ -47,7 +47,7 @@ public sealed class FolderRevisions(string path) : IRevisionSource
         }
         // Shown as the operator named the folder, so that messages do not depend on the working directory.
         return new(null, null, [.. DesiredStateLoader.EnumerateYaml(path)
-            .Select(file => (Path.Join(path, Path.GetRelativePath(path, file)), File.ReadAllText(file)))]);
+            .Select(file => (Path.Join(path, Path.GetRelativePath(path, file)), Yaml.InputLimits.ReadText(file)))]);
     }
 
     public SourceRevision? At(string commit) => null;

@@ -157,6 +157,35 @@ public sealed class AgentHostTests : IDisposable
         Assert.Null(Status.Source.LastError);
     }
 
+    /// <summary>
+    /// A fetch that hangs (a remote that accepts and never answers, up to the fetch timeout) does not hold a stop asked
+    /// meanwhile: the pass gives way at once and the stop releases the VIPs; the fetch ends by itself later. The fetch
+    /// used to run on the worker, so SIGTERM's priority-0 advert waited for it.
+    /// </summary>
+    [Fact]
+    public async Task AStop_AskedWhileAFetchHangs_IsNotHeldByIt()
+    {
+        _source.Next = Revision(CommitA, OneInstance);
+        var host = Host();
+        host.Start();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Contains("198.51.100.100", _kernel.Held());
+        using var release = new ManualResetEventSlim();
+        _source.Hang = release;
+
+        var pass = Task.Run(() => host.Reconcile(fromInterval: true), TestContext.Current.CancellationToken);
+        Assert.True(await Poll.Until(() => _source.Hanging), "the fetch did not start");
+        host.Requests.Enqueue(ReconcileRequest.Stop);
+        var result = await pass.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        host.Stop();
+
+        Assert.Equal(PassResult.Kind.RetryAfter, result.Ending);
+        Assert.StartsWith("stopping", result.Reason, StringComparison.Ordinal);
+        Assert.True(_source.Hanging, "the fetch was still under way");
+        Assert.DoesNotContain("198.51.100.100", _kernel.Held());
+        release.Set();
+    }
+
     [Fact]
     public void ARestart_AfterLeaving_ResumesAsMaster_WithTheVipsKept()
     {
@@ -201,7 +230,21 @@ public sealed class AgentHostTests : IDisposable
 
         public string? Folder => "";
 
-        public SourceRevision Latest() => Failure is { } failure ? throw failure : Next ?? throw new GitSourceException("nothing yet");
+        /// <summary>When set, a fetch waits for it (a silent remote), saying so with <see cref="Hanging"/>.</summary>
+        public ManualResetEventSlim? Hang { get; set; }
+
+        public bool Hanging { get; private set; }
+
+        public SourceRevision Latest()
+        {
+            if (Hang is { } hang)
+            {
+                Hanging = true;
+                hang.Wait();
+                Hanging = false;
+            }
+            return Failure is { } failure ? throw failure : Next ?? throw new GitSourceException("nothing yet");
+        }
 
         public SourceRevision? At(string commit) => _seen.GetValueOrDefault(commit);
 

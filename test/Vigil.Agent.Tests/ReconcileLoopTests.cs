@@ -8,7 +8,7 @@ namespace Vigil.Agent.Tests;
 /// enqueue; passes never overlap, a burst is one pass, only a stop or a leave ends it, and a pass that asks to retry
 /// is enqueued again after its delay.
 /// </summary>
-public sealed class ReconcileLoopTests
+public sealed class ReconcileLoopTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DriftInterval = TimeSpan.FromSeconds(10);
@@ -16,6 +16,8 @@ public sealed class ReconcileLoopTests
     private readonly ManualTimeProvider _time = new();
     private readonly ReconcileQueue _queue = new();
     private readonly RecordingNode _node = new();
+
+    public void Dispose() => _queue.Dispose();
 
     private ReconcileLoop Loop() => new(_node, _queue, _time, Interval, DriftInterval, Serilog.Core.Logger.None);
 

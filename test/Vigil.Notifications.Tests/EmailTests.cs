@@ -67,6 +67,28 @@ public sealed class EmailTests
         Assert.True(events.Contains("email sent"), events.ToString());
         Assert.True(await Poll.Until(() => server.Output.Contains("Commit: 1a2b3c4d5e6f", StringComparison.Ordinal)), server.Output);
     }
+
+    /// <summary>
+    /// A mail server that accepts the connection and never says a word: each attempt ends at the connect timeout, the
+    /// send is given up after its attempts and reported once (the attempts before it are not warnings).
+    /// </summary>
+    [Fact]
+    public async Task ASilentServer_EndsEachAttemptAtTheTimeout_AndTheFailureIsReportedOnce()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var events = new LogEvents();
+        var notifier = new EmailNotifier(new EmailSpec
+        {
+            SmtpServer = $"127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}", From = "vigil@example.org", To = ["ops@example.org"],
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+        }, events.Logger, backoff: [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)]);
+
+        await notifier.Send(Email).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.True(events.Contains("email not sent after 3 attempts"), events.ToString());
+        Assert.Equal(1, events.AtLeast(Serilog.Events.LogEventLevel.Warning));
+    }
 }
 
 /// <summary>The webhook: each transition POSTed as JSON to a real HTTP listener.</summary>
@@ -99,6 +121,25 @@ public sealed class WebhookTests
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, 123, TimeSpan.Zero), (DateTimeOffset?)body["at"]);
         Assert.Equal("transition", (string?)body["type"]);
         Assert.Equal(raw.Length, context.Request.ContentLength64); // with its length, not chunked
+    }
+
+    /// <summary>A receiver that accepts and never answers: each attempt ends at the timeout, and the failure is reported once.</summary>
+    [Fact]
+    public async Task AHangingReceiver_EndsAtTheTimeout_AndTheFailureIsReportedOnce()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var events = new LogEvents();
+        using var notifier = new WebhookNotifier(new WebhookSpec
+        {
+            Url = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/vigil", Timeout = TimeSpan.FromSeconds(1),
+        }, events.Logger);
+
+        await notifier.Send(new TransitionEvent("ka1", "vi_1", "BACKUP", "MASTER", 100, "master down", DateTimeOffset.UnixEpoch, null))
+            .WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.True(events.Contains("no answer within 1s for vi_1 MASTER (2 attempts)"), events.ToString());
+        Assert.Equal(1, events.AtLeast(Serilog.Events.LogEventLevel.Warning));
     }
 
     [Fact]

@@ -32,10 +32,17 @@ public enum ReconcileRequest
 /// The one way into the agent's worker: signals, timers, watchers and health checks only enqueue (cheap, any thread);
 /// the worker takes everything pending at once, so a burst of the same request is one pass and none is lost.
 /// </summary>
-public sealed class ReconcileQueue
+public sealed class ReconcileQueue : IDisposable
 {
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _ending = new();
     private ReconcileRequest _pending;
+
+    /// <summary>
+    /// Cancelled once a stop or a leave is asked: a pass waiting on something slow (a fetch from a silent remote)
+    /// gives way at once, so SIGTERM's priority-0 advert never waits for the network.
+    /// </summary>
+    public CancellationToken Ending => _ending.Token;
 
     public void Enqueue(ReconcileRequest request)
     {
@@ -43,6 +50,10 @@ public sealed class ReconcileQueue
         {
             _pending |= request;
             Monitor.PulseAll(_gate);
+        }
+        if ((request & (ReconcileRequest.Stop | ReconcileRequest.Leave)) != 0)
+        {
+            _ending.Cancel();
         }
     }
 
@@ -71,4 +82,6 @@ public sealed class ReconcileQueue
             return taken;
         }
     }
+
+    public void Dispose() => _ending.Dispose();
 }

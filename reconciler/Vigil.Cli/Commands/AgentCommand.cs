@@ -36,6 +36,7 @@ internal static class AgentCommand
             DefaultValueFactory = _ => DriftMode.Report,
         };
         var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
+        var fetchTimeout = DurationOption("--fetch-timeout", "How long a fetch waits to connect, and then for each answer, before it fails and is retried (a remote that never answers must not hold the agent).", TimeSpan.FromSeconds(30));
         var sshKey = new Option<string?>("--ssh-key") { Description = "SSH: a private key file (no passphrase); the host key is trusted on first use and pinned in the state directory." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
         var listen = new Option<IPEndPoint?>("--listen")
@@ -90,6 +91,7 @@ internal static class AgentCommand
             interval,
             tokenFile,
             sshKey,
+            fetchTimeout,
             stateDirectory,
             driftInterval,
             driftMode,
@@ -133,6 +135,7 @@ internal static class AgentCommand
                     Path = parse.GetValue(folder)!,
                     TokenFile = parse.GetValue(tokenFile),
                     SshKeyFile = parse.GetValue(sshKey),
+                    Timeout = parse.GetValue(fetchTimeout),
                 }, state);
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();

@@ -114,6 +114,11 @@ public sealed record GarpSpec
     /// announced the VIPs as its own, so clients follow it until this master announces them again.
     /// </summary>
     public int LowerPriorityRepeat { get; init; } = 5;
+    /// <summary>
+    /// And again this long after the last lower-priority advert heard (garp_lower_prio_delay, whose 5 s default is too
+    /// late for clients the lower router's takeover burst pointed at it a moment after ours); 0 = no second burst.
+    /// </summary>
+    public TimeSpan LowerPriorityDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>The <c>SyncGroup</c> kind: instances that change state together.</summary>

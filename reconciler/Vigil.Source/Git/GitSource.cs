@@ -19,6 +19,8 @@ public sealed record GitSourceSpec
     /// only, no prompt, and the state directory's known_hosts (a host is trusted on first use, then pinned).
     /// </summary>
     public string? SshKeyFile { get; init; }
+    /// <summary>How long a fetch waits to connect, and then for each answer, before it fails (libgit2 would wait forever).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One commit of the source, as fetched.</summary>
@@ -65,6 +67,7 @@ public sealed class GitSource : IDisposable
 
     private FetchedCommit FetchOnce()
     {
+        GitTimeouts.Set(_spec.Timeout);
         var repository = Open();
         try
         {
@@ -107,9 +110,11 @@ public sealed class GitSource : IDisposable
         {
             var directory = System.IO.Path.GetDirectoryName(_clonePath)!;
             var script = System.IO.Path.Combine(directory, "ssh");
+            var seconds = (int)Math.Max(1, Math.Ceiling(_spec.Timeout.TotalSeconds));
             File.WriteAllText(script,
-                "#!/bin/sh\n# Written by vigil agent for --ssh-key: this key only, no prompt, hosts trusted on first use and pinned.\n" +
+                "#!/bin/sh\n# Written by vigil agent for --ssh-key: this key only, no prompt, hosts trusted on first use and pinned, a silent server given up.\n" +
                 $"exec ssh -i '{System.IO.Path.GetFullPath(key)}' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR " +
+                $"-o ConnectTimeout={seconds} -o ServerAliveInterval={Math.Max(1, seconds / 3)} -o ServerAliveCountMax=3 " +
                 $"-o UserKnownHostsFile='{System.IO.Path.Combine(directory, "known_hosts")}' \"$@\" 2>'{SshErrors}'\n");
             if (!OperatingSystem.IsWindows())
             {
@@ -185,7 +190,7 @@ public sealed class GitSource : IDisposable
             }
             else if (entry.TargetType == TreeEntryTargetType.Blob && (path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal)))
             {
-                files.Add((path, ((Blob)entry.Target).GetContentText()));
+                files.Add((path, Yaml.InputLimits.ReadText(((Blob)entry.Target).GetContentStream())));
             }
         }
     }

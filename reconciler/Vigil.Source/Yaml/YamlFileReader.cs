@@ -16,15 +16,26 @@ internal static partial class YamlFileReader
 {
     public static IReadOnlyList<YamlDocument> Read(string displayPath, string text, DiagnosticBag diagnostics)
     {
+        if (text.Length > InputLimits.FileCharacters)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Error, "file-size", displayPath, new SourcePosition(1, 1), "",
+                $"the file is larger than {InputLimits.FileCharacters / (1024 * 1024)} MiB, the most one file of a revision may be: split it"));
+            return [];
+        }
         var parser = new Parser(new StringReader(text));
         var documents = new List<YamlDocument>();
+        var budget = new NodeBudget();
         try
         {
             parser.Consume<StreamStart>();
             for (var index = 0; parser.TryConsume<DocumentStart>(out var start); index++)
             {
+                if (index == InputLimits.DocumentsPerFile)
+                {
+                    throw new YamlException(start.Start, start.End, $"more than {InputLimits.DocumentsPerFile:N0} documents in one file: split it");
+                }
                 var fields = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
-                var root = new DocumentReader(parser, fields).ReadNode("");
+                var root = new DocumentReader(parser, fields, budget).ReadNode("", 0);
                 parser.Consume<DocumentEnd>();
                 if (root.Type != JTokenType.Null || fields.Count > 1)
                 {
@@ -54,13 +65,36 @@ internal static partial class YamlFileReader
     /// Builds one document's JSON tree straight from the parser's events (no intermediate YAML node tree:
     /// it halves the allocations on large repositories), noting where each field was written.
     /// </summary>
-    private sealed class DocumentReader(IParser parser, Dictionary<string, SourcePosition> fields)
+    /// <summary>The values read from one file so far, every alias counted as the copy it becomes.</summary>
+    private sealed class NodeBudget
     {
-        private readonly Dictionary<string, JToken> _anchors = new(StringComparer.Ordinal);
+        public long Used { get; private set; }
 
-        public JToken ReadNode(string path)
+        public void Take(long nodes, Mark start, Mark end)
+        {
+            Used += nodes;
+            if (Used > InputLimits.NodesPerFile)
+            {
+                throw new YamlException(start, end,
+                    $"the file expands to more than {InputLimits.NodesPerFile:N0} values (aliases count as the copies they make): a YAML bomb?");
+            }
+        }
+    }
+
+    private sealed class DocumentReader(IParser parser, Dictionary<string, SourcePosition> fields, NodeBudget budget)
+    {
+        private readonly Dictionary<string, (JToken Token, long Size)> _anchors = new(StringComparer.Ordinal);
+
+        public JToken ReadNode(string path, int depth)
         {
             var start = parser.Current!.Start;
+            if (depth > InputLimits.Depth)
+            {
+                // Refused before it recurses further: a deep document must not exhaust the stack.
+                throw new YamlException(start, parser.Current.End, $"nested deeper than {InputLimits.Depth} levels");
+            }
+            budget.Take(1, start, parser.Current.End);
+            var before = budget.Used;
             fields.TryAdd(path, Position(start));
             JToken token;
             string? anchor = null;
@@ -68,10 +102,13 @@ internal static partial class YamlFileReader
             {
                 case AnchorAlias alias:
                     parser.MoveNext();
-                    // A JSON node has one parent: an alias gets its own copy.
-                    return _anchors.TryGetValue(alias.Value.Value, out var target)
-                        ? target.DeepClone()
-                        : throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value}");
+                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value}");
+                    }
+                    // A JSON node has one parent: an alias gets its own copy, counted before it is made.
+                    budget.Take(target.Size - 1, alias.Start, alias.End);
+                    return target.Token.DeepClone();
                 case Scalar scalar:
                     parser.MoveNext();
                     anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
@@ -83,26 +120,26 @@ internal static partial class YamlFileReader
                     var array = new JArray();
                     while (!parser.TryConsume<SequenceEnd>(out _))
                     {
-                        array.Add(ReadNode($"{path}[{array.Count}]"));
+                        array.Add(ReadNode($"{path}[{array.Count}]", depth + 1));
                     }
                     token = array;
                     break;
                 case MappingStart mapping:
                     parser.MoveNext();
                     anchor = mapping.Anchor.IsEmpty ? null : mapping.Anchor.Value;
-                    token = ReadMapping(path);
+                    token = ReadMapping(path, depth);
                     break;
                 default:
                     throw new YamlException(start, parser.Current!.End, $"unexpected {parser.Current.GetType().Name}");
             }
             if (anchor is not null)
             {
-                _anchors[anchor] = token;
+                _anchors[anchor] = (token, budget.Used - before + 1);
             }
             return token;
         }
 
-        private JObject ReadMapping(string path)
+        private JObject ReadMapping(string path, int depth)
         {
             var obj = new JObject();
             while (!parser.TryConsume<MappingEnd>(out _))
@@ -120,7 +157,7 @@ internal static partial class YamlFileReader
                 var childPath = path.Length == 0 ? name : $"{path}.{name}";
                 // A field is reported where its key is written: that is where the operator looks.
                 fields[childPath] = Position(key.Start);
-                obj[name] = ReadNode(childPath);
+                obj[name] = ReadNode(childPath, depth + 1);
             }
             return obj;
         }

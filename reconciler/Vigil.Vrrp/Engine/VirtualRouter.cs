@@ -80,6 +80,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly AdvertisementFilter _filter;
     private readonly VrrpStateMachine _machine;
     private readonly ITimer _announceTimer;
+    private readonly ITimer _lowerPriorityTimer;
     private readonly VipHolder _vips;
 
     // Transitions happen under the machine's lock and are told after it (Settled), one teller at a time, in order.
@@ -119,6 +120,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
         _vips = new VipHolder(instance.Name, ports.Addresses, ports.Announcer, _log, _warnings);
         _announceTimer = time.CreateTimer(_ => AnnounceLater(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _lowerPriorityTimer = time.CreateTimer(_ => AnnounceAfterLowerPriority(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = $"vrrp {instance.Name}" };
     }
 
@@ -255,7 +257,23 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     void IVrrpActions.HeardLowerPriority()
     {
-        if (_definition.Instance.Garp.LowerPriorityRepeat is > 0 and var times)
+        var garp = _definition.Instance.Garp;
+        if (garp.LowerPriorityRepeat > 0)
+        {
+            _vips.Reannounce(garp.LowerPriorityRepeat);
+            // Once more a moment later: the lower router's own takeover burst may reach the clients after this one (it
+            // announces as it takes over, and hears our answer only then), and would leave them on a router that is
+            // about to step down (seen in the chaos suite: a client without answers for 3.6 s after a mistaken takeover).
+            if (garp.LowerPriorityDelay > TimeSpan.Zero)
+            {
+                _lowerPriorityTimer.Change(garp.LowerPriorityDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private void AnnounceAfterLowerPriority()
+    {
+        if (_machine.State == VrrpState.Master && _definition.Instance.Garp.LowerPriorityRepeat is > 0 and var times)
         {
             _vips.Reannounce(times);
         }
@@ -500,6 +518,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         _stopping = true;
         _announceTimer.Dispose();
+        _lowerPriorityTimer.Dispose();
         _machine.Dispose();
         _vips.Dispose();
         // The receive thread may be inside its poll for up to a second: it closes the channel as it leaves, so neither

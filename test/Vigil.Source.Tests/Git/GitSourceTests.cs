@@ -162,6 +162,36 @@ public sealed class GitSourceTests : IDisposable
         Assert.EndsWith("(ssh: root@127.0.0.1: Permission denied (publickey).)", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A remote that accepts the connection and never says a word (over HTTP, and over SSH before its banner): the
+    /// fetch fails after the source's timeout with the reason, instead of waiting forever (libgit2's default) and holding
+    /// the agent's worker with it.
+    /// </summary>
+    [Theory]
+    [InlineData("http")]
+    [InlineData("ssh")]
+    public async Task Fetch_FromARemoteThatNeverAnswers_FailsAfterTheTimeout(string scheme)
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(); // the kernel completes the handshake; nobody ever reads or writes
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        string? key = null;
+        if (scheme == "ssh")
+        {
+            Skips.IfMissing(SshServer.SkipReason);
+            key = Path.Combine(_work, "id_vigil");
+            SshServer.KeyGen(key);
+        }
+        var url = scheme == "http" ? $"http://127.0.0.1:{port}/cluster.git" : $"ssh://root@127.0.0.1:{port}/cluster.git";
+        using var source = new GitSource(new GitSourceSpec { Repository = url, SshKeyFile = key, Timeout = TimeSpan.FromSeconds(2) }, _state);
+
+        var fetch = Task.Run(source.Fetch, TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<GitSourceException>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"fetch {url}: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal((2000, 2000), GitTimeouts.Current);
+    }
+
     [Fact]
     public void Fetch_CorruptedClone_IsClonedAgain()
     {
