@@ -156,10 +156,13 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         lock (_gate)
         {
             // The VIPs change on their own thread, around the state's change: the agent's own move agrees with the
-            // state or with what was last asked, so an add is ours if either says hold, a removal if either says not.
+            // state, with what was last asked, or with what the instance itself put on the kernel (its notification can
+            // come after a takeover was undone), so an add is ours if any says hold, a removal if any says not.
             var managed = _routers.Values.Select(r => new ManagedAddresses(
                 r.Instance.Name,
-                change.Added ? r.State == VrrpState.Master || r.WantsVips : r.State == VrrpState.Master && r.WantsVips,
+                change.Added
+                    ? r.State == VrrpState.Master || r.WantsVips || r.MadeVip(change.Address)
+                    : r.State == VrrpState.Master && r.WantsVips && r.MadeVip(change.Address),
                 _links.Where(l => l.Name == r.Instance.Interface).Select(l => l.Index).Concat(r.Addresses.Select(a => a.InterfaceIndex)).ToHashSet(),
                 r.Addresses)).ToList();
             if (AddressDriftClassifier.Classify(change, managed, time.GetUtcNow()) is not { } drift)

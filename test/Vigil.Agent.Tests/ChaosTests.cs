@@ -38,6 +38,25 @@ public sealed class ChaosTests
     public void LinkFlaps_EndWithOneMaster_AndEachTransitionLoggedOnce(bool tracked) =>
         Run(() => ChaosScenarios.LinkFlaps(Daemon.Vigil, Daemon.Vigil, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(tracked ? 5 : 10), tracked));
 
+    [Fact]
+    public void AdvertFlood_ForgedLowerPriorities_NoTakeover_AndNotAmplified() =>
+        Run(() => ChaosScenarios.Flood(Daemon.Vigil, Daemon.Vigil, 20_000));
+
+    /// <summary>The soak, shortened: 100 instances at 100 ms adverts between two agents; ka2 never advertises and ka1 keeps every VIP.</summary>
+    [Fact]
+    public void Soak_HundredInstances_NoFalseTakeover()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        var outcome = Soak.Run(Daemon.Vigil, 100, "100ms", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2));
+        foreach (var node in new[] { "ka1", "ka2" })
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(System.FormattableString.Invariant(
+                $"{node}: resident {outcome.Last(node).ResidentKib / 1024.0:F1} MiB, CPU mean {outcome.MeanCpu(node):F2} % of one core"));
+        }
+        Assert.True(outcome.Broken.Count == 0, $"{string.Join("\n", outcome.Broken)}\n{outcome.Explanation}");
+        Assert.Equal(0, outcome.FalseTakeovers);
+    }
+
     private static ChaosOutcome Run(Func<ChaosOutcome> scenario)
     {
         Skips.IfMissing(FailoverLab.KeepalivedSkipReason ?? NodeFaults.SkipReason);

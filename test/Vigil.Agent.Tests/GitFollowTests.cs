@@ -295,6 +295,58 @@ public sealed class GitFollowTests
         }
     }
 
+    /// <summary>
+    /// The master's whole state directory (clone, state file, history), its status file and its log on one tmpfs that
+    /// fills up, as a full /var would: VRRP goes on untouched (no transition, the backup never advertises), the agent
+    /// says on /status what it could not write and why the new commit is not fetched; once there is room again the new
+    /// commit is applied and every file is whole (the state and status files parse, so does each history line).
+    /// </summary>
+    [Fact]
+    public void FullDiskUnderStateStatusAndLog_VrrpGoesOn_StatusSaysWhat_AndNothingIsCorrupted()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        var full = Directory.CreateTempSubdirectory("vigil-full-").FullName;
+        Assert.Equal(0, NamespaceLab.Run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", full).ExitCode);
+        try
+        {
+            using var lab = new FailoverLab(new Scenario(Interval: "1s"));
+            var (origin, _) = FollowGit(lab, "1s");
+            var state = Path.Combine(full, "state");
+            lab.VigilSource = node => node == "ka1"
+                ? ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", state, "--listen", "127.0.0.1:9110"]
+                : ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", StateDirectory(lab, node)];
+            lab.FilesFolder["ka1"] = full;
+            var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+            var filled = Takeover.Now();
+            NamespaceLab.Run("dd", "if=/dev/zero", $"of={Path.Combine(full, "filler")}", "bs=65536"); // until the disk is full: that is the point
+            origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
+            origin.Commit("add 198.51.100.101");
+
+            string Status() => Http(lab, "ka1", "/status");
+            Assert.True(FailoverLab.WaitUntil(() => Status().Contains("status file", StringComparison.Ordinal) && Status().Contains("No space left on device", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(15)), Status());
+            Thread.Sleep(TimeSpan.FromSeconds(3)); // VRRP must go on with the disk full: watched for a few adverts
+            Assert.False(ka1.HasExited);
+            Assert.Equal("Master", (string?)System.Text.Json.Nodes.JsonNode.Parse(Status())!["instances"]![0]!["state"]);
+            Assert.DoesNotContain(lab.Wire.Events, e => e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Time > filled);
+            Assert.True(lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip));
+
+            File.Delete(Path.Combine(full, "filler"));
+
+            Assert.True(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka1, "198.51.100.101"), Within), Status());
+            Assert.True(FailoverLab.WaitUntil(() => System.Text.Json.Nodes.JsonNode.Parse(Status())!["degraded"]!.AsArray().Count == 0, Within), Status());
+            Assert.Equal("Master", Vigil.Agent.StatusDocument.Read(lab.StatusFile("ka1")).Instances[0].State);
+            Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(state, "state.json"))));
+            Assert.All(File.ReadAllLines(Path.Combine(state, Vigil.Source.Git.ApplyHistory.FileName)).Where(l => l.Length > 0),
+                line => Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(line)));
+        }
+        finally
+        {
+            NamespaceLab.Run("umount", "-l", full);
+            Directory.Delete(full, recursive: true);
+        }
+    }
+
     private static (GitRepository Origin, string First) FollowGit(FailoverLab lab, string interval, params string[] extra)
     {
         var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));

@@ -34,6 +34,7 @@ internal static class ChaosBenchmark
             new("cpu", (a, b) => ChaosScenarios.CpuStarvation(a, b, S(300, 20))),
             new("flaps", (a, b) => ChaosScenarios.LinkFlaps(a, b, TimeSpan.FromMilliseconds(200), S(10, 10))),
             new("tracked-flaps", (a, b) => ChaosScenarios.LinkFlaps(a, b, TimeSpan.FromMilliseconds(200), S(10, 5), tracked: true)),
+            new("flood", (a, b) => ChaosScenarios.Flood(a, b, quick ? 20_000 : 200_000)),
         ];
         var chosen = faults.Where(f => only is null || f.Name == only).ToList();
         if (chosen.Count == 0)

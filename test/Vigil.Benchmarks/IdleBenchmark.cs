@@ -33,15 +33,15 @@ internal static class IdleBenchmark
                 return 1;
             }
             int[] pids = daemon == Daemon.Vigil ? [process.Id] : [process.Id, int.Parse(File.ReadAllText(lab.KeepalivedVrrpPidFile("ka1")).Trim(), CultureInfo.InvariantCulture)];
-            var before = pids.Sum(CpuNanoseconds);
-            var threadsBefore = pids.SelectMany(ThreadTicks).ToDictionary(t => t.Key, t => t.Value);
+            var before = pids.Sum(ProcessFigures.CpuNanoseconds);
+            var threadsBefore = pids.SelectMany(ProcessFigures.ThreadTicks).ToDictionary(t => t.Key, t => t.Value);
             var started = Stopwatch.GetTimestamp();
             // The window is the measurement itself, not a wait for a condition.
             Thread.Sleep(window);
-            var spent = pids.Sum(CpuNanoseconds) - before;
+            var spent = pids.Sum(ProcessFigures.CpuNanoseconds) - before;
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var rss = pids.Sum(ResidentKib);
-            var busiest = pids.SelectMany(ThreadTicks).Select(t => (t.Key, Ticks: t.Value - threadsBefore.GetValueOrDefault(t.Key)))
+            var rss = pids.Sum(ProcessFigures.ResidentKib);
+            var busiest = pids.SelectMany(ProcessFigures.ThreadTicks).Select(t => (t.Key, Ticks: t.Value - threadsBefore.GetValueOrDefault(t.Key)))
                 .Where(t => t.Ticks > 0).OrderByDescending(t => t.Ticks).Take(5).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {daemon,-10} {spent / 1e6,8:F1} ms CPU in {elapsed.TotalSeconds:F1} s = {spent / 1e7 / elapsed.TotalSeconds,6:F3} % of one core; resident {rss / 1024.0:F1} MiB ({pids.Length} process(es))"));
@@ -83,38 +83,4 @@ internal static class IdleBenchmark
         var held = Adverts();
         return FailoverLab.WaitUntil(() => Adverts() >= held + (2 * Instances), timeout);
     }
-
-    /// <summary>A process's CPU time, user and system, threads that ended included (/proc/PID/stat, in clock ticks of 10 ms).</summary>
-    private static long CpuNanoseconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14 and 15 of proc(5), counted from the state (field 3).
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks * 10_000_000;
-    }
-
-    /// <summary>Each thread's CPU ticks by "pid/tid name".</summary>
-    private static IEnumerable<KeyValuePair<string, long>> ThreadTicks(int pid)
-    {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
-        {
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (IOException)
-            {
-                continue; // a thread that ended between the listing and the read
-            }
-            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            yield return new($"{Path.GetFileName(task)} {name}", long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static long ResidentKib(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).FirstOrDefault();
 }

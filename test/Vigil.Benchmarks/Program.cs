@@ -19,9 +19,13 @@ const string Usage = """
                               time and memory over S s (30) of a Vigil agent, then of keepalived with the same instances
       chaos   [--quick] [--fault NAME]  faults injected into a namespace lab (root) for a Vigil pair, a keepalived pair
                               and both mixes: lossy-1s, lossy-100ms (30 % of adverts lost for 60 s), one-way (10 s),
-                              gray (master frozen 5 s), cpu (busy loops, 300 s), flaps, tracked-flaps (200 ms, 10 s);
+                              gray (master frozen 5 s), cpu (busy loops, 300 s), flaps, tracked-flaps (200 ms, 10 s),
+                              flood (200,000 forged lower-priority adverts);
                               a table of takeovers, two-master and no-VIP times, client outage (--runs, default 5;
                               --quick: as shortened as the tests)
+      soak    [--instances N] [--minutes M] [--keepalived]  N instances (100) at 100 ms adverts between two Vigil agents
+                              (root) for M minutes (30), sampled every 10 s: memory and CPU with their slopes, false
+                              takeovers; --keepalived runs a keepalived pair the same way after
     Exit codes: 0 figures printed, 1 a run failed, 2 bad usage or the lab cannot run here.
     """;
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -39,6 +43,8 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "health" => (args.Contains("--in-guest") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInGuest : HealthBenchmark.Run)(
         int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "chaos" => ChaosBenchmark.Run(runs, args.Contains("--quick"), Option("--fault")),
+    "soak" => SoakBenchmark.Run(int.Parse(Option("--instances") ?? "100", CultureInfo.InvariantCulture),
+        TimeSpan.FromMinutes(double.Parse(Option("--minutes") ?? "30", CultureInfo.InvariantCulture)), args.Contains("--keepalived")),
     "idle" => IdleBenchmark.Run(TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),

@@ -162,7 +162,7 @@ public sealed class FailoverLab : IDisposable
         var (file, prefix) = VigilExecutable.BesideAssembly();
         IEnumerable<string> source = config is not null ? ["--config", config] : VigilSource?.Invoke(node) ?? ["--config", ConfigFolder];
         IEnumerable<string> command = [file, .. prefix, "agent", .. source, "--node", node,
-            "--log-file", Path.Combine(Directory, node + ".log"), "--status-file", StatusFile(node)];
+            "--log-file", LogFile(node), "--status-file", StatusFile(node)];
         if (Binds.TryGetValue(node, out var bind))
         {
             // The shell execs the agent: the pid the lab keeps is the agent's.
@@ -200,7 +200,12 @@ public sealed class FailoverLab : IDisposable
         NamespaceLab.Signal(parent, "KILL");
     }
 
-    public string StatusFile(string node) => Path.Combine(Directory, node + ".json");
+    /// <summary>Where a node's agent writes its status and its log, when not the lab's folder (a full disk, say).</summary>
+    public Dictionary<string, string> FilesFolder { get; } = [];
+
+    public string StatusFile(string node) => Path.Combine(FilesFolder.GetValueOrDefault(node, Directory), node + ".json");
+
+    public string LogFile(string node) => Path.Combine(FilesFolder.GetValueOrDefault(node, Directory), node + ".log");
 
     /// <summary>The instance's entry in a Vigil agent's status file, or null while there is none.</summary>
     public JsonObject? Status(string node) => StatusDocument(node)?["instances"]?.AsArray().OfType<JsonObject>().FirstOrDefault();

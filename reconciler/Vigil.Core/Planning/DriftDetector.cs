@@ -125,21 +125,42 @@ public static class DriftDetector
                     $"{observed.LastAddressListMismatch} ({observed.AddressListMismatchesSinceLastCheck} advert(s) since the last check)", false,
                     Identity: observed.LastAddressListMismatch));
             }
-            foreach (var router in observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0))
+            var heard = observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0).ToList();
+            var foreign = heard.Where(r => !members.Contains(Unscoped(r.Address))).ToList();
+            var masters = heard.Where(r => r.WhileMasterSinceLastCheck >= SplitBrainAdverts).ToList();
+            if (foreign.Count > ManyRouters || masters.Count > ManyRouters)
             {
-                if (!members.Contains(Unscoped(router.Address)))
-                {
-                    items.Add(new(DriftKind.ForeignRouter, subject, $"{router.Address} advertises (priority {router.Priority}) but is none of the Cluster's nodes"
-                        + (router.Address.IsIPv6LinkLocal ? LinkLocalHint : ""), false));
-                }
-                if (router.WhileMasterSinceLastCheck >= SplitBrainAdverts)
-                {
-                    items.Add(new(DriftKind.SplitBrain, subject,
-                        $"split brain: {router.Address} advertises as master while this node is master ({router.WhileMasterSinceLastCheck} adverts since the last check)", false,
-                        Identity: $"another master, {router.Address}"));
-                }
+                // Sources are unauthenticated: a flood from forged ones is one finding, not one (and one log line) each.
+                AddMany(items, DriftKind.ForeignRouter, subject, foreign, "advertise but are none of the Cluster's nodes");
+                AddMany(items, DriftKind.SplitBrain, subject, masters, "advertise as master while this node is master: split brain, or forged adverts");
+                continue;
+            }
+            foreach (var router in foreign)
+            {
+                items.Add(new(DriftKind.ForeignRouter, subject, $"{router.Address} advertises (priority {router.Priority}) but is none of the Cluster's nodes"
+                    + (router.Address.IsIPv6LinkLocal ? LinkLocalHint : ""), false));
+            }
+            foreach (var router in masters)
+            {
+                items.Add(new(DriftKind.SplitBrain, subject,
+                    $"split brain: {router.Address} advertises as master while this node is master ({router.WhileMasterSinceLastCheck} adverts since the last check)", false,
+                    Identity: $"another master, {router.Address}"));
             }
         }
+    }
+
+    /// <summary>More senders of one kind than this in one check are reported as one finding.</summary>
+    public const int ManyRouters = 3;
+
+    private static void AddMany(List<DriftItem> items, DriftKind kind, string subject, List<ObservedRouter> routers, string what)
+    {
+        if (routers.Count == 0)
+        {
+            return;
+        }
+        var named = string.Join(", ", routers.Take(ManyRouters).Select(r => r.Address));
+        items.Add(new(kind, subject, $"{routers.Count} routers {what} ({named}{(routers.Count > ManyRouters ? $" and {routers.Count - ManyRouters} more" : "")})", false,
+            Identity: $"many routers, {what}"));
     }
 
     // IPv6 adverts come from link-local addresses: a member's is known only when the Cluster lists it.

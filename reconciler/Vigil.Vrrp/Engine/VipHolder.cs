@@ -32,6 +32,11 @@ internal sealed class VipHolder : IDisposable
     // What this holder put on the kernel: only its own thread reads or writes it.
     private readonly HashSet<InterfaceAddress> _held = [];
 
+    // The same for other threads, marked before an add and cleared before a delete: the kernel's notification of this
+    // holder's own change can reach the watcher after the state moved on (a takeover undone within a millisecond), and
+    // must not be taken for someone else's.
+    private volatile InterfaceAddress[] _ours = [];
+
     private sealed record Wanted(IReadOnlyList<InterfaceAddress> Addresses, bool Hold, int AnnounceTimes);
 
     public VipHolder(string instance, IAddressTable table, IAnnouncer announcer, ILogger log, RepeatedWarnings warnings)
@@ -85,6 +90,10 @@ internal sealed class VipHolder : IDisposable
             Monitor.PulseAll(_gate);
         }
     }
+
+    /// <summary>Whether this holder put <paramref name="address"/> on the kernel (or is putting it there now).</summary>
+    public bool Made(InterfaceAddress address) =>
+        Array.Exists(_ours, a => a.InterfaceIndex == address.InterfaceIndex && a.Address.Equals(address.Address) && a.PrefixLength == address.PrefixLength);
 
     /// <summary>Whether the VIPs were last asked to be held: the kernel follows a moment later.</summary>
     public bool WantsHeld => Volatile.Read(ref _wanted).Hold;
@@ -180,14 +189,16 @@ internal sealed class VipHolder : IDisposable
         IReadOnlyList<InterfaceAddress> target = wanted.Hold ? wanted.Addresses : [];
         foreach (var gone in _held.Where(h => !target.Contains(h)).ToList())
         {
-            Delete(gone);
             _held.Remove(gone);
+            _ours = [.. _held];
+            Delete(gone);
         }
         var added = target.Where(t => !_held.Contains(t)).ToList();
         foreach (var address in added)
         {
-            Add(address);
             _held.Add(address);
+            _ours = [.. _held];
+            Add(address);
         }
         Announce(added, wanted.AnnounceTimes);
         if (reannounce > 0)

@@ -134,6 +134,9 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     /// <summary>Whether the VIPs were last asked onto the kernel (the state machine asks just before it says Master, and just before it leaves it).</summary>
     public bool WantsVips => _vips.WantsHeld;
 
+    /// <summary>Whether this instance put <paramref name="address"/> on the kernel (or is putting it there now).</summary>
+    public bool MadeVip(InterfaceAddress address) => _vips.Made(address);
+
     public event Action<StateTransition>? Transitioned;
 
     /// <summary>Starts as backup (or master for the address owner); <paramref name="resumeAsMaster"/>: see <see cref="VrrpStateMachine.Start"/>.</summary>

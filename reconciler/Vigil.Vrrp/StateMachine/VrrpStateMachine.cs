@@ -19,6 +19,7 @@ public sealed class VrrpStateMachine : IDisposable
     private readonly ITimer _masterDownTimer;
     private TimeSpan _masterAdverInterval;
     private DateTimeOffset? _preemptAt;
+    private DateTimeOffset _lastLowerAnswer = DateTimeOffset.MinValue;
 
     /// <param name="group">The sync group this instance belongs to, if any: its members share one lock and follow each other.</param>
     public VrrpStateMachine(VrrpMachineSettings settings, IVrrpActions actions, TimeProvider time, VrrpSyncGroup? group = null)
@@ -232,8 +233,11 @@ public sealed class VrrpStateMachine : IDisposable
                 ? $"higher priority {priority} from {source}"
                 : $"equal priority {priority} from higher address {source}");
         }
-        else
+        else if (_time.GetUtcNow() - _lastLowerAnswer >= Settings.AdvertisementInterval)
         {
+            // At most one answer per interval: a flood of forged lower-priority adverts (anyone on the segment can send
+            // them, from any source) must not turn this master into an amplifier of adverts and gratuitous ARPs.
+            _lastLowerAnswer = _time.GetUtcNow();
             if (Settings.AnswerLowerPriority)
             {
                 // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that it

@@ -58,6 +58,18 @@ public sealed class DriftDetectorTests
         Assert.All(items, i => Assert.Contains("198.51.100.50", i.Detail, StringComparison.Ordinal));
     }
 
+    /// <summary>A flood of forged senders is one finding per kind, naming a few of them and how many more, not one (and a log line) each.</summary>
+    [Fact]
+    public void Detect_ManyForeignSenders_AreOneFindingPerKind()
+    {
+        var routers = Enumerable.Range(1, 64).Select(i => new ObservedRouter(IPAddress.Parse($"203.0.113.{i}"), 50, 5, 5)).ToArray();
+
+        var items = DriftDetector.Detect(Ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Vi1("Master", routers)], []);
+
+        Assert.Equal([DriftKind.ForeignRouter, DriftKind.SplitBrain], items.Select(i => i.Kind));
+        Assert.Equal("64 routers advertise but are none of the Cluster's nodes (203.0.113.1, 203.0.113.2, 203.0.113.3 and 61 more)", items[0].Detail);
+    }
+
     /// <summary>
     /// A split brain that goes on is one finding from check to check, whatever the count of adverts in each (it was a new
     /// finding, logged and counted again, and the last one "resolved", each time the count changed).

@@ -128,6 +128,32 @@ public static class ChaosScenarios
             judge: f => run.Must(f.LongestVipOnTwo <= overlap, $"the VIP was on both nodes for {f.LongestVipOnTwo.TotalMilliseconds:F0} ms (at most {overlap.TotalMilliseconds:F0} ms)"));
     }
 
+    /// <summary>
+    /// <paramref name="count"/> forged lower-priority adverts from ever-changing sources, as fast as the client can send
+    /// them: no takeover, and the master answers at most once per advert interval (besides its own adverts), so the
+    /// flood is not amplified into adverts and gratuitous ARPs; a Vigil agent keeps at most 64 of the senders.
+    /// </summary>
+    public static ChaosOutcome Flood(Daemon ka1, Daemon ka2, int count)
+    {
+        using var run = new ChaosRun(new Scenario(Version: 3, Interval: "100ms"), ka1, ka2);
+        var lab = run.Lab;
+        var started = Takeover.Now();
+        AdvertFlood.Send(lab, count, priority: 50);
+        var ended = Takeover.Now();
+        var intervals = (ended - started) / run.Scenario.AdvertInterval.TotalSeconds;
+        var adverts = lab.Wire.Events.Count(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.Advert && e.Time >= started && e.Time <= ended + 0.05);
+        var announcements = lab.Wire.Events.Count(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.GratuitousArp && e.Time >= started && e.Time <= ended + 0.2);
+        var allowed = (int)Math.Ceiling(2 * intervals) + 3;
+        run.Must(adverts <= allowed, $"ka1 sent {adverts} adverts during a {(ended - started) * 1000:F0} ms flood (at most {allowed}: its own, and one answer per interval)");
+        run.Must(announcements <= 10 * allowed, $"ka1 sent {announcements} gratuitous ARPs during the flood (at most {10 * allowed})");
+        if (ka1 == Daemon.Vigil)
+        {
+            var heard = lab.StatusDocument("ka1")?["instances"]?[0]?["routersHeard"]?.AsArray().Count ?? 0;
+            run.Must(heard <= Vigil.Vrrp.Engine.RouterSightings.Kept + 1, $"ka1 keeps {heard} senders (at most {Vigil.Vrrp.Engine.RouterSightings.Kept})");
+        }
+        return run.End($"advert flood: {count:N0} forged lower-priority adverts in {(ended - started) * 1000:F0} ms", takeoversExpected: 0);
+    }
+
     /// <summary>The split brains a Vigil agent's status reports, as its /metrics says them (null without a status).</summary>
     private static double? SplitBrains(FailoverLab lab)
     {

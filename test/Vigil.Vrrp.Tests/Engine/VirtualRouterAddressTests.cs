@@ -96,4 +96,65 @@ public sealed class VirtualRouterAddressTests
 
         Assert.Empty(kernel.Held());
     }
+
+    /// <summary>
+    /// The instance counts a VIP as its own from before it asks the kernel to add it until before it asks to delete it:
+    /// the kernel's notification of its own add may come after a takeover was undone, and was reported as someone
+    /// else's ("VipAddedOutsideMaster ... by someone else", seen in the chaos suite's lossy link).
+    /// </summary>
+    [Fact]
+    public void AVip_IsTheInstancesOwn_FromBeforeItsAddUntilBeforeItsDelete()
+    {
+        var time = new ManualTimeProvider();
+        var kernel = new WitnessTable();
+        using var router = new VirtualRouter(Instance, [Vip(100)], new VirtualRouterPorts(new SilentChannel(), kernel, new SilentChannel()), time, Serilog.Core.Logger.None);
+        kernel.Router = router;
+        router.Start();
+        time.Advance(VrrpTimers.MasterDownInterval(Instance.Priority, Instance.AdvertInterval));
+        Assert.True(Eventually(() => kernel.Seen.Contains("add: ours")), string.Join(", ", kernel.Seen));
+        var before = kernel.Seen.Count;
+
+        router.SetFault(true, "test");
+        Assert.True(Eventually(() => kernel.Seen.Count == before + 1), string.Join(", ", kernel.Seen));
+
+        Assert.Equal("delete: not ours", kernel.Seen[^1]);
+        Assert.DoesNotContain("add: not ours", kernel.Seen);
+        Assert.False(router.MadeVip(Vip(100)));
+    }
+
+    private static bool Eventually(Func<bool> condition)
+    {
+        var until = Environment.TickCount64 + 5000;
+        while (!condition() && Environment.TickCount64 < until)
+        {
+            Thread.Sleep(5);
+        }
+        return condition();
+    }
+
+    /// <summary>Notes, as each change reaches the kernel, whether the instance already counts the VIP as its own.</summary>
+    private sealed class WitnessTable : IAddressTable
+    {
+        public VirtualRouter? Router { get; set; }
+
+        public List<string> Seen { get; } = [];
+
+        public bool Add(InterfaceAddress address)
+        {
+            lock (Seen)
+            {
+                Seen.Add($"add: {(Router!.MadeVip(address) ? "ours" : "not ours")}");
+            }
+            return true;
+        }
+
+        public bool Delete(InterfaceAddress address)
+        {
+            lock (Seen)
+            {
+                Seen.Add($"delete: {(Router!.MadeVip(address) ? "ours" : "not ours")}");
+            }
+            return true;
+        }
+    }
 }

@@ -201,6 +201,33 @@ public sealed class VrrpStateMachineTests : IDisposable
         Assert.Equal("heard lower priority", _actions.Actions.Last());
     }
 
+    /// <summary>
+    /// A flood of lower-priority adverts (forged: anyone on the segment can send them from any source) is answered once
+    /// per advert interval, not once each: the master must not amplify a flood into adverts and gratuitous ARPs.
+    /// </summary>
+    [Fact]
+    public void Master_HearingAFloodOfLowerPriorities_AnswersOncePerInterval()
+    {
+        var machine = Machine(100);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(3700));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var adverts = _actions.Actions.Count(a => a == "advert 100");
+
+        for (var i = 0; i < 1000; i++)
+        {
+            machine.ReceiveAdvertisement(50, OneSecond, System.Net.IPAddress.Parse($"203.0.113.{i % 250 + 1}"));
+        }
+        Assert.Equal(adverts + 1, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(1, _actions.Actions.Count(a => a == "heard lower priority"));
+
+        _time.Advance(OneSecond); // our own timer's advert, and the next lower one is answered again
+        machine.ReceiveAdvertisement(50, OneSecond, Ka1);
+        Assert.Equal(adverts + 3, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(2, _actions.Actions.Count(a => a == "heard lower priority"));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
     [Fact]
     public void Preempt_HigherPriorityBackup_TakesOverFromALowerMaster()
     {
