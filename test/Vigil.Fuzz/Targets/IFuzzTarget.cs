@@ -1,0 +1,34 @@
+namespace Vigil.Fuzz.Targets;
+
+/// <summary>
+/// One place hostile bytes reach: <see cref="Run"/> hands them to the product's code, which must answer (a verdict, a
+/// diagnostic, a failed probe) and never throw. Any exception that escapes is a finding.
+/// </summary>
+public interface IFuzzTarget
+{
+    string Name { get; }
+
+    void Run(ReadOnlySpan<byte> input);
+}
+
+/// <summary>
+/// Every target, by name (the name is also its corpus folder under test/fuzz). Made only when asked for: under afl,
+/// no instrumented code may run before SharpFuzz has set up the coverage map, and a target's constructor runs some.
+/// </summary>
+public static class FuzzTargets
+{
+    private static readonly Dictionary<string, Func<IFuzzTarget>> Factories = new(StringComparer.Ordinal)
+    {
+        ["vrrp"] = () => new VrrpTarget(),
+        ["rtnetlink"] = () => new RtnetlinkTarget(),
+        ["ipvs"] = () => new IpvsTarget(),
+        ["yaml"] = () => new YamlTarget(),
+        ["dns"] = () => new DnsTarget(),
+        ["http"] = () => new HttpProbeTarget(),
+        ["smtp"] = () => new SmtpProbeTarget(),
+    };
+
+    public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
+
+    public static IFuzzTarget? Create(string name) => Factories.TryGetValue(name, out var create) ? create() : null;
+}
