@@ -42,6 +42,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 
     private readonly AgentOptions _options;
     private readonly IRevisionSource _source;
+    private readonly SourceFetcher _fetcher;
     private readonly ILogger _log;
     private readonly INodeKernel _kernel;
     private readonly ScriptEnvironment _scriptEnvironment;
@@ -81,7 +82,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private SourceRevision? _running;
     private string? _handled;
     private string? _fetchError;
-    private Task<SourceRevision>? _fetching;
     private ReconcileOutcome? _lastOutcome;
     private DateTimeOffset? _reconciledAt;
     private DateTimeOffset? _attemptedAt;
@@ -100,6 +100,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null, ScriptEnvironment? scripts = null)
     {
         _scriptEnvironment = scripts ?? ScriptEnvironment.Node;
+        _fetcher = new SourceFetcher(source);
         _options = options;
         _source = source;
         _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
@@ -201,7 +202,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         SourceRevision revision;
         try
         {
-            if (LatestUnlessEnding() is not { } latest)
+            if (_fetcher.LatestUnless(Requests.Ending) is not { } latest)
             {
                 return PassResult.Retry(TimeSpan.Zero, "stopping: the fetch under way was left to end by itself");
             }
@@ -238,28 +239,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         }
         Apply(revision, state, clock);
         return Ending();
-    }
-
-    /// <summary>
-    /// The source's newest revision, fetched beside the worker so that a stop or a leave asked meanwhile is not held by
-    /// it (a fetch ends by its own timeout, and a silent remote may take all of it): null when one was asked first.
-    /// </summary>
-    private SourceRevision? LatestUnlessEnding()
-    {
-        var latest = _fetching is { IsCompleted: false } running ? running : _fetching = Task.Run(_source.Latest);
-        try
-        {
-            latest.Wait(Requests.Ending);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-        catch (AggregateException)
-        {
-            // The fetch's own failure, thrown as itself below.
-        }
-        return latest.GetAwaiter().GetResult();
     }
 
     /// <summary>Done when everything runs; otherwise tried again after a delay that doubles (1 s, 2 s, ... the loop caps it at the interval).</summary>
@@ -597,7 +576,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _agent.Dispose();
         _kernel.Dispose();
         _precise?.Dispose();
-        if (_fetching is null or { IsCompleted: true })
+        if (!_fetcher.Busy)
         {
             // A fetch left running at a stop still uses the source; the process ends under it.
             _source.Dispose();

@@ -53,7 +53,7 @@ public sealed record PoolEmail(string Host, string VirtualServer, string What, s
 /// <param name="backoff">The waits between attempts (2 s and 10 s when null).</param>
 public sealed class EmailNotifier(EmailSpec spec, ILogger log, IReadOnlyList<TimeSpan>? backoff = null)
 {
-    private readonly IReadOnlyList<TimeSpan> Backoff = backoff ?? [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
+    private readonly IReadOnlyList<TimeSpan> _backoff = backoff ?? [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10)];
 
     /// <summary>Starts sending; returns at once with the task (tests wait on it).</summary>
     public Task Send(IEmail email) => Task.Run(() => SendWithRetries(email));
@@ -77,15 +77,15 @@ public sealed class EmailNotifier(EmailSpec spec, ILogger log, IReadOnlyList<Tim
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
                 or AuthenticationException or OperationCanceledException or InvalidOperationException or TimeoutException)
             {
-                if (attempt > Backoff.Count)
+                if (attempt > _backoff.Count)
                 {
                     log.Error("email not sent after {Attempts} attempts: {Subject}: {Error}", attempt, email.Subject, e.Message);
                     return;
                 }
                 // Reported once, when given up: a dead server is one failure, not one per attempt. A server that accepts
                 // and never answers ends in MailKit's TimeoutException, which used to escape and lose the email unretried.
-                log.Information("email attempt {Attempt} failed: {Error}; retrying in {Delay}", attempt, e.Message, Durations.Format(Backoff[attempt - 1]));
-                await Task.Delay(Backoff[attempt - 1]).ConfigureAwait(false);
+                log.Information("email attempt {Attempt} failed: {Error}; retrying in {Delay}", attempt, e.Message, Durations.Format(_backoff[attempt - 1]));
+                await Task.Delay(_backoff[attempt - 1]).ConfigureAwait(false);
             }
         }
     }

@@ -262,10 +262,9 @@ public sealed class GitFollowTests
     public void FullDiskUnderTheHistory_DegradesTheStatus_VrrpAndReconcileGoOn()
     {
         Skips.IfMissing(FailoverLab.SkipReason);
-        var full = Directory.CreateTempSubdirectory("vigil-full-").FullName;
-        Assert.Equal(0, NamespaceLab.Run("mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", full).ExitCode);
-        try
-        {
+        using var disk = new SmallDisk("4k");
+        var full = disk.Path;
+        { // the lab (its agents) ends before the disk goes
             using var lab = new FailoverLab(new Scenario(Interval: "1s"));
             File.WriteAllText(Path.Combine(full, "history.jsonl"), "");
             NamespaceLab.Run("dd", "if=/dev/zero", $"of={Path.Combine(full, "filler")}", "bs=4096", "count=4"); // fails once full: that is the point
@@ -287,12 +286,6 @@ public sealed class GitFollowTests
             Assert.Contains("No space left on device", (string?)lab.StatusDocument("ka1")!["degraded"]![0], StringComparison.Ordinal);
             Assert.Single(lab.Output("ka1").Split('\n'), line => line.Contains("not written", StringComparison.Ordinal) && line.Contains("history", StringComparison.Ordinal));
         }
-        finally
-        {
-            // Lazily: the agents' mount namespaces (where the bind lives) go with the lab's processes.
-            NamespaceLab.Run("umount", "-l", full);
-            Directory.Delete(full, recursive: true);
-        }
     }
 
     /// <summary>
@@ -305,10 +298,9 @@ public sealed class GitFollowTests
     public void FullDiskUnderStateStatusAndLog_VrrpGoesOn_StatusSaysWhat_AndNothingIsCorrupted()
     {
         Skips.IfMissing(FailoverLab.SkipReason);
-        var full = Directory.CreateTempSubdirectory("vigil-full-").FullName;
-        Assert.Equal(0, NamespaceLab.Run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", full).ExitCode);
-        try
-        {
+        using var disk = new SmallDisk("8m");
+        var full = disk.Path;
+        { // the lab (its agents) ends before the disk goes
             using var lab = new FailoverLab(new Scenario(Interval: "1s"));
             var (origin, _) = FollowGit(lab, "1s");
             var state = Path.Combine(full, "state");
@@ -340,10 +332,24 @@ public sealed class GitFollowTests
             Assert.All(File.ReadAllLines(Path.Combine(state, Vigil.Source.Git.ApplyHistory.FileName)).Where(l => l.Length > 0),
                 line => Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(line)));
         }
-        finally
+    }
+
+    /// <summary>A tmpfs of the given size on a folder of its own: a disk that fills up. Unmounted and removed on dispose.</summary>
+    private sealed class SmallDisk : IDisposable
+    {
+        public SmallDisk(string size)
         {
-            NamespaceLab.Run("umount", "-l", full);
-            Directory.Delete(full, recursive: true);
+            Path = Directory.CreateTempSubdirectory("vigil-full-").FullName;
+            Assert.Equal(0, NamespaceLab.Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", Path).ExitCode);
+        }
+
+        public string Path { get; }
+
+        public void Dispose()
+        {
+            // Lazily: the agents' mount namespaces (where a bind may live) go with the lab's processes.
+            NamespaceLab.Run("umount", "-l", Path);
+            Directory.Delete(Path, recursive: true);
         }
     }
 

@@ -32,7 +32,7 @@ public static class ScriptSecurity
                 bag.Warning(script.Origin, script.Field, MissingRule, $"'{program}' is not on this node (the command fails when it runs)");
                 continue;
             }
-            var asRoot = IsRoot(user) ?? agentIsRoot || IsRoot(group) == true;
+            var asRoot = (IsRoot(user) ?? agentIsRoot) || IsRoot(group) == true;
             if (!asRoot)
             {
                 continue;

@@ -97,6 +97,7 @@ public sealed class ScriptSecurityTests
         files.Entries["/etc/vigil/check.sh"] = Files.File(Octal("777"));
 
         Assert.Empty(Check(files, "/etc/vigil/check.sh", user: "nobody"));
+        Assert.Single(ScriptSecurity.Check([new NodeScript("/etc/vigil/check.sh", "nobody", "root", Origin, "spec.script")], ScriptRunAs.Agent, true, files)); // root's group is root enough
         Assert.Empty(Check(files, "/etc/vigil/check.sh", agentIsRoot: false, runAs: ScriptRunAs.Agent));
         Assert.Single(Check(files, "/etc/vigil/check.sh", agentIsRoot: true, runAs: ScriptRunAs.Agent));
     }
