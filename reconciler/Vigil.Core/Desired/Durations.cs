@@ -34,6 +34,11 @@ public static class Durations
         {
             return false;
         }
+        // A duration too long for a TimeSpan is no duration (fuzzing found "99999999999999999h" overflowed).
+        if (value > (decimal)TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMillisecond / millisecondsPerUnit.Value)
+        {
+            return false;
+        }
         duration = TimeSpan.FromTicks((long)(value * millisecondsPerUnit.Value * TimeSpan.TicksPerMillisecond));
         return true;
     }

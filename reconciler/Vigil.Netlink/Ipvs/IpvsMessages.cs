@@ -108,7 +108,15 @@ public static class IpvsMessages
         {
             if (attribute.Type == type)
             {
-                return read(attribute.Nested(), out value);
+                try
+                {
+                    return read(attribute.Nested(), out value);
+                }
+                catch (NetlinkFormatException)
+                {
+                    value = default!;
+                    return false;
+                }
             }
         }
         return false;
@@ -156,7 +164,7 @@ public static class IpvsMessages
                 case SvcAf: af = attribute.AsUInt16(); break;
                 case SvcProtocol: protocol = attribute.AsUInt16(); break;
                 case SvcAddr: address = attribute.Value; break;
-                case SvcPort: port = BinaryPrimitives.ReadUInt16BigEndian(attribute.Value); break;
+                case SvcPort: port = attribute.AsUInt16BigEndian(); break;
                 case SvcFwmark: fwmark = attribute.AsUInt32(); break;
                 case SvcSchedName: scheduler = attribute.AsString(); break;
                 case SvcFlags: flags = attribute.AsUInt32(); break;
@@ -192,7 +200,7 @@ public static class IpvsMessages
             switch (attribute.Type)
             {
                 case DestAddr: address = attribute.Value; break;
-                case DestPort: port = BinaryPrimitives.ReadUInt16BigEndian(attribute.Value); break;
+                case DestPort: port = attribute.AsUInt16BigEndian(); break;
                 case DestFwdMethod: connFlags = attribute.AsUInt32(); break;
                 case DestWeight: weight = attribute.AsUInt32(); break;
                 case DestUThresh: upper = attribute.AsUInt32(); break;
@@ -245,8 +253,9 @@ public static class IpvsMessages
         return bytes;
     }
 
-    private static IPAddress AddressOf(ushort af, ReadOnlySpan<byte> address) =>
-        new(af == AfInet6 ? address[..16] : address[..4]);
+    private static IPAddress AddressOf(ushort af, ReadOnlySpan<byte> address) => af == AfInet6
+        ? address.Length >= 16 ? new(address[..16]) : throw new NetlinkFormatException($"an IPv6 address of {address.Length} bytes")
+        : address.Length >= 4 ? new(address[..4]) : throw new NetlinkFormatException($"an IPv4 address of {address.Length} bytes");
 
     private static ushort FamilyOf(IPAddress address) =>
         address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? AfInet6 : AfInet;

@@ -62,6 +62,19 @@ public static class AddressMessages
         return message.Header.Type == NewAddress && TryParseAddress(message.Payload, out address);
     }
 
+    private static bool TryParseAddress(ReadOnlySpan<byte> payload, out InterfaceAddress address)
+    {
+        try
+        {
+            return TryReadAddress(payload, out address);
+        }
+        catch (NetlinkFormatException)
+        {
+            address = null!;
+            return false;
+        }
+    }
+
     /// <summary>An address notification: RTM_NEWADDR (added, or changed) or RTM_DELADDR (removed).</summary>
     public static bool TryParseEvent(NetlinkMessage message, out AddressEvent addressEvent)
     {
@@ -74,7 +87,7 @@ public static class AddressMessages
         return true;
     }
 
-    private static bool TryParseAddress(ReadOnlySpan<byte> payload, out InterfaceAddress address)
+    private static bool TryReadAddress(ReadOnlySpan<byte> payload, out InterfaceAddress address)
     {
         address = null!;
         if (payload.Length < IfAddrMsgSize)
@@ -90,10 +103,10 @@ public static class AddressMessages
             switch (attribute.Type)
             {
                 case IfaLocal:
-                    local = new IPAddress(attribute.Value);
+                    local = attribute.AsAddress();
                     break;
                 case IfaAddress:
-                    peer = new IPAddress(attribute.Value);
+                    peer = attribute.AsAddress();
                     break;
                 case IfaLabel:
                     label = attribute.AsString();

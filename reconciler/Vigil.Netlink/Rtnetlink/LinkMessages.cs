@@ -110,6 +110,19 @@ public static class LinkMessages
 
     public static bool TryParse(NetlinkMessage message, out NetworkLink link)
     {
+        try
+        {
+            return TryRead(message, out link);
+        }
+        catch (NetlinkFormatException)
+        {
+            link = null!;
+            return false;
+        }
+    }
+
+    private static bool TryRead(NetlinkMessage message, out NetworkLink link)
+    {
         link = null!;
         var payload = message.Payload;
         if (message.Header.Type != NewLink || payload.Length < IfInfoMsgSize)

@@ -11,9 +11,22 @@ public readonly ref struct NetlinkAttribute(ushort type, ReadOnlySpan<byte> valu
 
     public ReadOnlySpan<byte> Value { get; } = value;
 
-    public uint AsUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Value);
+    public uint AsUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Sized(4));
 
-    public ushort AsUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Value);
+    public ushort AsUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Sized(2));
+
+    /// <summary>A port, in network byte order.</summary>
+    public ushort AsUInt16BigEndian() => BinaryPrimitives.ReadUInt16BigEndian(Sized(2));
+
+    /// <summary>An IPv4 (4 bytes) or IPv6 (16 bytes) address.</summary>
+    public System.Net.IPAddress AsAddress() => Value.Length is 4 or 16
+        ? new System.Net.IPAddress(Value)
+        : throw new NetlinkFormatException($"attribute {Type}: {Value.Length} bytes is no address");
+
+    /// <summary>The value, when it is at least <paramref name="bytes"/> long: a shorter one is a malformed message.</summary>
+    public ReadOnlySpan<byte> Sized(int bytes) => Value.Length >= bytes
+        ? Value
+        : throw new NetlinkFormatException($"attribute {Type}: {Value.Length} bytes where {bytes} are needed");
 
     /// <summary>A NUL-terminated string.</summary>
     public string AsString()
@@ -122,3 +135,9 @@ public sealed class NetlinkMessageWriter
         return _buffer.AsMemory(0, _length);
     }
 }
+
+/// <summary>
+/// A message whose attribute is shorter than its type needs (found by fuzzing the decoders): the decoders' Try methods
+/// catch it and refuse the message, so that a malformed message never escapes as an exception.
+/// </summary>
+public sealed class NetlinkFormatException(string message) : Exception(message);

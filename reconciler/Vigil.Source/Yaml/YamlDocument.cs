@@ -8,5 +8,6 @@ internal sealed record YamlDocument(string File, int Index, JToken Root, SourceO
 {
     public string? Kind => (Root as JObject)?["kind"] is JValue { Type: JTokenType.String } kind ? (string?)kind : null;
 
-    public string? Name => (Root as JObject)?["metadata"]?["name"] is JValue { Type: JTokenType.String } name ? (string?)name : null;
+    // metadata written as a scalar or a list (the schema reports it) must not throw here: fuzzing found it did.
+    public string? Name => ((Root as JObject)?["metadata"] as JObject)?["name"] is JValue { Type: JTokenType.String } name ? (string?)name : null;
 }

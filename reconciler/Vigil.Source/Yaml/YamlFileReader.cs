@@ -50,6 +50,13 @@ internal static partial class YamlFileReader
             diagnostics.Add(new Diagnostic(Severity.Error, "yaml", displayPath, Position(e.Start), "", $"malformed YAML: {TrimMark(message)}"));
             return [];
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet refuses some malformed text this way (a global tag that is not a URI: found by fuzzing).
+            var at = parser.Current?.Start ?? Mark.Empty;
+            diagnostics.Add(new Diagnostic(Severity.Error, "yaml", displayPath, Position(at), "", $"malformed YAML: {e.Message}"));
+            return [];
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet fails this way on some unterminated flow collections; the last event it read is the best position we have.
