@@ -103,6 +103,12 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
                 : e.InnerException is System.Security.Authentication.AuthenticationException tls ? $"TLS: {tls.Message}"
                 : e.Message);
         }
+        catch (IOException e)
+        {
+            // The body ended before its Content-Length, or the connection broke while it was read (found by fuzzing:
+            // it escaped the probe, so the check reported nothing and the server kept its last state).
+            return ProbeResult.Failure($"body: {e.Message}");
+        }
     }
 
     /// <summary>Always to the real server: the virtual host is only the Host header (and the TLS server name).</summary>
