@@ -1,4 +1,5 @@
 using Vigil.Lab;
+using Vigil.Lab.Chaos;
 using Vigil.Demo;
 
 namespace Vigil.Agent.Tests;
@@ -57,15 +58,12 @@ public sealed class KeepalivedMixedTests
     [InlineData(Daemon.Keepalived, Daemon.Vigil)]
     public void MistakenTakeover_TheMasterAnswersTheLowerAdvertAtOnce_AndTheBackupStepsDown(Daemon master, Daemon backup)
     {
-        Skips.IfMissing(FailoverLab.KeepalivedSkipReason ?? (File.Exists("/usr/sbin/nft") ? null : "nft is not installed (test/run installs nftables)"));
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason ?? NodeFaults.SkipReason);
         using var lab = new FailoverLab(new Scenario(Version: 2, Interval: "1s", Password: "s3cr3t"));
         Takeover.StartPair(lab, master, backup);
-        var ns = lab.Ka2.Namespace;
         var deaf = Takeover.Now();
 
-        Nft(ns, "add", "table", "inet", "vigil_test");
-        Nft(ns, "add", "chain", "inet", "vigil_test", "in", "{ type filter hook input priority 0; }");
-        Nft(ns, "add", "rule", "inet", "vigil_test", "in", "ip", "protocol", "vrrp", "drop");
+        NodeFaults.DropVrrp(lab.Ka2);
 
         var lower = lab.Wire.WaitFor(e => e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority == 80 && e.Time > deaf, TimeSpan.FromSeconds(10));
         Assert.True(lower is not null, $"the deaf backup did not take over\n{lab.Explain()}");
@@ -80,7 +78,7 @@ public sealed class KeepalivedMixedTests
             : System.Text.RegularExpressions.Regex.Count(lab.Output("ka2"), "Entering BACKUP STATE") >= 2;
         Assert.True(FailoverLab.WaitUntil(() => !SteppedDown(), TimeSpan.FromSeconds(3)), $"the deaf backup is not master by its own account\n{lab.Explain()}");
         var hearing = Takeover.Now();
-        Nft(ns, "delete", "table", "inet", "vigil_test");
+        NodeFaults.Heal(lab.Ka2);
 
         // It can hear again: its next lower advert is answered at once and the answer sends it back to backup.
         Assert.True(FailoverLab.WaitUntil(SteppedDown, TimeSpan.FromSeconds(4)), $"the backup did not step down\n{lab.Explain()}");
@@ -153,11 +151,5 @@ public sealed class KeepalivedMixedTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{returning} took the VIP back {tookBack.Time - backupAt:F3} s after entering backup; off keepalived's rule by {errors.Min() * 1000:F1} ms");
         Assert.True(errors.Count > 0 && errors.Min() < 0.020, $"took the VIP back at {tookBack.Time:F3}, rule: {string.Join(" or ", candidates.Select(c => $"{c + masterDown:F3}"))}\n{lab.Explain()}");
-    }
-
-    private static void Nft(string networkNamespace, params string[] arguments)
-    {
-        var (exitCode, output) = NamespaceLab.Run("ip", ["netns", "exec", networkNamespace, "nft", .. arguments]);
-        Assert.True(exitCode == 0, $"nft {string.Join(' ', arguments)}: {output}");
     }
 }

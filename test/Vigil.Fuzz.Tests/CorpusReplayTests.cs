@@ -18,20 +18,7 @@ public sealed class CorpusReplayTests
         var folder = Path.Combine(AppContext.BaseDirectory, "fuzz", name);
         var inputs = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
         Assert.True(inputs.Count > 0, $"no corpus for {name} under test/fuzz/{name}");
-        var escaped = new List<string>();
-        foreach (var input in inputs)
-        {
-            try
-            {
-                target.Run(File.ReadAllBytes(input));
-            }
-#pragma warning disable CA1031 // any exception that escapes is what this test is for
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                escaped.Add($"{Path.GetRelativePath(folder, input)}: {e.GetType().Name}: {e.Message}");
-            }
-        }
+        var escaped = FuzzTargets.Replay(target, inputs).Select(f => $"{Path.GetRelativePath(folder, f.File)}: {f.Escaped.GetType().Name}: {f.Escaped.Message}").ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"{name}: {inputs.Count} inputs replayed");
         Assert.True(escaped.Count == 0, string.Join('\n', escaped));
     }

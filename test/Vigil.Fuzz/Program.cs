@@ -25,20 +25,9 @@ if (args.Length == 1)
     });
     return 0;
 }
-var target = FuzzTargets.Create(args[0])!;
-var failed = 0;
-foreach (var file in args.Skip(1))
+var escaped = FuzzTargets.Replay(FuzzTargets.Create(args[0])!, args.Skip(1));
+foreach (var (file, e) in escaped)
 {
-    try
-    {
-        target.Run(File.ReadAllBytes(file));
-    }
-#pragma warning disable CA1031 // any exception that escapes is the finding being replayed
-    catch (Exception e)
-#pragma warning restore CA1031
-    {
-        failed++;
-        Console.WriteLine($"{file}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-    }
+    Console.WriteLine($"{file}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
 }
-return failed == 0 ? 0 : 1;
+return escaped.Count == 0 ? 0 : 1;

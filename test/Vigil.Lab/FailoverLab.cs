@@ -224,11 +224,14 @@ public sealed class FailoverLab : IDisposable
     }
 
     /// <summary>The first instance's state, read through the agent's own status contract.</summary>
-    public string? State(string node)
+    public string? State(string node) => TypedStatus(node)?.Instances is [var first, ..] ? first.State : null;
+
+    /// <summary>A Vigil agent's status through its own contract, or null while there is none (or it is being replaced).</summary>
+    public Vigil.Agent.StatusDocument? TypedStatus(string node)
     {
         try
         {
-            return Vigil.Agent.StatusDocument.Read(StatusFile(node)).Instances is [var first, ..] ? first.State : null;
+            return Vigil.Agent.StatusDocument.Read(StatusFile(node));
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {

@@ -31,4 +31,24 @@ public static class FuzzTargets
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
 
     public static IFuzzTarget? Create(string name) => Factories.TryGetValue(name, out var create) ? create() : null;
+
+    /// <summary>Runs each file through <paramref name="target"/> once; what escaped, by file.</summary>
+    public static IReadOnlyList<(string File, Exception Escaped)> Replay(IFuzzTarget target, IEnumerable<string> files)
+    {
+        var escaped = new List<(string, Exception)>();
+        foreach (var file in files)
+        {
+            try
+            {
+                target.Run(File.ReadAllBytes(file));
+            }
+#pragma warning disable CA1031 // any exception that escapes is the finding
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                escaped.Add((file, e));
+            }
+        }
+        return escaped;
+    }
 }

@@ -70,6 +70,18 @@ public sealed class ChaosRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// ka2 must have stopped advertising within <paramref name="bound"/> of <paramref name="since"/> (when it could
+    /// hear ka1 again): looked at three advert intervals later.
+    /// </summary>
+    public void Ka2SteppedDown(double since, TimeSpan bound, string after)
+    {
+        FailoverLab.WaitUntil(() => Takeover.Now() > since + (3 * Scenario.AdvertInterval).TotalSeconds, TimeSpan.FromSeconds(5));
+        var last = Lab.Wire.Events.LastOrDefault(e => e.Mac == Lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority > 0);
+        Must(last is null || last.Time - since <= bound.TotalSeconds,
+            $"ka2 still advertised {(last!.Time - since) * 1000:F0} ms after {after} (at most {bound.TotalMilliseconds:F0} ms)");
+    }
+
     /// <summary>The client's neighbour entry for the VIP must be ka1's MAC (a master that does not announce itself leaves it on another node).</summary>
     public void ClientTalksToKa1(string when)
     {

@@ -96,14 +96,7 @@ public static class Soak
         {
             return lab.Output("ka2").Split('\n').Count(l => l.Contains("Entering BACKUP STATE", StringComparison.Ordinal));
         }
-        try
-        {
-            return Vigil.Agent.StatusDocument.Read(lab.StatusFile("ka2")).Instances.Count(i => i.State == "Backup");
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return 0;
-        }
+        return lab.TypedStatus("ka2")?.Instances.Count(i => i.State == "Backup") ?? 0;
     }
 
     private static int[] Pids(FailoverLab lab, Daemon daemon, string node, System.Diagnostics.Process process) => daemon == Daemon.Vigil
