@@ -29,13 +29,13 @@ public sealed class KeepalivedConfWriter
     private void GlobalDefs(NodeDesiredState node)
     {
         Open("global_defs");
-        Line($"router_id {node.RouterId}");
+        Line($"router_id {KeepalivedText.Plain(node.RouterId, "routerId")}");
         if (node.Notification?.Email is { } email)
         {
             Open("notification_email");
-            foreach (var to in email.To) Line(to);
+            foreach (var to in email.To) Line(KeepalivedText.Plain(to, "email address"));
             Close();
-            Line($"notification_email_from {email.From}");
+            Line($"notification_email_from {KeepalivedText.Plain(email.From, "email address")}");
             var (host, port) = SplitHostPort(email.SmtpServer);
             Line(port is null ? $"smtp_server {host}" : $"smtp_server {host} {port}");
             Line($"smtp_connect_timeout {Seconds(email.ConnectTimeout)}");
@@ -43,7 +43,16 @@ public sealed class KeepalivedConfWriter
         // Vigil runs scripts without a shell as the configured user, and refuses a root script others can change;
         // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
-        Line(node.Scripts?.User is { } user ? $"script_user {user}{(node.Scripts.Group is { } group ? " " + group : "")}" : "script_user root");
+        if (node.Scripts?.User is { } user)
+        {
+            Line($"script_user {user}{(node.Scripts.Group is { } group ? " " + group : "")}");
+        }
+        else
+        {
+            // keepalived's own default would be root where no keepalived_script user exists.
+            Line("# Vigil runs scripts as vigil-script where that user exists, else as nobody (spec.scripts.user sets one)");
+            Line("script_user nobody");
+        }
         Close();
     }
 
@@ -51,7 +60,7 @@ public sealed class KeepalivedConfWriter
     {
         var spec = script.Spec;
         Open($"vrrp_script {script.Name}");
-        Line($"script {Quote(spec.Script)}");
+        Line($"script {KeepalivedText.Script(spec.Script)}");
         Line($"interval {Seconds(spec.Interval)}");
         if (spec.Timeout is { } timeout) Line($"timeout {Seconds(timeout)}");
         Line($"weight {spec.Weight}");
@@ -69,7 +78,7 @@ public sealed class KeepalivedConfWriter
         for (var i = 0; i < instance.TrackFiles.Count; i++)
         {
             Open($"track_file {TrackFileName(instance, i)}");
-            Line($"file {Quote(instance.TrackFiles[i].File)}");
+            Line($"file {KeepalivedText.Plain(instance.TrackFiles[i].File, "track file")}");
             Close();
         }
     }
@@ -80,6 +89,8 @@ public sealed class KeepalivedConfWriter
         Open("group");
         foreach (var instance in group.Instances) Line(instance);
         Close();
+        // Vigil applies tracking weights in a sync group; keepalived ignores them there unless told.
+        Line("sync_group_tracking_weight");
         Notify(group.Notify);
         Close();
     }
@@ -102,7 +113,7 @@ public sealed class KeepalivedConfWriter
         {
             Open("authentication");
             Line("auth_type PASS");
-            Line($"auth_pass {auth.Password}");
+            Line($"auth_pass {KeepalivedText.Plain(auth.Password, $"instance {instance.Name}: the password", secret: true)}");
             Close();
         }
         if (instance.Transport == VrrpTransport.Unicast)
@@ -143,6 +154,8 @@ public sealed class KeepalivedConfWriter
         Line($"garp_master_refresh_repeat {instance.Garp.RefreshRepeat}");
         Line($"garp_lower_prio_repeat {instance.Garp.LowerPriorityRepeat}");
         if (instance.UseVirtualMac) Line("use_vmac");
+        // Unicast adverts leave from the base interface: keepalived sets this itself for unicast with a vmac, and says so.
+        if (instance.UseVirtualMac && instance.Transport == VrrpTransport.Unicast) Line("vmac_xmit_base");
         Close();
     }
 
@@ -154,7 +167,7 @@ public sealed class KeepalivedConfWriter
             var line = new StringBuilder(vip.Address.ToString());
             if (vip.Dev is not null) line.Append(" dev ").Append(vip.Dev);
             if (vip.Scope is { } scope) line.Append(" scope ").Append(scope.ToString().ToLowerInvariant());
-            if (vip.Label is not null) line.Append(" label ").Append(vip.Label);
+            if (vip.Label is not null) line.Append(" label ").Append(KeepalivedText.Plain(vip.Label, "label"));
             Line(line.ToString());
         }
         Close();
@@ -164,11 +177,11 @@ public sealed class KeepalivedConfWriter
     {
         if (notify is null) return;
         var user = RunAs(notify.User, notify.Group);
-        if (notify.OnMaster is not null) Line($"notify_master {Quote(notify.OnMaster)}{user}");
-        if (notify.OnBackup is not null) Line($"notify_backup {Quote(notify.OnBackup)}{user}");
-        if (notify.OnFault is not null) Line($"notify_fault {Quote(notify.OnFault)}{user}");
-        if (notify.OnStop is not null) Line($"notify_stop {Quote(notify.OnStop)}{user}");
-        if (notify.Any is not null) Line($"notify {Quote(notify.Any)}{user}");
+        if (notify.OnMaster is not null) Line($"notify_master {KeepalivedText.Script(notify.OnMaster)}{user}");
+        if (notify.OnBackup is not null) Line($"notify_backup {KeepalivedText.Script(notify.OnBackup)}{user}");
+        if (notify.OnFault is not null) Line($"notify_fault {KeepalivedText.Script(notify.OnFault)}{user}");
+        if (notify.OnStop is not null) Line($"notify_stop {KeepalivedText.Script(notify.OnStop)}{user}");
+        if (notify.Any is not null) Line($"notify {KeepalivedText.Script(notify.Any)}{user}");
         if (notify.Email) Line("smtp_alert");
     }
 
@@ -185,7 +198,8 @@ public sealed class KeepalivedConfWriter
         foreach (var flag in spec.SchedulerFlags) Line($"{spec.Scheduler.ToString().ToLowerInvariant()}-{flag.ToString().ToLowerInvariant()}");
         Line($"lb_kind {spec.Forwarding.ToString().ToUpperInvariant()}");
         if (spec.OnePacket) Line("ops");
-        Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
+        // keepalived ignores a fwmark service's protocol, and says so.
+        if (spec.Fwmark is null) Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
         if (spec.Fwmark is not null && spec.EffectiveFamily == IpFamily.IPv6) Line("ip_family inet6");
         if (spec.Persistence is { } persistence)
         {
@@ -194,12 +208,12 @@ public sealed class KeepalivedConfWriter
         }
         Line($"quorum {spec.Quorum}");
         Line($"hysteresis {spec.Hysteresis}");
-        if (spec.SorryServer is { } sorry) Line($"sorry_server {sorry.Address} {sorry.Port ?? spec.Port ?? 0}");
+        if (spec.SorryServer is { } sorry) Line($"sorry_server {ServerEndpoint(sorry.Address, sorry.Port, spec)}");
         if (spec.Alpha) Line("alpha");
         if (spec.Omega) Line("omega");
         var user = RunAs(spec.Notify?.User, spec.Notify?.Group);
-        if (spec.Notify?.OnQuorumUp is { } up) Line($"quorum_up {Quote(up)}{user}");
-        if (spec.Notify?.OnQuorumDown is { } down) Line($"quorum_down {Quote(down)}{user}");
+        if (spec.Notify?.OnQuorumUp is { } up) Line($"quorum_up {KeepalivedText.Script(up)}{user}");
+        if (spec.Notify?.OnQuorumDown is { } down) Line($"quorum_down {KeepalivedText.Script(down)}{user}");
         if (spec.Notify?.Email == true) Line("smtp_alert");
         foreach (var real in spec.RealServers) RealServer(real, spec, user);
         Close();
@@ -207,40 +221,50 @@ public sealed class KeepalivedConfWriter
 
     private void RealServer(RealServerSpec real, VirtualServerSpec service, string user)
     {
-        Open($"real_server {real.Address} {real.Port ?? service.Port ?? 0}");
+        Open($"real_server {ServerEndpoint(real.Address, real.Port, service)}");
         Line($"weight {real.Weight}");
         if (real.InhibitOnFailure) Line("inhibit_on_failure");
         if (real.UpperThreshold != 0) Line($"uthreshold {real.UpperThreshold}");
         if (real.LowerThreshold != 0) Line($"lthreshold {real.LowerThreshold}");
-        if (real.Notify?.OnUp is { } up) Line($"notify_up {Quote(up)}{user}");
-        if (real.Notify?.OnDown is { } down) Line($"notify_down {Quote(down)}{user}");
-        if (real.HealthCheck is { } check) HealthCheck(check);
+        if (real.Notify?.OnUp is { } up) Line($"notify_up {KeepalivedText.Script(up)}{user}");
+        if (real.Notify?.OnDown is { } down) Line($"notify_down {KeepalivedText.Script(down)}{user}");
+        if (real.HealthCheck is { } check) HealthCheck(check, PortlessFwmark(service) ? real.Port : null);
         Close();
     }
 
-    private void HealthCheck(HealthCheckSpec check)
+    /// <summary>
+    /// keepalived clears the port of a DR or TUN fwmark service's servers (the packet keeps its own): Vigil's real-server
+    /// port there is only where the check connects, so it is written as the check's connect_port.
+    /// </summary>
+    private static bool PortlessFwmark(VirtualServerSpec service) => service.Fwmark is not null && service.Forwarding != IpvsForwarding.Nat;
+
+    private static string ServerEndpoint(System.Net.IPAddress address, int? port, VirtualServerSpec service) =>
+        PortlessFwmark(service) || (port ?? service.Port) is not { } effective ? address.ToString() : $"{address} {effective}";
+
+    /// <param name="serverPort">The real server's port, where keepalived's server has none (<see cref="PortlessFwmark"/>).</param>
+    private void HealthCheck(HealthCheckSpec check, int? serverPort)
     {
         if (check.Tcp is { } tcp)
         {
             Open("TCP_CHECK");
-            if (tcp.Port is not null) Line($"connect_port {tcp.Port}");
+            if ((tcp.Port ?? serverPort) is { } tcpPort) Line($"connect_port {tcpPort}");
             if (tcp.BindAddress is not null) Line($"bindto {tcp.BindAddress}");
         }
         else if ((check.HttpGet ?? check.SslGet) is { } http)
         {
             Open(check.HttpGet is not null ? "HTTP_GET" : "SSL_GET");
             Open("url");
-            Line($"path {http.Path}");
+            Line($"path {KeepalivedText.Plain(http.Path, "path")}");
             Line($"status_code {http.StatusCode}");
             if (http.Digest is not null) Line($"digest {http.Digest}");
             Close();
-            if (http.Port is not null) Line($"connect_port {http.Port}");
-            if (http.VirtualHost is not null) Line($"virtualhost {http.VirtualHost}");
+            if ((http.Port ?? serverPort) is { } httpPort) Line($"connect_port {httpPort}");
+            if (http.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(http.VirtualHost, "virtualHost")}");
         }
         else if (check.Misc is { } misc)
         {
             Open("MISC_CHECK");
-            Line($"misc_path {Quote(misc.Script)}");
+            Line($"misc_path {KeepalivedText.Script(misc.Script)}");
             if (misc.Timeout is { } timeout) Line($"misc_timeout {Seconds(timeout)}");
             if (misc.DynamicWeight) Line("misc_dynamic");
             if (misc.User is not null) Line($"user {misc.User}");
@@ -248,21 +272,22 @@ public sealed class KeepalivedConfWriter
         else if (check.Dns is { } dns)
         {
             Open("DNS_CHECK");
-            Line($"name {dns.Name}");
+            Line($"name {KeepalivedText.Plain(dns.Name, "name")}");
             Line($"type {dns.Type}");
-            if (dns.Port is not null) Line($"connect_port {dns.Port}");
+            if ((dns.Port ?? serverPort) is { } dnsPort) Line($"connect_port {dnsPort}");
         }
         else if (check.Smtp is { } smtp)
         {
             Open("SMTP_CHECK");
-            if (smtp.Helo is not null) Line($"helo_name {smtp.Helo}");
-            if (smtp.Port is not null) Line($"connect_port {smtp.Port}");
+            if (smtp.Helo is not null) Line($"helo_name {KeepalivedText.Plain(smtp.Helo, "helo")}");
+            if ((smtp.Port ?? serverPort) is { } smtpPort) Line($"connect_port {smtpPort}");
         }
         else
         {
             return;
         }
-        Line($"connect_timeout {Seconds(check.ConnectTimeout)}");
+        // A misc check has its own misc_timeout; keepalived refuses connect_timeout in it.
+        if (check.Misc is null) Line($"connect_timeout {Seconds(check.ConnectTimeout)}");
         Line($"retry {check.Retry}");
         Line($"delay_before_retry {Seconds(check.DelayBeforeRetry)}");
         Close();
@@ -281,8 +306,6 @@ public sealed class KeepalivedConfWriter
     }
 
     private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture);
-
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private void Open(string block)
     {

@@ -55,9 +55,24 @@ internal static class VirtualServerRules
         }
     }
 
+    /// <summary>DR and TUN deliver the packet unchanged: a real or sorry server must listen on the virtual port (keepalived resets it, and says so).</summary>
+    private static void CheckPortKept(Resource<VirtualServerSpec> server, string field, string what, int? port, DiagnosticBag bag)
+    {
+        var spec = server.Spec;
+        if (spec.Forwarding != IpvsForwarding.Nat && spec.Port is not null && port is not null && port != spec.Port)
+        {
+            bag.Error(server.Origin, field + ".port", "port-rewrite",
+                $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: {what} port {port} differs from the virtual server's {spec.Port}; use NAT or the same port");
+        }
+    }
+
     private static void CheckRealServers(Resource<VirtualServerSpec> server, DiagnosticBag bag)
     {
         var spec = server.Spec;
+        if (spec.SorryServer is { } sorry)
+        {
+            CheckPortKept(server, "spec.sorryServer", "sorry server", sorry.Port, bag);
+        }
         var seen = new Dictionary<(IPAddress, int?), int>();
         var totalWeight = 0;
         for (var i = 0; i < spec.RealServers.Count; i++)
@@ -76,12 +91,7 @@ internal static class VirtualServerRules
                 bag.Error(server.Origin, field + ".address", "family-mismatch",
                     $"real server {real.Address} is not {spec.EffectiveFamily} like the virtual server; only TUN forwarding crosses families");
             }
-            // DR and TUN deliver the packet unchanged: the real server must listen on the virtual port.
-            if (spec.Forwarding != IpvsForwarding.Nat && spec.Port is not null && real.Port is not null && real.Port != spec.Port)
-            {
-                bag.Error(server.Origin, field + ".port", "port-rewrite",
-                    $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: real server port {real.Port} differs from the virtual server's {spec.Port}; use NAT or the same port");
-            }
+            CheckPortKept(server, field, "real server", real.Port, bag);
             if (real.UpperThreshold != 0 && real.LowerThreshold > real.UpperThreshold)
             {
                 bag.Error(server.Origin, field + ".lowerThreshold", "thresholds",

@@ -125,6 +125,14 @@ internal static class VrrpInstanceRules
                 if (!owners.TryAdd(address, (instance, field)))
                 {
                     var (first, firstField) = owners[address];
+                    if (ReferenceEquals(first, instance))
+                    {
+                        // keepalived accepts an address listed twice in one instance (say once with a label): its adverts
+                        // carry it twice, and the kernel holds it once, as the first entry says.
+                        bag.Warning(instance.Origin, field, "vip-repeated",
+                            $"{address} is also listed at {At(first.Origin, firstField)}: adverts carry it twice, as keepalived's do, and the node holds it once, with the first entry's dev, scope and label");
+                        continue;
+                    }
                     bag.Error(instance.Origin, field, "vip-unique",
                         $"{address} is already claimed by VrrpInstance '{first.Name}' ({At(first.Origin, firstField)}); a virtual address belongs to exactly one instance");
                 }

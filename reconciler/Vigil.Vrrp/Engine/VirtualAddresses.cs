@@ -9,9 +9,13 @@ public static class VirtualAddresses
     /// <summary>
     /// Every address the instance owns as master, on its own device or else on <paramref name="device"/> (the virtual
     /// MAC's macvlan) or the instance's interface; throws naming the device when one does not exist.
+    /// An address listed twice is held once, as the first entry says: the kernel keeps one address per device and prefix
+    /// (a second add is EEXIST), whatever label the second entry asks for.
     /// </summary>
     public static IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance, IReadOnlyList<NetworkLink> links, string? device = null) =>
-        [.. instance.VirtualAddresses.Concat(instance.ExcludedAddresses).Select(spec => Resolve(instance, spec, links, device ?? instance.Interface))];
+        [.. instance.VirtualAddresses.Concat(instance.ExcludedAddresses)
+            .Select(spec => Resolve(instance, spec, links, device ?? instance.Interface))
+            .DistinctBy(address => (address.InterfaceIndex, address.Address, address.PrefixLength))];
 
     private static InterfaceAddress Resolve(NodeVrrpInstance instance, VirtualAddressSpec spec, IReadOnlyList<NetworkLink> links, string instanceDevice)
     {

@@ -43,6 +43,17 @@ public class VirtualServerRulesTests
     }
 
     [Fact]
+    public void DirectRouting_ToASorryServerOnAnotherPort_IsAnError()
+    {
+        var server = Web() with { SorryServer = new SorryServerSpec { Address = IPAddress.Parse("198.51.100.30"), Port = 8080 } };
+        var d = Assert.Single(Check(server));
+        Assert.Equal("spec.sorryServer.port", d.Field);
+        Assert.Equal("DR forwarding cannot change the port: sorry server port 8080 differs from the virtual server's 80; use NAT or the same port", d.Message);
+        Assert.Empty(Check(server with { Forwarding = IpvsForwarding.Nat }));
+        Assert.Empty(Check(server with { SorryServer = server.SorryServer with { Port = null } }));
+    }
+
+    [Fact]
     public void SchedulerFlags_OnlyWithShOrMh()
     {
         var d = Assert.Single(Check(Web() with { SchedulerFlags = [SchedulerFlag.Port] }));

@@ -86,6 +86,15 @@ public class VrrpInstanceRulesTests
     }
 
     [Fact]
+    public void TheSameVip_TwiceInOneInstance_IsAWarning_AsKeepalivedAcceptsIt()
+    {
+        var vip = Instance().VirtualAddresses[0];
+        var d = Single(State(null, Instance() with { VirtualAddresses = [vip, vip with { Label = "eth0:web" }] }), "vip-repeated");
+        Assert.Equal((Severity.Warning, "spec.virtualAddresses[1].address"), (d.Severity, d.Field));
+        Assert.StartsWith("198.51.100.100 is also listed at <memory>:1", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ipv6_WithVersion2_IsAnError()
     {
         var d = Single(State(null, Instance(vip: "2001:db8::100/64")), "ipv6-needs-v3");
