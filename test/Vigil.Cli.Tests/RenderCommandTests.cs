@@ -75,6 +75,28 @@ public partial class RenderCommandTests
         Assert.Contains("unknown field 'virtualRouterID'; did you mean 'virtualRouterId'?", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_AValueKeepalivedCannotRead_IsAnErrorAndRendersNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("vigil-render-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Examples, "lvs-dr")))
+            {
+                File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+            }
+            var web = Path.Combine(folder.FullName, "web.yaml");
+            File.WriteAllText(web, File.ReadAllText(web).Replace("path: /\n", "path: '/a\"b'\n", StringComparison.Ordinal));
+            var run = CliRun.Of("render", folder.FullName, "--node", "ka1", "--output", "keepalived");
+            Assert.Equal((1, ""), (run.ExitCode, run.Output));
+            Assert.Equal("vigil: path '/a\"b' cannot be written for keepalived: its parser reads no double quote or control character in a value\n", run.Error);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     public static TheoryData<string, string> EveryExampleNode()
     {
         var data = new TheoryData<string, string>();

@@ -27,12 +27,22 @@ internal static class RenderCommand
             {
                 return exitCode;
             }
-            parse.InvocationConfiguration.Output.Write(parse.GetValue(output) switch
+            string text;
+            try
             {
-                OutputFormat.Json => NodeStateSerializer.Json(state) + "\n",
-                OutputFormat.Keepalived => KeepalivedConfWriter.Write(state),
-                _ => NodeStateSerializer.Yaml(state),
-            });
+                text = parse.GetValue(output) switch
+                {
+                    OutputFormat.Json => NodeStateSerializer.Json(state) + "\n",
+                    OutputFormat.Keepalived => KeepalivedConfWriter.Write(state),
+                    _ => NodeStateSerializer.Yaml(state),
+                };
+            }
+            catch (KeepalivedRenderException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"vigil: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            parse.InvocationConfiguration.Output.Write(text);
             return ExitCodes.Ok;
         });
         return command;
