@@ -14,6 +14,7 @@ public static class VigilCommandLine
         {
             ValidateCommand.Create(),
             RenderCommand.Create(),
+            ImportCommand.Create(),
             AgentCommand.Create(),
             StatusCommand.Create(),
             PlanCommand.Create(),

@@ -4,10 +4,8 @@ using Vigil.Tests;
 
 namespace Vigil.Cli.Tests;
 
-public partial class RenderCommandTests
+public class RenderCommandTests
 {
-    private static readonly string[] KeepalivedPaths = ["/usr/sbin/keepalived", "/sbin/keepalived"];
-
     private static string GoldenDir => Path.Combine(RepoPaths.Root, "test", "Vigil.Cli.Tests", "Golden");
 
     /// <summary>A cluster that sets every field the schemas have (<see cref="EveryFeature_SetsEveryFieldOfTheSchemas"/>).</summary>
@@ -116,56 +114,13 @@ public partial class RenderCommandTests
     [MemberData(nameof(EveryExampleNode))]
     public void RenderedKeepalivedConf_PassesKeepalivedsOwnConfigTest(string example, string node)
     {
-        var keepalived = KeepalivedPaths.FirstOrDefault(File.Exists);
-        if (keepalived is null)
-        {
-            Skips.Missing("keepalived is not installed (test/run installs Debian's keepalived)");
-        }
-        // Without root keepalived disables every script it could not run as its user, and says so: the test needs root.
-        Skips.IfMissing(Environment.UserName == "root" ? null : "keepalived -t checks scripts as root (it runs them as their user): run as root");
-        using var ns = new TestNamespace();
-        Skips.IfMissing(ns.Ready ? null : TestNamespace.SkipReason);
-        foreach (var step in new[] { "d0 down", "d0 name eth0", "d1 name eth1", "eth0 up", "eth1 up" })
-        {
-            Assert.Equal(0, ns.InNamespace(["link", "set", .. step.Split(' ')]).ExitCode);
-        }
+        using var check = new KeepalivedConfigTest();
         var run = CliRun.Of("render", FolderOf(example), "--node", node, "--output", "keepalived");
         Assert.Equal(0, run.ExitCode);
-        var file = Path.Combine(Path.GetTempPath(), $"vigil-{example}-{node}-{Environment.ProcessId}.conf");
-        File.WriteAllText(file, ScriptsAsRoot(run.Output));
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns.Name, keepalived, "-t", "-n", "-l", "-f", file])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.Equal("", output);
-            Assert.Equal(0, process.ExitCode);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var file = Path.Combine(check.Folder, $"{example}-{node}.conf");
+        File.WriteAllText(file, run.Output);
+        Assert.Equal((0, ""), check.Run(file, node));
     }
-
-    /// <summary>
-    /// keepalived 2.2.7's -t kills itself (SIGTERM, nothing printed, nothing after it checked) at the first notify or
-    /// checker script whose user is not its own: after checking the script as that user it looks for its parent, which
-    /// in a config test is not keepalived (lib/notify.c, check_script_secure). The file keepalived checks runs every
-    /// script as root; <see cref="RenderedScripts_RunAsTheConfiguredUsers"/> checks the users Vigil wrote.
-    /// </summary>
-    private static string ScriptsAsRoot(string conf) => string.Join('\n', conf.Split('\n')
-        .Where(line => !UserLine().IsMatch(line))
-        .Select(line => line.TrimStart().StartsWith("script_user ", StringComparison.Ordinal) ? "    script_user root" : ScriptUsers().Replace(line, "$1")));
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*user \S+( \S+)?$")]
-    private static partial System.Text.RegularExpressions.Regex UserLine();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s*(?:notify\w*|quorum_up|quorum_down) "".*"")( \S+){1,2}$")]
-    private static partial System.Text.RegularExpressions.Regex ScriptUsers();
 
     [Fact]
     public void RenderedScripts_RunAsTheConfiguredUsers()
@@ -176,7 +131,7 @@ public partial class RenderCommandTests
         Assert.Contains("    quorum_up \"/usr/bin/logger -t quorum up\" nobody nogroup\n", conf, StringComparison.Ordinal);
         Assert.Contains("            misc_path \"/usr/bin/logger -t check 'web 24'\"\n            misc_timeout 4\n            misc_dynamic\n            user nobody\n", conf, StringComparison.Ordinal);
         Assert.Contains("    script \"/usr/bin/test -e '/run/service ready#1'\"\n", conf, StringComparison.Ordinal);
-        Assert.DoesNotContain(ScriptsAsRoot(conf).Split('\n'), ScriptUsers().IsMatch);
+        Assert.DoesNotContain(KeepalivedConfigTest.ScriptsAsRoot(conf).Split('\n'), KeepalivedConfigTest.ScriptUsers().IsMatch);
     }
 
     /// <summary>

@@ -48,4 +48,25 @@ public static class CommandLine
         }
         return words;
     }
+
+    /// <summary>The command line <see cref="Split"/> turns back into <paramref name="words"/>: quotes only where a word needs them.</summary>
+    public static string Join(IEnumerable<string> words) => string.Join(' ', words.Select(Quote));
+
+    private static string Quote(string word)
+    {
+        if (word.Length > 0 && !word.Any(c => char.IsWhiteSpace(c) || c is '"' or '\''))
+        {
+            return word;
+        }
+        if (!word.Contains('"', StringComparison.Ordinal))
+        {
+            return $"\"{word}\"";
+        }
+        if (!word.Contains('\'', StringComparison.Ordinal))
+        {
+            return $"'{word}'";
+        }
+        // Both quotes: single-quoted runs joined by a double-quoted ' ('it'"'"'s "x"').
+        return string.Join("\"'\"", word.Split('\'').Select(part => $"'{part}'"));
+    }
 }

@@ -1,0 +1,272 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Vigil.Import.KeepalivedConf;
+using Vigil.Import.Output;
+using Vigil.Import.Reading;
+
+namespace Vigil.Import.Merging;
+
+/// <summary>
+/// `vigil import`: every node's keepalived.conf read, merged into one cluster (instances paired by name, their state
+/// and priority made members[], fields that must agree compared), and written as a folder with its IMPORT.md.
+/// </summary>
+public static partial class ClusterImport
+{
+    public static ImportResult Run(IConfFiles files, IReadOnlyList<NodeFile> nodes, ImportOptions options)
+    {
+        var findings = new List<ImportFinding>();
+        var errors = new List<string>();
+        var confs = new List<NodeConf>();
+        foreach (var node in nodes)
+        {
+            if (files.Read(node.File, out var error) is null)
+            {
+                errors.Add($"{node.File}: cannot read node {node.Node}'s file: {error}");
+                continue;
+            }
+            // keepalived -i: the node's name picks its @name lines.
+            var conf = NodeReader.Read(node.Node, node.File, ConfParser.Parse(files, node.File, node.Node));
+            findings.AddRange(conf.Findings.All);
+            confs.Add(conf);
+        }
+        if (errors.Count > 0)
+        {
+            return new ImportResult(new Dictionary<string, string>(), findings, errors);
+        }
+        var names = new NameMap(findings);
+        var defaultVersion = confs.Select(c => c.Cluster.Get("defaults.vrrpVersion")).OfType<int>().FirstOrDefault(2);
+        var instances = MergeInstances(confs, names, findings, defaultVersion);
+        var scripts = MergeByName(confs, c => c.Scripts, names, findings, "vrrp_script");
+        var groups = MergeByName(confs, c => c.SyncGroups, names, findings, "vrrp_sync_group");
+        var services = MergeByName(confs, c => c.VirtualServers, names, findings, "virtual_server");
+        SyncGroupWeights(groups, instances, scripts, findings);
+        var cluster = Cluster(confs, instances, options, findings, errors);
+        names.ApplyReferences(instances, groups);
+        findings = Combined(findings);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (errors.Count == 0)
+        {
+            written["cluster.yaml"] = Documents(options, [Document("Cluster", options.ClusterName, cluster)]);
+            if (scripts.Count > 0) written["vrrp-scripts.yaml"] = Documents(options, scripts.Select(s => Document("VrrpScript", s.Name, s.Spec)));
+            if (instances.Count > 0) written["vrrp-instances.yaml"] = Documents(options, instances.Select(i => Document("VrrpInstance", i.Draft.Name, i.Draft.Spec)));
+            if (groups.Count > 0) written["sync-groups.yaml"] = Documents(options, groups.Select(g => Document("SyncGroup", g.Name, g.Spec)));
+            foreach (var service in services)
+            {
+                written[$"virtual-servers/{service.Name}.yaml"] = Documents(options, [Document("VirtualServer", service.Name, service.Spec)]);
+            }
+            written["IMPORT.md"] = ImportReport.Markdown(nodes, findings, written.Keys);
+        }
+        return new ImportResult(written, findings, errors);
+    }
+
+    /// <summary>The same finding in several nodes' files is one line naming every place.</summary>
+    private static List<ImportFinding> Combined(List<ImportFinding> findings) =>
+        [.. findings.GroupBy(f => (f.Kind, f.Keyword, f.Message)).Select(g => g.First() with { Positions = [.. g.SelectMany(f => f.Positions).Distinct()] })];
+
+    /// <summary>An instance of the cluster: the merged spec, and each node's membership.</summary>
+    internal sealed record MergedInstance(ResourceDraft Draft, IReadOnlyList<(NodeConf Node, InstanceMember Member)> Members);
+
+    private static List<MergedInstance> MergeInstances(List<NodeConf> confs, NameMap names, List<ImportFinding> findings, int defaultVersion)
+    {
+        var merged = new List<MergedInstance>();
+        foreach (var name in confs.SelectMany(c => c.Instances.Select(i => i.Name)).Distinct(StringComparer.Ordinal))
+        {
+            var drafts = confs.Where(c => c.Instances.Any(i => i.Name == name)).Select(c => (c.Node, c.Instances.First(i => i.Name == name))).ToList();
+            var draft = ResourceMerger.Merge(drafts, findings, $"vrrp_instance {name}");
+            names.Name(draft, "VrrpInstance");
+            List<(NodeConf Node, InstanceMember Member)> members = [.. drafts.Select(d => confs.First(c => c.Node == d.Node)).Select(c => (c, c.Members[name]))];
+            var spec = draft.Spec;
+            RoundVersion2Interval(draft, defaultVersion, findings);
+            if (draft.Get("garp.lowerPriorityDelay") is null)
+            {
+                findings.Add(new ImportFinding(FindingKind.Translated, "garp_lower_prio_delay",
+                    "a master that hears a lower-priority advert announces its VIPs again 100 ms later in Vigil (garp.lowerPriorityDelay), where keepalived waits garp_master_delay (5 s): clients the other router pointed at itself come back sooner",
+                    [draft.Position]));
+            }
+            var list = new List<object>();
+            foreach (var (node, member) in members)
+            {
+                list.Add(new YamlMap().Set("node", node.Node).Set("priority", member.Priority));
+            }
+            spec.Set("members", list);
+            var highest = members.Max(m => m.Member.Priority);
+            foreach (var (node, member) in members.Where(m => m.Member.State == "MASTER" && m.Member.Priority < highest))
+            {
+                findings.Add(new ImportFinding(FindingKind.Translated, "state",
+                    $"vrrp_instance {name}: {node.Node} starts as MASTER with priority {member.Priority}, below another member's {highest}: Vigil elects by priority from the start, as keepalived does after the first advert",
+                    [member.Position]));
+            }
+            merged.Add(new MergedInstance(draft, members));
+        }
+        return merged;
+    }
+
+    /// <summary>keepalived rounds a VRRPv2 advert interval to whole seconds (half up, at least 1s), and says so.</summary>
+    private static void RoundVersion2Interval(ResourceDraft draft, int defaultVersion, List<ImportFinding> findings)
+    {
+        if ((draft.Get("version") as int? ?? defaultVersion) != 2 || draft.Get("advertInterval") is not string text
+            || !Vigil.Core.Desired.Durations.TryParse(text, out var interval) || interval.Ticks % TimeSpan.TicksPerSecond == 0)
+        {
+            return;
+        }
+        var rounded = Math.Max(1, (long)Math.Floor(interval.TotalSeconds + 0.5));
+        var at = draft.PositionOf("advertInterval");
+        draft.Set("advertInterval", $"{rounded}s", at);
+        findings.Add(new ImportFinding(FindingKind.Translated, "advert_int",
+            $"vrrp_instance {draft.Name}: VRRPv2 adverts are whole seconds, and keepalived rounds {text} to {rounded}s: advertInterval: {rounded}s is written (version 3 for sub-second adverts)", [at]));
+    }
+
+    private static List<ResourceDraft> MergeByName(List<NodeConf> confs, Func<NodeConf, List<ResourceDraft>> of, NameMap names, List<ImportFinding> findings, string what)
+    {
+        var merged = new List<ResourceDraft>();
+        foreach (var name in confs.SelectMany(c => of(c).Select(d => d.Name)).Distinct(StringComparer.Ordinal))
+        {
+            var drafts = confs.Where(c => of(c).Any(d => d.Name == name)).Select(c => (c.Node, of(c).First(d => d.Name == name))).ToList();
+            var draft = ResourceMerger.Merge(drafts, findings, $"{what} {name}");
+            names.Name(draft, draft.Kind);
+            merged.Add(draft);
+        }
+        return merged;
+    }
+
+    /// <summary>keepalived ignores tracking weights in a sync group without sync_group_tracking_weight: a failure is a fault.</summary>
+    private static void SyncGroupWeights(List<ResourceDraft> groups, List<MergedInstance> instances, List<ResourceDraft> scripts, List<ImportFinding> findings)
+    {
+        foreach (var group in groups.ToList())
+        {
+            var applied = group.Get("trackingWeight") is true;
+            group.Spec.Set("trackingWeight", null);
+            var members = (group.Get("instances") as List<object> ?? []).OfType<string>().ToList();
+            if (members.Count < 2)
+            {
+                findings.Add(new ImportFinding(FindingKind.NotImported, "vrrp_sync_group",
+                    $"{group.Name} has {members.Count} instance(s): a Vigil SyncGroup needs 2 or more, and one instance alone needs none", [group.Position]));
+                groups.Remove(group);
+                continue;
+            }
+            if (applied)
+            {
+                continue;
+            }
+            foreach (var instance in instances.Where(i => members.Contains(i.Draft.Name)))
+            {
+                foreach (var list in new[] { "trackInterfaces", "trackScripts", "trackFiles" })
+                {
+                    var tracks = (instance.Draft.Get(list) as List<object> ?? []).OfType<YamlMap>().ToList();
+                    for (var i = 0; i < tracks.Count; i++)
+                    {
+                        // The weight in force: the line's, else a script's own, else a track file's 1 (an interface's 0).
+                        var weight = tracks[i]["weight"] as int?
+                            ?? (list == "trackScripts" ? scripts.FirstOrDefault(s => s.Name == tracks[i]["name"] as string)?.Get("weight") as int? ?? 0 : list == "trackFiles" ? 1 : 0);
+                        if (weight == 0)
+                        {
+                            continue;
+                        }
+                        tracks[i].Set("weight", 0);
+                        findings.Add(new ImportFinding(FindingKind.Translated, list,
+                            $"{instance.Draft.Name} is in sync group {group.Name} without sync_group_tracking_weight: keepalived ignores the weight {weight} (a failure is a fault), so weight: 0 is written",
+                            [instance.Draft.PositionOf($"{list}[{i}]")]));
+                    }
+                }
+            }
+        }
+    }
+
+    private static YamlMap Cluster(List<NodeConf> confs, List<MergedInstance> instances, ImportOptions options, List<ImportFinding> findings, List<string> errors)
+    {
+        var cluster = ResourceMerger.Merge([.. confs.Select(c => (c.Node, c.Cluster))], findings, "global_defs").Spec;
+        foreach (var conf in confs.Where(c => c.HasScripts))
+        {
+            if (cluster["scripts"] is null)
+            {
+                cluster.Map("scripts").Set("user", "root");
+                findings.Add(new ImportFinding(FindingKind.DefaultWritten, "script_user",
+                    "no script_user: keepalived runs scripts as root where no keepalived_script user exists, Vigil as vigil-script or nobody; scripts.user: root is written to keep them working (name a user without root if they need none)",
+                    [new ConfPosition(conf.File, 1)]));
+            }
+            if (!conf.ScriptSecurity)
+            {
+                findings.Add(new ImportFinding(FindingKind.Translated, "enable_script_security",
+                    $"{conf.Node} has no enable_script_security: keepalived would run a root script that others can change; Vigil refuses it",
+                    [new ConfPosition(conf.File, 1)]));
+            }
+        }
+        var nodes = new List<object>();
+        foreach (var conf in confs)
+        {
+            var node = new YamlMap().Set("name", conf.Node);
+            if (conf.RouterId is { } id && id != conf.Node) node.Set("routerId", id);
+            var interfaces = new List<(string Name, List<string> Prefixes)>();
+            void Add(string iface, string prefix)
+            {
+                var entry = interfaces.FirstOrDefault(i => i.Name == iface);
+                if (entry.Prefixes is null) interfaces.Add(entry = (iface, []));
+                if (!entry.Prefixes.Any(p => SameAddress(p, prefix))) entry.Prefixes.Add(prefix);
+            }
+            foreach (var given in options.Addresses.Where(a => a.Node == conf.Node))
+            {
+                Add(given.Interface, given.Prefix);
+            }
+            foreach (var (instance, member) in instances.SelectMany(i => i.Members.Where(m => m.Node == conf).Select(m => (i, m.Member))))
+            {
+                if (member.SourceAddress is { } source && member.Interface is { } iface && !interfaces.Any(i => i.Name == iface && i.Prefixes.Any(p => SameAddress(p, source))))
+                {
+                    var host = source.Contains(':', StringComparison.Ordinal) ? 128 : 32;
+                    Add(iface, $"{source}/{host}");
+                    findings.Add(new ImportFinding(FindingKind.Translated, "unicast_src_ip",
+                        $"{conf.Node}'s address on {iface} is {source}, length unknown: /{host} is written (give --address {conf.Node}:{iface}={source}/LEN for the real one)",
+                        [member.Position]));
+                }
+            }
+            if (interfaces.Count > 0)
+            {
+                node.Set("interfaces", interfaces.Select(i => (object)new YamlMap().Set("name", i.Name).Set("addresses", i.Prefixes.Cast<object>().ToList())).ToList());
+            }
+            nodes.Add(node);
+        }
+        cluster.Set("nodes", nodes);
+        Unicast(instances, options, findings, errors);
+        return cluster;
+    }
+
+    /// <summary>Vigil derives each member's unicast peers from the others' addresses: keepalived's unicast_peer lists must say the same.</summary>
+    private static void Unicast(List<MergedInstance> instances, ImportOptions options, List<ImportFinding> findings, List<string> errors)
+    {
+        foreach (var instance in instances.Where(i => i.Draft.Get("transport") as string == "unicast"))
+        {
+            var sources = instance.Members.ToDictionary(m => m.Node.Node, m => m.Member.SourceAddress
+                ?? options.Addresses.FirstOrDefault(a => a.Node == m.Node.Node && a.Interface == m.Member.Interface)?.Prefix.Split('/')[0]);
+            foreach (var (node, member) in instance.Members)
+            {
+                if (sources[node.Node] is null)
+                {
+                    errors.Add($"{member.Position}: vrrp_instance {instance.Draft.Name} is unicast, and {node.Node}'s address on {member.Interface} is not known: add unicast_src_ip, or --address {node.Node}:{member.Interface}=ADDR/LEN");
+                }
+                var members = sources.Where(s => s.Key != node.Node && s.Value is not null).Select(s => IPAddress.Parse(s.Value!)).ToList();
+                foreach (var peer in member.Peers.Where(p => !members.Contains(IPAddress.Parse(p))))
+                {
+                    findings.Add(new ImportFinding(FindingKind.NotImported, "unicast_peer",
+                        $"vrrp_instance {instance.Draft.Name}: {node.Node}'s peer {peer} is no member's address: unicast peers outside the cluster are not in Vigil yet (import that node's file too)",
+                        [member.Position]));
+                }
+            }
+        }
+    }
+
+    private static bool SameAddress(string prefix, string address) =>
+        IPAddress.Parse(prefix.Split('/')[0]).Equals(IPAddress.Parse(address.Split('/')[0]));
+
+    private static YamlMap Document(string kind, string name, YamlMap spec)
+    {
+        var document = new YamlMap().Set("apiVersion", "vigil/v1").Set("kind", kind);
+        document.Map("metadata").Set("name", name);
+        return document.Set("spec", spec);
+    }
+
+    private static string Documents(ImportOptions options, IEnumerable<YamlMap> documents) =>
+        $"# yaml-language-server: $schema={options.Schema}\n# Imported from keepalived by vigil import: see IMPORT.md for what changed form and what was not carried over.\n"
+        + string.Join("---\n", documents.Select(d => d.ToYaml()));
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    internal static partial Regex ValidName();
+}

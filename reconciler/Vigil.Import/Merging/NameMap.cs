@@ -1,0 +1,45 @@
+using Vigil.Import.Output;
+using Vigil.Import.Reading;
+
+namespace Vigil.Import.Merging;
+
+/// <summary>keepalived names that are no Vigil name (a name: letters, digits, - _ ., up to 64) renamed, and every reference with them.</summary>
+internal sealed class NameMap(List<ImportFinding> findings)
+{
+    private readonly Dictionary<(string Kind, string Name), string> _renamed = [];
+
+    public void Name(ResourceDraft draft, string kind)
+    {
+        if (ClusterImport.ValidName().IsMatch(draft.Name))
+        {
+            return;
+        }
+        var name = new string([.. draft.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-')]).TrimStart('_', '.', '-');
+        name = name.Length == 0 ? kind.ToLowerInvariant() : name[..Math.Min(64, name.Length)];
+        findings.Add(new ImportFinding(FindingKind.Translated, "name", $"{kind} '{draft.Name}' is named '{name}' (a Vigil name has letters, digits, - _ and . only)", [draft.Position]));
+        _renamed[(kind, draft.Name)] = name;
+        draft.Name = name;
+    }
+
+    /// <summary>Instances' trackScripts and sync groups' instances follow the renames.</summary>
+    public void ApplyReferences(List<ClusterImport.MergedInstance> instances, List<ResourceDraft> groups)
+    {
+        foreach (var instance in instances)
+        {
+            foreach (var track in (instance.Draft.Get("trackScripts") as List<object> ?? []).OfType<YamlMap>())
+            {
+                if (track["name"] is string script && _renamed.TryGetValue(("VrrpScript", script), out var renamed)) track.Set("name", renamed);
+            }
+        }
+        foreach (var group in groups)
+        {
+            if (group.Get("instances") is List<object> members)
+            {
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (members[i] is string member && _renamed.TryGetValue(("VrrpInstance", member), out var renamed)) members[i] = renamed;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Vigil.Import.KeepalivedConf;
+
+namespace Vigil.Import.Reading;
+
+/// <summary>One node's keepalived.conf (and what it includes) into a <see cref="NodeConf"/>: every keyword carried or reported.</summary>
+public static class NodeReader
+{
+    public static NodeConf Read(string node, string file, ConfDocument document)
+    {
+        var conf = new NodeConf(node, file);
+        foreach (var diagnostic in document.Diagnostics)
+        {
+            conf.Findings.Add(new ImportFinding(FindingKind.NotImported, "parse", diagnostic.Message, [diagnostic.Position]));
+        }
+        var vrrp = new VrrpReader(conf);
+        var services = new VirtualServerReader(conf);
+        // keepalived reads a track_file before the instances that use it wherever it is; so does the import.
+        foreach (var s in document.Statements.Where(s => s.Keyword is "track_file" or "vrrp_track_file"))
+        {
+            vrrp.TrackFile(s);
+        }
+        foreach (var s in document.Statements)
+        {
+            switch (s.Keyword)
+            {
+                case "global_defs":
+                    GlobalDefs(conf, s);
+                    break;
+                case "vrrp_script":
+                    vrrp.Script(s);
+                    break;
+                case "track_file" or "vrrp_track_file":
+                    break;
+                case "vrrp_sync_group":
+                    vrrp.SyncGroup(s);
+                    break;
+                case "vrrp_instance":
+                    vrrp.Instance(s);
+                    break;
+                case "virtual_server":
+                    services.VirtualServer(s);
+                    break;
+                default:
+                    Unknowns.Report(conf.Findings, s, "the top level");
+                    break;
+            }
+        }
+        return conf;
+    }
+
+    private static void GlobalDefs(NodeConf conf, ConfStatement block)
+    {
+        var values = new ConfValues(conf.Findings);
+        var cluster = conf.Cluster;
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "router_id" when s.Argument(0) is { } id:
+                    conf.RouterId = id;
+                    conf.RouterIdAt = s.Position;
+                    break;
+                case "notification_email":
+                    foreach (var to in s.Block ?? [])
+                    {
+                        foreach (var address in to.Words) cluster.Add("notification.email.to", address, to.Position);
+                    }
+                    break;
+                case "notification_email_from" when s.Argument(0) is { } from:
+                    cluster.Set("notification.email.from", from, s.Position);
+                    break;
+                case "smtp_server" when s.Argument(0) is { } host:
+                    var port = s.Argument(1);
+                    var server = port is null ? host : host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+                    cluster.Set("notification.email.smtpServer", server, s.Position);
+                    break;
+                case "smtp_connect_timeout" when values.Duration(s) is { } timeout:
+                    cluster.Set("notification.email.connectTimeout", timeout, s.Position);
+                    break;
+                case "script_user" when s.Argument(0) is { } user:
+                    cluster.Set("scripts.user", user, s.Position);
+                    if (s.Argument(1) is { } group) cluster.Set("scripts.group", group, s.Position);
+                    break;
+                case "enable_script_security":
+                    conf.ScriptSecurity = true; // what Vigil always does when it runs as root
+                    break;
+                case "vrrp_version" when values.Integer(s, 0, 2, 3) is { } version:
+                    cluster.Set("defaults.vrrpVersion", version, s.Position);
+                    break;
+                case "lvs_id":
+                    conf.Findings.Translated(s, "keepalived 2 ignores lvs_id, and so does Vigil");
+                    break;
+                case "router_id" or "smtp_connect_timeout" or "vrrp_version":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(conf.Findings, s, "global_defs");
+                    break;
+            }
+        }
+    }
+}

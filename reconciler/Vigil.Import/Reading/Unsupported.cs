@@ -1,0 +1,62 @@
+namespace Vigil.Import.Reading;
+
+/// <summary>keepalived keywords real configurations use that Vigil cannot express yet, and what is missing.</summary>
+internal static class Unsupported
+{
+    private const string Routes = "routes, rules and static addresses are not in Vigil yet";
+    private const string Strict = "vrrp_strict, accept mode and their firewall rules are not in Vigil yet";
+    private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
+    private const string Fifo = "notify FIFOs are not in Vigil yet: use notify scripts, the webhook or the agent's status";
+    private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
+    private const string Group = "virtual_server_group is not in Vigil yet: write one VirtualServer per address";
+
+    public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["virtual_routes"] = Routes,
+        ["virtual_rules"] = Routes,
+        ["static_routes"] = Routes,
+        ["static_rules"] = Routes,
+        ["static_ipaddress"] = Routes,
+        ["vrrp_strict"] = Strict,
+        ["accept"] = Strict,
+        ["no_accept"] = Strict,
+        ["vrrp_iptables"] = Strict,
+        ["vrrp_ipsets"] = Strict,
+        ["nftables"] = Strict,
+        ["vrrp_skip_check_adv_addr"] = "Vigil always checks the advert's address list (a rollout window is planned)",
+        ["garp_group"] = Garp,
+        ["garp_interval"] = Garp,
+        ["gna_interval"] = Garp,
+        ["vrrp_garp_interval"] = Garp,
+        ["vrrp_gna_interval"] = Garp,
+        ["vrrp_min_garp"] = Garp,
+        ["vrrp_garp_master_delay"] = Garp,
+        ["vrrp_garp_master_repeat"] = Garp,
+        ["vrrp_garp_master_refresh"] = Garp,
+        ["vrrp_garp_master_refresh_repeat"] = Garp,
+        ["vrrp_garp_lower_prio_delay"] = Garp,
+        ["vrrp_garp_lower_prio_repeat"] = Garp,
+        ["notify_fifo"] = Fifo,
+        ["notify_fifo_script"] = Fifo,
+        ["vrrp_notify_fifo"] = Fifo,
+        ["vrrp_notify_fifo_script"] = Fifo,
+        ["lvs_notify_fifo"] = Fifo,
+        ["lvs_notify_fifo_script"] = Fifo,
+        ["vrrp_track_process"] = Process,
+        ["track_process"] = Process,
+        ["virtual_server_group"] = Group,
+        ["mcast_dst_ip"] = "a multicast group other than VRRP's is not in Vigil yet",
+        ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
+        ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",
+        ["unicast_ttl"] = "Vigil sends unicast adverts with TTL 255 and checks it, as RFC 5798 asks",
+        ["UDP_CHECK"] = "UDP_CHECK is not in Vigil yet",
+        ["PING_CHECK"] = "PING_CHECK is not in Vigil yet",
+        ["FILE_CHECK"] = "FILE_CHECK is not in Vigil yet: a MISC_CHECK can read the file",
+        ["BFD_CHECK"] = "BFD is not in Vigil",
+        ["track_bfd"] = "BFD is not in Vigil",
+        ["bfd_instance"] = "BFD is not in Vigil",
+        ["track_group"] = "track_group is not in Vigil yet",
+        ["dont_track_primary"] = "Vigil always tracks the instance's own interface",
+        ["linkbeat_use_polling"] = "Vigil follows links through netlink only",
+    };
+}

@@ -1,0 +1,355 @@
+using Vigil.Import.KeepalivedConf;
+using Vigil.Import.Output;
+
+namespace Vigil.Import.Reading;
+
+/// <summary>virtual_server blocks, their real servers and checkers, as VirtualServer drafts; keepalived's defaults written where Vigil's differ.</summary>
+internal sealed class VirtualServerReader(NodeConf node)
+{
+    private static readonly string[] Schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];
+    private static readonly string[] Checkers = ["TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "DNS_CHECK", "SMTP_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK", "BFD_CHECK"];
+
+    private readonly ConfValues _values = new(node.Findings);
+
+    /// <summary>retry, delay_before_retry and connect_timeout a checker takes from its real server, else its virtual server.</summary>
+    private sealed record Inherited(int? Retry, string? DelayBeforeRetry, string? ConnectTimeout, string? VirtualHost);
+
+    public void VirtualServer(ConfStatement block)
+    {
+        var draft = new ResourceDraft("VirtualServer", "", block.Position);
+        if (block.Argument(0) == "group")
+        {
+            Unknowns.Report(node.Findings, new ConfStatement(["virtual_server_group"], block.Text, block.Position, null), "virtual_server");
+            return;
+        }
+        string? protocol = null;
+        var fwmark = block.Argument(0) == "fwmark";
+        if (fwmark)
+        {
+            if (_values.UnsignedLong(block, 1, uint.MaxValue) is not { } mark) return;
+            draft.Set("fwmark", mark, block.Position);
+            draft.Name = $"fwmark-{mark}";
+        }
+        else
+        {
+            if (_values.Address(block, block.Argument(0)) is not { } address || _values.Integer(block, 1, 0, 65535) is not { } port) return;
+            draft.Set("address", address, block.Position);
+            draft.Set("port", port, block.Position);
+        }
+        var inherited = new Inherited(null, null, null, null);
+        var realServers = new List<ConfStatement>();
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "delay_loop" when _values.Duration(s) is { } loop:
+                    draft.Set("delayLoop", loop, s.Position);
+                    break;
+                case "lb_algo" or "lvs_sched" when Schedulers.Contains(s.Argument(0)):
+                    draft.Set("scheduler", s.Argument(0)!, s.Position);
+                    break;
+                case "lb_kind" or "lvs_method" when s.Argument(0) is "NAT" or "DR" or "TUN":
+                    draft.Set("forwarding", s.Argument(0)!, s.Position);
+                    break;
+                case "protocol" when s.Argument(0) is "TCP" or "UDP" or "SCTP":
+                    protocol = s.Argument(0);
+                    draft.Set("protocol", protocol!, s.Position);
+                    break;
+                case "persistence_timeout":
+                    draft.Set("persistence.timeout", s.Argument(0) is null ? "6m" : _values.Duration(s) ?? "6m", s.Position);
+                    break;
+                case "persistence_granularity" when s.Argument(0) is { } mask:
+                    draft.Set("persistence.netmask", mask, s.Position);
+                    break;
+                case "quorum" when _values.Integer(s, 0, 1) is { } quorum:
+                    draft.Set("quorum", quorum, s.Position);
+                    break;
+                case "hysteresis" when _values.Integer(s, 0, 0) is { } hysteresis:
+                    draft.Set("hysteresis", hysteresis, s.Position);
+                    break;
+                case "sorry_server" when _values.Address(s, s.Argument(0)) is { } sorry:
+                    draft.Set("sorryServer.address", sorry, s.Position);
+                    if (s.Argument(1) is not null && _values.Integer(s, 1, 0, 65535) is { } sorryPort and > 0) draft.Set("sorryServer.port", sorryPort, s.Position);
+                    break;
+                case "alpha" or "omega" or "ops":
+                    draft.Set(s.Keyword == "ops" ? "onePacket" : s.Keyword, true, s.Position);
+                    break;
+                case "ip_family" when s.Argument(0) is "inet" or "inet6":
+                    draft.Set("family", s.Argument(0) == "inet6" ? "ipv6" : "ipv4", s.Position);
+                    break;
+                case "sh-port" or "sh-fallback" or "mh-port" or "mh-fallback":
+                    draft.Add("schedulerFlags", s.Keyword[3..], s.Position);
+                    break;
+                case "quorum_up" or "quorum_down" when _values.Script(s) is { } script:
+                    draft.Set(s.Keyword == "quorum_up" ? "notify.onQuorumUp" : "notify.onQuorumDown", script.Command, s.Position);
+                    if (script.User is not null) draft.Set("notify.user", script.User, s.Position);
+                    if (script.Group is not null) draft.Set("notify.group", script.Group, s.Position);
+                    break;
+                case "smtp_alert":
+                    draft.Set("notify.email", true, s.Position);
+                    break;
+                case "retry" or "nb_get_retry" when _values.Integer(s, 0, 0) is { } retry:
+                    inherited = inherited with { Retry = retry };
+                    break;
+                case "delay_before_retry" when _values.Duration(s) is { } delay:
+                    inherited = inherited with { DelayBeforeRetry = delay };
+                    break;
+                case "connect_timeout" when _values.Duration(s) is { } timeout:
+                    inherited = inherited with { ConnectTimeout = timeout };
+                    break;
+                case "virtualhost" when s.Argument(0) is { } host:
+                    inherited = inherited with { VirtualHost = host };
+                    break;
+                case "real_server":
+                    realServers.Add(s);
+                    break;
+                case "delay_loop" or "quorum" or "hysteresis" or "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout" or "quorum_up" or "quorum_down":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(node.Findings, s, "virtual_server");
+                    break;
+            }
+        }
+        if (!fwmark && protocol is null)
+        {
+            // keepalived: "no protocol set - defaulting to UDP" (the kernel's 0 is UDP); Vigil's default is TCP.
+            draft.Set("protocol", "UDP", block.Position);
+            node.Findings.DefaultWritten("protocol", "no protocol: keepalived serves UDP, Vigil's default is TCP, so protocol: UDP is written", block.Position);
+        }
+        if (!fwmark)
+        {
+            draft.Name = $"{(protocol ?? "UDP").ToLowerInvariant()}-{draft.Get("address")!.ToString()!.Replace(':', '-').Replace('.', '-')}-{draft.Get("port")}";
+        }
+        var delayLoop = draft.Get("delayLoop") as string ?? "1m";
+        // keepalived clears the port of a DR or TUN fwmark service's servers (the packet keeps its own), and says so.
+        var portless = fwmark && draft.Get("forwarding") as string is "DR" or "TUN";
+        foreach (var real in realServers)
+        {
+            RealServer(draft, real, inherited, delayLoop, portless);
+        }
+        node.VirtualServers.Add(draft);
+    }
+
+    private void RealServer(ResourceDraft draft, ConfStatement block, Inherited fromService, string delayLoop, bool portless)
+    {
+        if (_values.Address(block, block.Argument(0)) is not { } address)
+        {
+            return;
+        }
+        var real = new YamlMap().Set("address", address);
+        if (block.Argument(1) is not null && _values.Integer(block, 1, 0, 65535) is { } port and > 0)
+        {
+            if (portless)
+            {
+                node.Findings.Translated(block, $"keepalived clears the port {port} of a {draft.Get("forwarding")} fwmark service's real server: it is not written");
+            }
+            else
+            {
+                real.Set("port", port);
+            }
+        }
+        var inherited = fromService;
+        var checks = new List<ConfStatement>();
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "weight" when _values.Integer(s, 0, 0, 65535) is { } weight:
+                    real.Set("weight", weight);
+                    break;
+                case "inhibit_on_failure":
+                    real.Set("inhibitOnFailure", true);
+                    break;
+                case "uthreshold" when _values.Integer(s, 0, 0) is { } upper:
+                    real.Set("upperThreshold", upper);
+                    break;
+                case "lthreshold" when _values.Integer(s, 0, 0) is { } lower:
+                    real.Set("lowerThreshold", lower);
+                    break;
+                case "notify_up" or "notify_down" when _values.Script(s) is { } script:
+                    real.Map("notify").Set(s.Keyword == "notify_up" ? "onUp" : "onDown", script.Command);
+                    if (script.User is not null) node.Findings.NotImported(s, "Vigil runs a real server's hooks as the virtual server's notify.user: set it there");
+                    break;
+                case "retry" or "nb_get_retry" when _values.Integer(s, 0, 0) is { } retry:
+                    inherited = inherited with { Retry = retry };
+                    break;
+                case "delay_before_retry" when _values.Duration(s) is { } delay:
+                    inherited = inherited with { DelayBeforeRetry = delay };
+                    break;
+                case "connect_timeout" when _values.Duration(s) is { } timeout:
+                    inherited = inherited with { ConnectTimeout = timeout };
+                    break;
+                case var checker when Checkers.Contains(checker):
+                    checks.Add(s);
+                    break;
+                case "weight" or "uthreshold" or "lthreshold" or "notify_up" or "notify_down" or "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(node.Findings, s, "real_server");
+                    break;
+            }
+        }
+        for (var i = 0; i < checks.Count; i++)
+        {
+            if (i > 0)
+            {
+                node.Findings.NotImported(checks[i], $"Vigil runs one check per real server: {checks[0].Keyword} ({checks[0].Position}) kept; several checks per server are not in Vigil yet");
+                continue;
+            }
+            if (Check(checks[i], inherited, delayLoop) is { } check)
+            {
+                real.Set("healthCheck", check);
+            }
+        }
+        draft.Add("realServers", real, block.Position);
+    }
+
+    private YamlMap? Check(ConfStatement block, Inherited inherited, string delayLoop)
+    {
+        if (Unsupported.Reasons.TryGetValue(block.Keyword, out var why))
+        {
+            node.Findings.NotImported(block, why);
+            return null;
+        }
+        var check = new YamlMap();
+        var probe = check.Map(block.Keyword switch
+        {
+            "TCP_CHECK" => "tcp",
+            "HTTP_GET" => "httpGet",
+            "SSL_GET" => "sslGet",
+            "MISC_CHECK" => "misc",
+            "DNS_CHECK" => "dns",
+            _ => "smtp",
+        });
+        var (retry, delay, timeout, virtualHost) = inherited;
+        var urls = 0;
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "connect_port" when _values.Integer(s, 0, 1, 65535) is { } port:
+                    probe.Set("port", port);
+                    break;
+                case "bindto" when block.Keyword == "TCP_CHECK" && _values.Address(s, s.Argument(0)) is { } bind:
+                    probe.Set("bindAddress", bind);
+                    break;
+                case "connect_timeout" when block.Keyword != "MISC_CHECK" && _values.Duration(s) is { } t:
+                    timeout = t;
+                    break;
+                case "retry" or "nb_get_retry" when _values.Integer(s, 0, 0) is { } r:
+                    retry = r;
+                    break;
+                case "delay_before_retry" when _values.Duration(s) is { } d:
+                    delay = d;
+                    break;
+                case "url" when block.Keyword is "HTTP_GET" or "SSL_GET":
+                    if (++urls > 1)
+                    {
+                        node.Findings.NotImported(s, "Vigil checks one url per check: the first is kept; several urls are not in Vigil yet");
+                        break;
+                    }
+                    Url(probe, s);
+                    break;
+                case "virtualhost" when s.Argument(0) is { } host:
+                    virtualHost = host;
+                    break;
+                case "misc_path" when block.Keyword == "MISC_CHECK" && _values.Script(s) is { } script:
+                    probe.Set("script", script.Command);
+                    break;
+                case "misc_timeout" when _values.Duration(s) is { } t:
+                    probe.Set("timeout", t);
+                    break;
+                case "misc_dynamic":
+                    probe.Set("dynamicWeight", true);
+                    break;
+                case "user" when block.Keyword == "MISC_CHECK" && s.Argument(0) is { } user:
+                    probe.Set("user", user);
+                    if (s.Argument(1) is not null) node.Findings.NotImported(s, "a misc check's group is not in Vigil: it runs with the user's own group");
+                    break;
+                case "name" when block.Keyword == "DNS_CHECK" && s.Argument(0) is { } name:
+                    probe.Set("name", name);
+                    break;
+                case "type" when block.Keyword == "DNS_CHECK" && s.Argument(0) is { } type:
+                    probe.Set("type", type.ToUpperInvariant());
+                    break;
+                case "helo_name" when block.Keyword == "SMTP_CHECK" && s.Argument(0) is { } helo:
+                    probe.Set("helo", helo);
+                    break;
+                case "connect_port" or "connect_timeout" or "retry" or "nb_get_retry" or "delay_before_retry" or "misc_timeout" or "misc_path":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(node.Findings, s, block.Keyword);
+                    break;
+            }
+        }
+        if (block.Keyword is "HTTP_GET" or "SSL_GET")
+        {
+            if (urls == 0)
+            {
+                probe.Set("path", "/");
+                node.Findings.NotImported(block, "has no url: keepalived checks nothing here; Vigil checks GET / for 200");
+            }
+            if (virtualHost is not null && probe["virtualHost"] is null) probe.Set("virtualHost", virtualHost);
+        }
+        Defaults(block, check, retry, delay, timeout, delayLoop);
+        return check;
+    }
+
+    /// <summary>keepalived's per-checker defaults where they differ from Vigil's (retry 1, delayBeforeRetry 1s, connectTimeout 5s).</summary>
+    private void Defaults(ConfStatement block, YamlMap check, int? retry, string? delay, string? timeout, string delayLoop)
+    {
+        if (timeout is not null && block.Keyword != "MISC_CHECK") check.Set("connectTimeout", timeout);
+        var (defaultRetry, defaultDelay) = block.Keyword switch
+        {
+            "MISC_CHECK" => (0, "1s"),
+            "DNS_CHECK" => (3, delayLoop),
+            "HTTP_GET" or "SSL_GET" => (1, "3s"),
+            _ => (1, "1s"),
+        };
+        if (retry is null && defaultRetry != 1)
+        {
+            node.Findings.DefaultWritten("retry", $"{block.Keyword}: keepalived's default retry is {defaultRetry}, Vigil's 1: retry: {defaultRetry} is written", block.Position);
+        }
+        if (delay is null && defaultDelay != "1s")
+        {
+            node.Findings.DefaultWritten("delay_before_retry", $"{block.Keyword}: keepalived's default delay_before_retry is {defaultDelay}, Vigil's 1s: delayBeforeRetry: {defaultDelay} is written", block.Position);
+        }
+        if ((retry ?? defaultRetry) != 1) check.Set("retry", retry ?? defaultRetry);
+        if ((delay ?? defaultDelay) != "1s") check.Set("delayBeforeRetry", delay ?? defaultDelay);
+    }
+
+    private void Url(YamlMap probe, ConfStatement url)
+    {
+        var status = false;
+        foreach (var s in url.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "path" when s.Argument(0) is { } path:
+                    probe.Set("path", path);
+                    break;
+                case "digest" when s.Argument(0) is { } digest:
+                    probe.Set("digest", digest.ToLowerInvariant());
+                    break;
+                case "status_code" when s.Arguments.Count == 1 && int.TryParse(s.Argument(0), out var code) && code is >= 100 and <= 599:
+                    probe.Set("statusCode", code);
+                    status = true;
+                    break;
+                case "status_code":
+                    node.Findings.NotImported(s, $"status codes '{string.Join(' ', s.Arguments)}': Vigil checks one status code; lists and ranges are not in Vigil yet");
+                    status = true;
+                    break;
+                case "virtualhost" when s.Argument(0) is { } host:
+                    probe.Set("virtualHost", host);
+                    break;
+                default:
+                    Unknowns.Report(node.Findings, s, "url");
+                    break;
+            }
+        }
+        if (!status)
+        {
+            node.Findings.NotImported(url, "no status_code: keepalived accepts any 2xx, Vigil checks 200 only; status code ranges are not in Vigil yet");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Net;
+using Vigil.Import.KeepalivedConf;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>
+/// What a keepalived.conf means to keepalived 2.2.7, as facts ("instance VI_1: priority 100"), with keepalived's own
+/// defaults filled in, so that two files that say the same thing differently give the same facts. The import round
+/// trip compares an original with the configuration Vigil renders from the imported folder.
+/// </summary>
+internal static class KeepalivedMeaning
+{
+    public static SortedSet<string> Of(ConfDocument document)
+    {
+        var facts = new SortedSet<string>(StringComparer.Ordinal);
+        var all = document.Statements;
+        var scripts = all.Where(s => s.Keyword == "vrrp_script").ToDictionary(s => s.Argument(0)!, s => s);
+        var files = all.Where(s => s.Keyword is "track_file" or "vrrp_track_file").ToDictionary(s => s.Argument(0)!, s => s);
+        var global = all.FirstOrDefault(s => s.Keyword == "global_defs");
+        var globalVersion = Value(global, "vrrp_version") ?? "2";
+        Global(global, RunsScripts(all), facts);
+        var grouped = new Dictionary<string, bool>(StringComparer.Ordinal); // instance → its group applies weights
+        foreach (var group in all.Where(s => s.Keyword == "vrrp_sync_group"))
+        {
+            var name = $"sync group {group.Argument(0)}";
+            var weights = group.Children("sync_group_tracking_weight").Any();
+            foreach (var member in group.Children("group").SelectMany(g => g.Block ?? []).SelectMany(m => m.Words))
+            {
+                facts.Add($"{name}: has {member}");
+                grouped[member] = weights;
+            }
+            Notify(group, name, facts);
+        }
+        foreach (var instance in all.Where(s => s.Keyword == "vrrp_instance"))
+        {
+            Instance(instance, globalVersion, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
+        }
+        foreach (var script in scripts.Values)
+        {
+            var name = $"vrrp_script {script.Argument(0)}";
+            facts.Add($"{name}: {Argv(Child(script, "script"))}");
+            var interval = Seconds(Value(script, "interval") ?? "1");
+            facts.Add($"{name}: interval {interval}");
+            facts.Add($"{name}: timeout {Seconds(Value(script, "timeout") ?? interval)}");
+            facts.Add($"{name}: fall {Value(script, "fall") ?? "1"} rise {Value(script, "rise") ?? "1"}");
+            facts.Add($"{name}: user {string.Join(' ', Child(script, "user")?.Arguments ?? ["-"])}");
+        }
+        foreach (var service in all.Where(s => s.Keyword == "virtual_server"))
+        {
+            VirtualServer(service, facts);
+        }
+        return facts;
+    }
+
+    /// <param name="runsScripts">Whether any script runs: keepalived's script_user means nothing otherwise.</param>
+    private static void Global(ConfStatement? global, bool runsScripts, SortedSet<string> facts)
+    {
+        facts.Add($"global: router_id {Value(global, "router_id") ?? "-"}");
+        foreach (var to in Child(global, "notification_email")?.Block?.SelectMany(s => s.Words) ?? [])
+        {
+            facts.Add($"global: email to {to}");
+        }
+        if (Child(global, "smtp_server") is { } smtp)
+        {
+            facts.Add($"global: smtp {smtp.Argument(0)} port {smtp.Argument(1) ?? "25"} from {Value(global, "notification_email_from")} timeout {Seconds(Value(global, "smtp_connect_timeout") ?? "30")}");
+        }
+        if (runsScripts)
+        {
+            facts.Add($"global: script_user {string.Join(' ', Child(global, "script_user")?.Arguments ?? ["root"])}");
+        }
+    }
+
+    private static void Instance(ConfStatement instance, string globalVersion, Dictionary<string, ConfStatement> scripts,
+        Dictionary<string, ConfStatement> files, bool? groupWeights, SortedSet<string> facts)
+    {
+        var name = $"instance {instance.Argument(0)}";
+        var version = Value(instance, "version") ?? globalVersion;
+        var advert = decimal.Parse(Value(instance, "advert_int") ?? "1", CultureInfo.InvariantCulture);
+        if (version == "2")
+        {
+            advert = Math.Max(1, Math.Floor(advert + 0.5m)); // keepalived rounds a VRRPv2 interval to whole seconds
+        }
+        facts.Add($"{name}: interface {Value(instance, "interface")} vrid {Value(instance, "virtual_router_id")} version {version} advert {advert.ToString("0.###", CultureInfo.InvariantCulture)}");
+        facts.Add($"{name}: priority {Value(instance, "priority") ?? "100"}");
+        facts.Add($"{name}: preempt {(Child(instance, "nopreempt") is null ? "yes" : "no")} delay {Seconds(Value(instance, "preempt_delay") ?? "0")}");
+        facts.Add($"{name}: lower priority answered {(Child(instance, "lower_prio_no_advert") is null ? "yes" : "no")}");
+        if (Child(instance, "authentication") is { } auth)
+        {
+            facts.Add($"{name}: auth {Value(auth, "auth_type")} {Value(auth, "auth_pass")}");
+        }
+        foreach (var peer in Child(instance, "unicast_peer")?.Block ?? [])
+        {
+            facts.Add($"{name}: unicast peer {peer.Words[0]}");
+        }
+        if (Value(instance, "unicast_src_ip") is { } source)
+        {
+            facts.Add($"{name}: unicast source {source}");
+        }
+        foreach (var list in new[] { "virtual_ipaddress", "virtual_ipaddress_excluded" })
+        {
+            foreach (var vip in Child(instance, list)?.Block ?? [])
+            {
+                facts.Add($"{name}: {list} {Address(vip.Words[0])} {string.Join(' ', vip.Words.Skip(1))}".TrimEnd());
+            }
+        }
+        // keepalived ignores tracking weights in a sync group that does not ask for them.
+        string Weight(string? weight) => groupWeights == false ? "0" : weight ?? "0";
+        foreach (var track in Child(instance, "track_interface")?.Block ?? [])
+        {
+            facts.Add($"{name}: tracks interface {track.Words[0]} weight {Weight(track.Argument(0) == "weight" ? track.Argument(1) : null)}");
+        }
+        foreach (var track in Child(instance, "track_script")?.Block ?? [])
+        {
+            var own = scripts.TryGetValue(track.Words[0], out var script) ? Value(script, "weight") : null;
+            facts.Add($"{name}: tracks script {track.Words[0]} weight {Weight(track.Argument(0) == "weight" ? track.Argument(1) : own ?? "0")}");
+        }
+        foreach (var track in (Child(instance, "track_file") ?? Child(instance, "vrrp_track_file"))?.Block ?? [])
+        {
+            var file = files.TryGetValue(track.Words[0], out var block) ? block : null;
+            var weight = track.Argument(0) == "weight" ? track.Argument(1) : Value(file, "weight") ?? "1";
+            facts.Add($"{name}: tracks file {Value(file, "file")} weight {Weight(weight)}{(track.Words.Contains("reverse") ? " reverse" : "")}");
+        }
+        Notify(instance, name, facts);
+        facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? "5")} repeat {Value(instance, "garp_master_repeat") ?? "5"} " +
+            $"refresh {Seconds(Value(instance, "garp_master_refresh") ?? "0")} x{Value(instance, "garp_master_refresh_repeat") ?? "1"} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? "5"}");
+        facts.Add($"{name}: vmac {(Child(instance, "use_vmac") is null ? "no" : "yes")}");
+    }
+
+    private static void Notify(ConfStatement block, string name, SortedSet<string> facts)
+    {
+        foreach (var keyword in new[] { "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify" })
+        {
+            if (Child(block, keyword) is { } hook)
+            {
+                facts.Add($"{name}: {keyword} {Argv(hook)} as {string.Join(' ', ConfWords.Escaped(hook.Text, out _)!.Skip(2).DefaultIfEmpty("-"))}");
+            }
+        }
+        if (Child(block, "smtp_alert") is not null)
+        {
+            facts.Add($"{name}: smtp_alert");
+        }
+    }
+
+    private static void VirtualServer(ConfStatement service, SortedSet<string> facts)
+    {
+        var fwmark = service.Argument(0) == "fwmark";
+        var kind = Value(service, "lb_kind") ?? Value(service, "lvs_method") ?? "NAT";
+        var protocol = fwmark ? "-" : Value(service, "protocol") ?? "UDP";
+        var name = fwmark ? $"service fwmark {service.Argument(1)} {Value(service, "ip_family") ?? "inet"}" : $"service {protocol} {service.Argument(0)}:{service.Argument(1)}";
+        var delayLoop = Seconds(Value(service, "delay_loop") ?? "60");
+        facts.Add($"{name}: delay_loop {delayLoop} lb_algo {Value(service, "lb_algo") ?? Value(service, "lvs_sched") ?? "wlc"} lb_kind {kind}");
+        facts.Add($"{name}: flags {string.Join(' ', (service.Block ?? []).Where(s => s.Keyword is "ops" or "alpha" or "omega" or "smtp_alert" || s.Keyword.Contains("-port", StringComparison.Ordinal) || s.Keyword.Contains("-fallback", StringComparison.Ordinal)).Select(s => s.Keyword).Order(StringComparer.Ordinal))}");
+        if (Child(service, "persistence_timeout") is { } persistence)
+        {
+            facts.Add($"{name}: persistence {persistence.Argument(0) ?? "360"} granularity {Value(service, "persistence_granularity") ?? "-"}");
+        }
+        facts.Add($"{name}: quorum {Value(service, "quorum") ?? "1"} hysteresis {Value(service, "hysteresis") ?? "0"}");
+        if (Child(service, "sorry_server") is { } sorry)
+        {
+            facts.Add($"{name}: sorry server {sorry.Argument(0)}:{(fwmark && kind != "NAT" ? "0" : sorry.Argument(1) ?? service.Argument(1))}");
+        }
+        foreach (var keyword in new[] { "quorum_up", "quorum_down" })
+        {
+            if (Child(service, keyword) is { } hook) facts.Add($"{name}: {keyword} {Argv(hook)}");
+        }
+        var inherited = (Retry: Value(service, "retry"), Delay: Value(service, "delay_before_retry"), Timeout: Value(service, "connect_timeout"));
+        foreach (var real in service.Children("real_server"))
+        {
+            var port = fwmark && kind != "NAT" ? "0" : real.Argument(1) ?? (fwmark ? "0" : service.Argument(1)!);
+            var rs = $"{name}: real server {real.Argument(0)}:{port}";
+            facts.Add($"{rs} weight {Value(real, "weight") ?? "1"}{(Child(real, "inhibit_on_failure") is null ? "" : " inhibit")} thresholds {Value(real, "uthreshold") ?? "0"}/{Value(real, "lthreshold") ?? "0"}");
+            foreach (var keyword in new[] { "notify_up", "notify_down" })
+            {
+                if (Child(real, keyword) is { } hook) facts.Add($"{rs} {keyword} {Argv(hook)}");
+            }
+            var fromServer = (Retry: Value(real, "retry") ?? inherited.Retry, Delay: Value(real, "delay_before_retry") ?? inherited.Delay, Timeout: Value(real, "connect_timeout") ?? inherited.Timeout);
+            foreach (var check in (real.Block ?? []).Where(s => s.Keyword.EndsWith("_CHECK", StringComparison.Ordinal) || s.Keyword.EndsWith("_GET", StringComparison.Ordinal)))
+            {
+                Check(check, $"{rs} {check.Keyword}", port, delayLoop, fromServer, Value(service, "virtualhost"), facts);
+            }
+        }
+    }
+
+    private static void Check(ConfStatement check, string name, string serverPort, string delayLoop, (string? Retry, string? Delay, string? Timeout) inherited, string? virtualHost, SortedSet<string> facts)
+    {
+        var (defaultRetry, defaultDelay) = check.Keyword switch
+        {
+            "MISC_CHECK" => ("0", "1"),
+            "DNS_CHECK" => ("3", delayLoop),
+            "HTTP_GET" or "SSL_GET" => ("1", "3"),
+            _ => ("1", "1"),
+        };
+        var retry = Value(check, "retry") ?? Value(check, "nb_get_retry") ?? inherited.Retry ?? defaultRetry;
+        facts.Add($"{name}: retry {retry} delay {Seconds(Value(check, "delay_before_retry") ?? inherited.Delay ?? defaultDelay)}");
+        if (check.Keyword != "MISC_CHECK")
+        {
+            var defaultPort = check.Keyword == "DNS_CHECK" && serverPort == "0" ? "53" : serverPort;
+            facts.Add($"{name}: port {Value(check, "connect_port") ?? defaultPort} timeout {Seconds(Value(check, "connect_timeout") ?? inherited.Timeout ?? "5")} bind {Value(check, "bindto") ?? "-"}");
+        }
+        foreach (var url in check.Children("url"))
+        {
+            facts.Add($"{name}: url {Value(url, "path")} status {string.Join(' ', Child(url, "status_code")?.Arguments ?? ["2xx"])} digest {Value(url, "digest") ?? "-"} host {Value(url, "virtualhost") ?? Value(check, "virtualhost") ?? virtualHost ?? "-"}");
+        }
+        if (Child(check, "misc_path") is { } misc)
+        {
+            facts.Add($"{name}: {Argv(misc)} timeout {Seconds(Value(check, "misc_timeout") ?? "-")} dynamic {(Child(check, "misc_dynamic") is null ? "no" : "yes")} user {Value(check, "user") ?? "-"}");
+        }
+        if (check.Keyword == "DNS_CHECK")
+        {
+            facts.Add($"{name}: {Value(check, "type")?.ToUpperInvariant() ?? "SOA"} {Value(check, "name")}");
+        }
+        if (check.Keyword == "SMTP_CHECK")
+        {
+            facts.Add($"{name}: helo {Value(check, "helo_name") ?? "-"}");
+        }
+    }
+
+    private static bool RunsScripts(IEnumerable<ConfStatement> statements) =>
+        statements.Any(s => s.Keyword is "script" or "misc_path" or "quorum_up" or "quorum_down" || s.Keyword.StartsWith("notify", StringComparison.Ordinal) || RunsScripts(s.Block ?? []));
+
+    private static ConfStatement? Child(ConfStatement? block, string keyword) => block?.Children(keyword).LastOrDefault();
+
+    private static string? Value(ConfStatement? block, string keyword) => Child(block, keyword)?.Argument(0);
+
+    /// <summary>A script's words as keepalived runs it (two reads with quotes and escapes), joined by |.</summary>
+    private static string Argv(ConfStatement? hook) =>
+        hook is null ? "-" : string.Join('|', ConfWords.Escaped(ConfWords.Escaped(hook.Text, out _)![1], out _)!);
+
+    private static string Address(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var address = IPAddress.Parse(slash < 0 ? text : text[..slash]);
+        return slash < 0 ? $"{address}/{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}" : $"{address}{text[slash..]}";
+    }
+
+    private static string Seconds(string text) =>
+        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ? seconds.ToString("0.###", CultureInfo.InvariantCulture) : text;
+}
