@@ -36,7 +36,7 @@ internal static class KeepalivedMeaning
         {
             Instance(instance, globalVersion, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
         }
-        foreach (var script in scripts.Values)
+        foreach (var script in scripts.Values.Where(s => facts.Any(f => f.Contains($": tracks script {s.Argument(0)} ", StringComparison.Ordinal))))
         {
             var name = $"vrrp_script {script.Argument(0)}";
             facts.Add($"{name}: {Argv(Child(script, "script"))}");
@@ -113,12 +113,21 @@ internal static class KeepalivedMeaning
         foreach (var track in Child(instance, "track_script")?.Block ?? [])
         {
             var own = scripts.TryGetValue(track.Words[0], out var script) ? Value(script, "weight") : null;
-            facts.Add($"{name}: tracks script {track.Words[0]} weight {Weight(track.Argument(0) == "weight" ? track.Argument(1) : own ?? "0")}");
+            var weight = track.Argument(0) == "weight" ? track.Argument(1) : own ?? "0";
+            if (groupWeights == false && weight != "0")
+            {
+                continue; // keepalived does not track a weighted script there at all
+            }
+            facts.Add($"{name}: tracks script {track.Words[0]} weight {weight}");
         }
         foreach (var track in (Child(instance, "track_file") ?? Child(instance, "vrrp_track_file"))?.Block ?? [])
         {
             var file = files.TryGetValue(track.Words[0], out var block) ? block : null;
             var weight = track.Argument(0) == "weight" ? track.Argument(1) : Value(file, "weight") ?? "1";
+            if (groupWeights == false && weight is not ("0" or "1"))
+            {
+                continue; // nor a track file of a weight but the default
+            }
             facts.Add($"{name}: tracks file {Value(file, "file")} weight {Weight(weight)}{(track.Words.Contains("reverse") ? " reverse" : "")}");
         }
         Notify(instance, name, facts);

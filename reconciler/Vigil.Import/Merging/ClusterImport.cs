@@ -40,6 +40,7 @@ public static partial class ClusterImport
         var groups = MergeByName(confs, c => c.SyncGroups, names, findings, "vrrp_sync_group");
         var services = MergeByName(confs, c => c.VirtualServers, names, findings, "virtual_server");
         SyncGroupWeights(groups, instances, scripts, findings);
+        UnusedScripts(scripts, instances, findings);
         var cluster = Cluster(confs, instances, options, findings, errors);
         names.ApplyReferences(instances, groups);
         findings = Combined(findings);
@@ -137,38 +138,72 @@ public static partial class ClusterImport
             var applied = group.Get("trackingWeight") is true;
             group.Spec.Set("trackingWeight", null);
             var members = (group.Get("instances") as List<object> ?? []).OfType<string>().ToList();
+            foreach (var instance in instances.Where(i => !applied && members.Contains(i.Draft.Name)))
+            {
+                IgnoredWeights(instance.Draft, group.Name, scripts, findings);
+            }
             if (members.Count < 2)
             {
                 findings.Add(new ImportFinding(FindingKind.NotImported, "vrrp_sync_group",
                     $"{group.Name} has {members.Count} instance(s): a Vigil SyncGroup needs 2 or more, and one instance alone needs none", [group.Position]));
                 groups.Remove(group);
-                continue;
             }
-            if (applied)
+        }
+    }
+
+    /// <summary>
+    /// What keepalived does to an instance of a sync group without sync_group_tracking_weight (vrrp.c): a weighted
+    /// interface counts with weight 0 (down is a fault), a weighted script is not tracked at all, a track file of the
+    /// default weight 1 counts with 0 and one of another weight is not tracked. Vigil applies weights, so the import
+    /// writes what keepalived does.
+    /// </summary>
+    private static void IgnoredWeights(ResourceDraft instance, string group, List<ResourceDraft> scripts, List<ImportFinding> findings)
+    {
+        foreach (var list in new[] { "trackInterfaces", "trackScripts", "trackFiles" })
+        {
+            if (instance.Get(list) is not List<object> tracks)
             {
                 continue;
             }
-            foreach (var instance in instances.Where(i => members.Contains(i.Draft.Name)))
+            for (var i = tracks.Count - 1; i >= 0; i--)
             {
-                foreach (var list in new[] { "trackInterfaces", "trackScripts", "trackFiles" })
+                var track = (YamlMap)tracks[i];
+                var weight = track["weight"] as int?
+                    ?? (list == "trackScripts" ? scripts.FirstOrDefault(s => s.Name == track["name"] as string)?.Get("weight") as int? ?? 0 : list == "trackFiles" ? 1 : 0);
+                if (weight == 0)
                 {
-                    var tracks = (instance.Draft.Get(list) as List<object> ?? []).OfType<YamlMap>().ToList();
-                    for (var i = 0; i < tracks.Count; i++)
-                    {
-                        // The weight in force: the line's, else a script's own, else a track file's 1 (an interface's 0).
-                        var weight = tracks[i]["weight"] as int?
-                            ?? (list == "trackScripts" ? scripts.FirstOrDefault(s => s.Name == tracks[i]["name"] as string)?.Get("weight") as int? ?? 0 : list == "trackFiles" ? 1 : 0);
-                        if (weight == 0)
-                        {
-                            continue;
-                        }
-                        tracks[i].Set("weight", 0);
-                        findings.Add(new ImportFinding(FindingKind.Translated, list,
-                            $"{instance.Draft.Name} is in sync group {group.Name} without sync_group_tracking_weight: keepalived ignores the weight {weight} (a failure is a fault), so weight: 0 is written",
-                            [instance.Draft.PositionOf($"{list}[{i}]")]));
-                    }
+                    continue;
+                }
+                var drop = list == "trackScripts" || (list == "trackFiles" && weight != 1);
+                var what = track["name"] ?? track["file"];
+                findings.Add(new ImportFinding(FindingKind.Translated, list,
+                    $"{instance.Name} is in sync group {group} without sync_group_tracking_weight: keepalived {(drop ? $"does not track {what} (weight {weight}), so neither does the import" : $"ignores {what}'s weight {weight} (a failure is a fault), so weight: 0 is written")}",
+                    [instance.PositionOf($"{list}[{i}]")]));
+                if (drop)
+                {
+                    tracks.RemoveAt(i);
+                }
+                else
+                {
+                    track.Set("weight", 0);
                 }
             }
+            if (tracks.Count == 0)
+            {
+                instance.Spec.Set(list, null);
+            }
+        }
+    }
+
+    /// <summary>keepalived runs no vrrp_script that no instance tracks; Vigil would. Such a script is not written.</summary>
+    private static void UnusedScripts(List<ResourceDraft> scripts, List<MergedInstance> instances, List<ImportFinding> findings)
+    {
+        var tracked = instances.SelectMany(i => (i.Draft.Get("trackScripts") as List<object> ?? []).OfType<YamlMap>().Select(t => t["name"] as string)).ToHashSet();
+        foreach (var script in scripts.Where(s => !tracked.Contains(s.Name)).ToList())
+        {
+            findings.Add(new ImportFinding(FindingKind.Translated, "vrrp_script",
+                $"{script.Name} is tracked by no instance: keepalived does not run it, and the import does not write it", [script.Position]));
+            scripts.Remove(script);
         }
     }
 
