@@ -19,7 +19,9 @@ public sealed class VrrpStateMachine : IDisposable
     private readonly ITimer _masterDownTimer;
     private TimeSpan _masterAdverInterval;
     private DateTimeOffset? _preemptAt;
-    private DateTimeOffset _lastLowerAnswer = DateTimeOffset.MinValue;
+    private long _lastLowerAnswerTicks = DateTimeOffset.MinValue.UtcTicks;
+    private volatile VrrpState _state = VrrpState.Initialize;
+    private volatile int _priority;
 
     /// <param name="group">The sync group this instance belongs to, if any: its members share one lock and follow each other.</param>
     public VrrpStateMachine(VrrpMachineSettings settings, IVrrpActions actions, TimeProvider time, VrrpSyncGroup? group = null)
@@ -41,10 +43,10 @@ public sealed class VrrpStateMachine : IDisposable
 
     public VrrpMachineSettings Settings { get; }
 
-    public VrrpState State { get; private set; } = VrrpState.Initialize;
+    public VrrpState State { get => _state; private set => _state = value; }
 
     /// <summary>The priority in force: the configured one moved by tracked scripts and interfaces.</summary>
-    public int Priority { get; private set; }
+    public int Priority { get => _priority; private set => _priority = value; }
 
     /// <summary>The master's advert interval as learned from its adverts (v3), else ours.</summary>
     public TimeSpan MasterAdverInterval => _masterAdverInterval;
@@ -103,6 +105,10 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>An advert that already passed validation (VRID, authentication, TTL, interval for v2).</summary>
     public void ReceiveAdvertisement(int priority, TimeSpan maxAdverInterval, IPAddress source)
     {
+        if (Ignorable(priority))
+        {
+            return;
+        }
         using var settle = new Settling(this);
         lock (_gate)
         {
@@ -116,6 +122,27 @@ public sealed class VrrpStateMachine : IDisposable
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// A lower-priority advert that changes nothing: to a master that answered one this interval, or to a backup that
+    /// preempts it at once. Told apart without the lock, because a flood of them (anyone on the segment can forge them,
+    /// 50,000 a second) otherwise takes the lock the advert timer needs, and the master's own adverts went out 300 ms
+    /// late, long enough for a backup to take over (seen in the chaos benchmark). A stale read only sends one advert the
+    /// slow way.
+    /// </summary>
+    private bool Ignorable(int priority)
+    {
+        if (priority <= 0 || priority >= Priority)
+        {
+            return false;
+        }
+        return State switch
+        {
+            VrrpState.Master => _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) < Settings.AdvertisementInterval.Ticks,
+            VrrpState.Backup => Settings.Preempt && Settings.PreemptDelay == TimeSpan.Zero,
+            _ => false,
+        };
     }
 
     /// <summary>
@@ -233,11 +260,11 @@ public sealed class VrrpStateMachine : IDisposable
                 ? $"higher priority {priority} from {source}"
                 : $"equal priority {priority} from higher address {source}");
         }
-        else if (_time.GetUtcNow() - _lastLowerAnswer >= Settings.AdvertisementInterval)
+        else if (_time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) >= Settings.AdvertisementInterval.Ticks)
         {
             // At most one answer per interval: a flood of forged lower-priority adverts (anyone on the segment can send
             // them, from any source) must not turn this master into an amplifier of adverts and gratuitous ARPs.
-            _lastLowerAnswer = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastLowerAnswerTicks, _time.GetUtcNow().UtcTicks);
             if (Settings.AnswerLowerPriority)
             {
                 // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that it

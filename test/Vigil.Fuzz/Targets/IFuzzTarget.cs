@@ -26,6 +26,7 @@ public static class FuzzTargets
         ["dns"] = () => new DnsTarget(),
         ["http"] = () => new HttpProbeTarget(),
         ["smtp"] = () => new SmtpProbeTarget(),
+        ["keepalived"] = () => new KeepalivedTarget(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
