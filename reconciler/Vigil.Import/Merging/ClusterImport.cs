@@ -39,10 +39,10 @@ public static partial class ClusterImport
         var scripts = MergeByName(confs, c => c.Scripts, names, findings, "vrrp_script");
         var groups = MergeByName(confs, c => c.SyncGroups, names, findings, "vrrp_sync_group");
         var services = MergeByName(confs, c => c.VirtualServers, names, findings, "virtual_server");
+        names.ApplyReferences(instances, groups);
         SyncGroupWeights(groups, instances, scripts, findings);
         UnusedScripts(scripts, instances, findings);
         var cluster = Cluster(confs, instances, options, findings, errors);
-        names.ApplyReferences(instances, groups);
         findings = Combined(findings);
         var written = new Dictionary<string, string>(StringComparer.Ordinal);
         if (errors.Count == 0)

@@ -1,0 +1,141 @@
+using Vigil.Import.KeepalivedConf;
+using Vigil.Import.Merging;
+
+namespace Vigil.Import.Tests;
+
+/// <summary>The import's translations, each on a small configuration given as plain values.</summary>
+public class ClusterImportTests
+{
+    private static ImportResult Import(string ka1, string? ka2 = null, ImportOptions? options = null)
+    {
+        var files = new Dictionary<string, string> { ["/k/ka1.conf"] = ka1 };
+        List<NodeFile> nodes = [new("ka1", "/k/ka1.conf")];
+        if (ka2 is not null)
+        {
+            files["/k/ka2.conf"] = ka2;
+            nodes.Add(new("ka2", "/k/ka2.conf"));
+        }
+        return ClusterImport.Run(new MemoryConfFiles(files), nodes, options ?? new ImportOptions());
+    }
+
+    private static string Instance(string name = "VI_1", int priority = 100, string extra = "", int vrid = 51) => $$"""
+        vrrp_instance {{name}} {
+            interface eth0
+            virtual_router_id {{vrid}}
+            priority {{priority}}
+            virtual_ipaddress {
+                198.51.100.100/24
+            }
+        {{extra}}
+        }
+        """;
+
+    [Fact]
+    public void APair_BecomesOneInstance_WithBothMembers()
+    {
+        var result = Import(Instance(priority: 100), Instance(priority: 90));
+        Assert.Empty(result.Errors);
+        Assert.Contains("  members:\n    - node: ka1\n      priority: 100\n    - node: ka2\n      priority: 90\n", result.Files["vrrp-instances.yaml"], StringComparison.Ordinal);
+        Assert.False(result.NeedsAttention);
+    }
+
+    [Fact]
+    public void Disagreements_NameBothFiles_AndNeverAPassword()
+    {
+        static string Auth(string password, int interval) => $"authentication {{\nauth_type PASS\nauth_pass {password}\n}}\nadvert_int {interval}";
+        var result = Import(Instance(extra: Auth("s3cr3t1", 1)), Instance(priority: 90, extra: Auth("s3cr3t2", 2)));
+        var disagreements = result.Findings.Where(f => f.Kind == FindingKind.Disagreement).Select(f => f.ToString()).ToList();
+        Assert.Equal(2, disagreements.Count);
+        Assert.Contains("/k/ka1.conf:12, /k/ka2.conf:12: advertInterval: vrrp_instance VI_1: ka1 says 1s, ka2 says 2s; ka1's is written", disagreements);
+        Assert.Contains("/k/ka1.conf:10, /k/ka2.conf:10: authentication.password: vrrp_instance VI_1: ka1 says a password, ka2 says a password (not the same); ka1's is written", disagreements);
+        Assert.DoesNotContain("s3cr3t", string.Join('\n', disagreements) + result.Files["IMPORT.md"], StringComparison.Ordinal);
+        Assert.True(result.NeedsAttention);
+    }
+
+    [Fact]
+    public void ASyncGroupWithoutTrackingWeight_TracksAsKeepalivedDoes()
+    {
+        const string conf = """
+            vrrp_script chk { script "/bin/true"
+            weight -20
+            }
+            track_file maint { file /etc/maint }
+            vrrp_sync_group G { group { VI_1 VI_2 } }
+            """;
+        var tracks = "track_interface {\neth1 weight -30\n}\ntrack_script {\nchk\n}\ntrack_file {\nmaint\n}";
+        var result = Import(conf + Instance(extra: tracks) + Instance("VI_2", vrid: 52));
+        var instances = result.Files["vrrp-instances.yaml"];
+        Assert.Contains("  trackInterfaces:\n    - name: eth1\n      weight: 0\n", instances, StringComparison.Ordinal);
+        Assert.DoesNotContain("trackScripts", instances, StringComparison.Ordinal);
+        Assert.Contains("  trackFiles:\n    - file: /etc/maint\n      weight: 0\n", instances, StringComparison.Ordinal);
+        Assert.False(result.Files.ContainsKey("vrrp-scripts.yaml")); // tracked by nobody now: keepalived does not run it
+        Assert.Contains(result.Findings, f => f.Message.Contains("keepalived does not track chk (weight -20)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KeepalivedsCorrections_AreWrittenOut()
+    {
+        const string conf = """
+            virtual_server fwmark 7 {
+                lb_kind DR
+                real_server 198.51.100.21 80 {
+                    MISC_CHECK {
+                        misc_path "/bin/true"
+                    }
+                }
+            }
+            virtual_server 198.51.100.100 53 {
+                real_server 198.51.100.22 53 {
+                    DNS_CHECK {
+                        name example.org
+                    }
+                }
+            }
+            """;
+        var result = Import(Instance(extra: "advert_int 0.4") + conf);
+        Assert.Contains("  advertInterval: 1s\n", result.Files["vrrp-instances.yaml"], StringComparison.Ordinal);
+        var fwmark = result.Files["virtual-servers/fwmark-7.yaml"];
+        Assert.Contains("    - address: 198.51.100.21\n      healthCheck:\n        misc:\n          script: /bin/true\n        retry: 0\n", fwmark, StringComparison.Ordinal);
+        var dns = result.Files["virtual-servers/udp-198-51-100-100-53.yaml"];
+        Assert.Contains("  protocol: UDP\n", dns, StringComparison.Ordinal);
+        Assert.Contains("        retry: 3\n        delayBeforeRetry: 1m\n", dns, StringComparison.Ordinal);
+        Assert.Equal(
+            ["advert_int", "delay_before_retry", "enable_script_security", "protocol", "real_server", "retry", "retry", "script_user"],
+            result.Findings.Where(f => f.Kind is FindingKind.DefaultWritten or FindingKind.Translated && f.Keyword != "garp_lower_prio_delay").Select(f => f.Keyword).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void WhatVigilLacks_IsReportedWithFileAndLine_AndExitsForAttention()
+    {
+        var result = Import("global_defs {\n  vrrp_strict\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1\n}"));
+        var lacking = result.Findings.Where(f => f.Kind == FindingKind.NotImported).Select(f => f.ToString()).ToList();
+        Assert.Equal(
+        [
+            "/k/ka1.conf:2: vrrp_strict: vrrp_strict, accept mode and their firewall rules are not in Vigil yet",
+            "/k/ka1.conf:3: no_such_keyword: no Vigil field for 'no_such_keyword' in global_defs",
+            "/k/ka1.conf:12: virtual_routes: routes, rules and static addresses are not in Vigil yet",
+        ], lacking);
+        Assert.True(result.NeedsAttention);
+        Assert.Contains("## Not carried over (3)", result.Files["IMPORT.md"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnicastWithoutAnAddress_IsAnError_AndNothingIsWritten()
+    {
+        var result = Import(Instance(extra: "unicast_peer {\n198.51.100.12\n}"), Instance(priority: 90, extra: "unicast_src_ip 198.51.100.12\nunicast_peer {\n198.51.100.11\n}"));
+        Assert.Empty(result.Files);
+        Assert.Equal("/k/ka1.conf:1: vrrp_instance VI_1 is unicast, and ka1's address on eth0 is not known: add unicast_src_ip, or --address ka1:eth0=ADDR/LEN", Assert.Single(result.Errors));
+        var given = Import(Instance(extra: "unicast_peer {\n198.51.100.12\n}"), Instance(priority: 90, extra: "unicast_src_ip 198.51.100.12\nunicast_peer {\n198.51.100.11\n}"),
+            new ImportOptions { Addresses = [new NodeAddress("ka1", "eth0", "198.51.100.11/24")] });
+        Assert.Empty(given.Errors);
+        Assert.Contains("    - name: ka1\n      interfaces:\n        - name: eth0\n          addresses: [198.51.100.11/24]\n", given.Files["cluster.yaml"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANameVigilCannotTake_IsRenamed_WithItsReferences()
+    {
+        var result = Import("vrrp_script chk:nginx { script /bin/true\n}\n" + Instance(extra: "track_script {\nchk:nginx\n}"));
+        Assert.Contains("  name: chk-nginx\n", result.Files["vrrp-scripts.yaml"], StringComparison.Ordinal);
+        Assert.Contains("  trackScripts:\n    - name: chk-nginx\n", result.Files["vrrp-instances.yaml"], StringComparison.Ordinal);
+    }
+}
