@@ -88,14 +88,8 @@ internal sealed class VirtualServerReader(NodeConf node)
                 case "smtp_alert":
                     draft.Set("notify.email", true, s.Position);
                     break;
-                case "retry" or "nb_get_retry" when _values.Integer(s, 0, 0) is { } retry:
-                    inherited = inherited with { Retry = retry };
-                    break;
-                case "delay_before_retry" when _values.Duration(s) is { } delay:
-                    inherited = inherited with { DelayBeforeRetry = delay };
-                    break;
-                case "connect_timeout" when _values.Duration(s) is { } timeout:
-                    inherited = inherited with { ConnectTimeout = timeout };
+                case "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout":
+                    inherited = Inherit(s, inherited);
                     break;
                 case "virtualhost" when s.Argument(0) is { } host:
                     inherited = inherited with { VirtualHost = host };
@@ -103,7 +97,7 @@ internal sealed class VirtualServerReader(NodeConf node)
                 case "real_server":
                     realServers.Add(s);
                     break;
-                case "delay_loop" or "quorum" or "hysteresis" or "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout" or "quorum_up" or "quorum_down":
+                case "delay_loop" or "quorum" or "hysteresis" or "quorum_up" or "quorum_down":
                     break; // the value was reported
                 default:
                     Unknowns.Report(node.Findings, s, "virtual_server");
@@ -170,19 +164,13 @@ internal sealed class VirtualServerReader(NodeConf node)
                     real.Map("notify").Set(s.Keyword == "notify_up" ? "onUp" : "onDown", script.Command);
                     if (script.User is not null) node.Findings.NotImported(s, "Vigil runs a real server's hooks as the virtual server's notify.user: set it there");
                     break;
-                case "retry" or "nb_get_retry" when _values.Integer(s, 0, 0) is { } retry:
-                    inherited = inherited with { Retry = retry };
-                    break;
-                case "delay_before_retry" when _values.Duration(s) is { } delay:
-                    inherited = inherited with { DelayBeforeRetry = delay };
-                    break;
-                case "connect_timeout" when _values.Duration(s) is { } timeout:
-                    inherited = inherited with { ConnectTimeout = timeout };
+                case "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout":
+                    inherited = Inherit(s, inherited);
                     break;
                 case var checker when Checkers.Contains(checker):
                     checks.Add(s);
                     break;
-                case "weight" or "uthreshold" or "lthreshold" or "notify_up" or "notify_down" or "retry" or "nb_get_retry" or "delay_before_retry" or "connect_timeout":
+                case "weight" or "uthreshold" or "lthreshold" or "notify_up" or "notify_down":
                     break; // the value was reported
                 default:
                     Unknowns.Report(node.Findings, s, "real_server");
@@ -203,6 +191,14 @@ internal sealed class VirtualServerReader(NodeConf node)
         }
         draft.Add("realServers", real, block.Position);
     }
+
+    /// <summary>A virtual or real server's retry, delay_before_retry or connect_timeout, for its checkers to take.</summary>
+    private Inherited Inherit(ConfStatement s, Inherited inherited) => s.Keyword switch
+    {
+        "retry" or "nb_get_retry" => _values.Integer(s, 0, 0) is { } retry ? inherited with { Retry = retry } : inherited,
+        "delay_before_retry" => _values.Duration(s) is { } delay ? inherited with { DelayBeforeRetry = delay } : inherited,
+        _ => _values.Duration(s) is { } timeout ? inherited with { ConnectTimeout = timeout } : inherited,
+    };
 
     private YamlMap? Check(ConfStatement block, Inherited inherited, string delayLoop)
     {

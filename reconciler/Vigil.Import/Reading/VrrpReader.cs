@@ -6,6 +6,17 @@ namespace Vigil.Import.Reading;
 /// <summary>vrrp_script, track_file, vrrp_sync_group and vrrp_instance blocks, as drafts of Vigil's kinds.</summary>
 internal sealed class VrrpReader(NodeConf node)
 {
+    /// <summary>An instance's gratuitous ARP keywords: the garp field each sets, a duration or a count (and its least).</summary>
+    private static readonly Dictionary<string, (string Field, bool Duration, int Minimum)> Garp = new(StringComparer.Ordinal)
+    {
+        ["garp_master_delay"] = ("delay", true, 0),
+        ["garp_master_repeat"] = ("repeat", false, 1),
+        ["garp_master_refresh"] = ("refresh", true, 0),
+        ["garp_master_refresh_repeat"] = ("refreshRepeat", false, 1),
+        ["garp_lower_prio_repeat"] = ("lowerPriorityRepeat", false, 0),
+        ["garp_lower_prio_delay"] = ("lowerPriorityDelay", true, 0),
+    };
+
     private readonly ConfValues _values = new(node.Findings);
     private readonly Dictionary<string, (string File, int Weight)> _trackFiles = new(StringComparer.Ordinal);
 
@@ -209,23 +220,11 @@ internal sealed class VrrpReader(NodeConf node)
                 case "notify_master" or "notify_backup" or "notify_fault" or "notify_stop" or "notify" or "smtp_alert":
                     Notify(draft, s);
                     break;
-                case "garp_master_delay" when _values.Duration(s) is { } delay:
-                    draft.Set("garp.delay", delay, s.Position);
-                    break;
-                case "garp_master_repeat" when _values.Integer(s, 0, 1, 255) is { } repeat:
-                    draft.Set("garp.repeat", repeat, s.Position);
-                    break;
-                case "garp_master_refresh" when _values.Duration(s) is { } refresh:
-                    draft.Set("garp.refresh", refresh, s.Position);
-                    break;
-                case "garp_master_refresh_repeat" when _values.Integer(s, 0, 1, 255) is { } repeat:
-                    draft.Set("garp.refreshRepeat", repeat, s.Position);
-                    break;
-                case "garp_lower_prio_repeat" when _values.Integer(s, 0, 0, 255) is { } repeat:
-                    draft.Set("garp.lowerPriorityRepeat", repeat, s.Position);
-                    break;
-                case "garp_lower_prio_delay" when _values.Duration(s) is { } delay:
-                    draft.Set("garp.lowerPriorityDelay", delay, s.Position);
+                case var keyword when Garp.TryGetValue(keyword, out var garp):
+                    if ((garp.Duration ? _values.Duration(s) : (object?)_values.Integer(s, 0, garp.Minimum, 255)) is { } value)
+                    {
+                        draft.Set($"garp.{garp.Field}", value, s.Position);
+                    }
                     break;
                 case "use_vmac":
                     draft.Set("useVirtualMac", true, s.Position);
@@ -233,9 +232,7 @@ internal sealed class VrrpReader(NodeConf node)
                     break;
                 case "vmac_xmit_base" or "native_ipv6":
                     break; // what Vigil does anyway (unicast with a vmac sends from the base interface; the family follows the VIPs)
-                case "virtual_router_id" or "priority" or "version" or "advert_int" or "preempt_delay" or "garp_master_delay"
-                    or "garp_master_repeat" or "garp_master_refresh" or "garp_master_refresh_repeat" or "garp_lower_prio_repeat"
-                    or "garp_lower_prio_delay":
+                case "virtual_router_id" or "priority" or "version" or "advert_int" or "preempt_delay":
                     break; // the value was reported
                 default:
                     Unknown(s, "vrrp_instance");

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vigil.Demo;
+using Vigil.Lab;
+using Vigil.Lab.Chaos;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// issue 16's slow or dead dependencies, all at once, against real agents in the namespace lab: a git remote that
+/// accepts the connection and never answers (git daemon frozen with SIGSTOP), an SMTP server and a webhook that accept
+/// and never reply (listeners that never read). VRRP keeps time (100 ms adverts, the backup never takes over), the
+/// reconcile loop answers within the fetch timeout, and each failure is reported once.
+/// </summary>
+public sealed partial class DeadDependencyTests
+{
+    private const string Silent = """
+        import socket, sys, time
+        listeners = []
+        for port in sys.argv[2:]:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], int(port)))
+            s.listen(64)  # the kernel completes every handshake; nobody ever reads or writes
+            listeners.append(s)
+        print("listening", flush=True)
+        time.sleep(3600)
+        """;
+
+    [Fact]
+    public void ASilentGitRemote_SmtpServer_AndWebhook_HoldNeitherVrrpNorTheLoop()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var client = lab.Client.Address.Split('/')[0];
+        var origin = new GitRepository(Path.Combine(lab.Directory, "origin"));
+        origin.CopyIn(lab.ConfigFolder, "cluster");
+        origin.Edit("cluster/cluster.yaml", "  scripts:", $"""
+              notification:
+                email:
+                  smtpServer: {client}:2525
+                  from: vigil@example.org
+                  to: [ops@example.org]
+                  connectTimeout: 2s
+                webhook:
+                  url: http://{client}:8089/vigil
+                  timeout: 1s
+              scripts:
+            """);
+        origin.Edit("cluster/vi_1.yaml", "  virtualRouterId: 51", "  virtualRouterId: 51\n  notify:\n    email: true");
+        origin.Commit("notifications to servers that never answer");
+
+        var script = Path.Combine(lab.Directory, "silent.py");
+        File.WriteAllText(script, Silent);
+        var listening = new ManualResetEventSlim();
+        lab.Lab.Start(lab.Client, "python3", [script, client, "2525", "8089"], line => { if (line == "listening") listening.Set(); });
+        Assert.True(listening.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the silent listeners did not start");
+        var daemon = lab.Lab.Start(lab.Client, "git", ["daemon", "--reuseaddr", "--export-all", $"--base-path={lab.Directory}", $"--listen={client}", "--port=9418", lab.Directory]);
+        lab.VigilSource = node => ["--repo", $"git://{client}/origin", "--path", "cluster", "--interval", "1s", "--fetch-timeout", "2s",
+            "--state-dir", Path.Combine(lab.Directory, node + "-state")];
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+
+        // The remote freezes: each new connection is accepted by the kernel and never answered.
+        NamespaceLab.Run("kill", "-STOP", daemon.Id.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            var from = Takeover.Now();
+            var asked = Stopwatch.StartNew();
+            using var output = new StringWriter();
+            var exitCode = Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], output, output);
+            var answered = asked.Elapsed;
+            Assert.True(exitCode == 1, output.ToString());
+            Assert.Contains($"fetch git://{client}/origin", output.ToString(), StringComparison.Ordinal);
+            // One fetch of at most --fetch-timeout to connect and then per answer, and the pass's own work.
+            Assert.True(answered < TimeSpan.FromSeconds(8), $"vigil reconcile answered after {answered.TotalSeconds:F1} s");
+
+            // Several more passes fail the same way (interval 1 s) while the notifications time out.
+            Thread.Sleep(TimeSpan.FromSeconds(8));
+            var to = Takeover.Now();
+            var figures = ChaosFigures.Of(lab.Wire.Events, [], from, to, lab.Scenario.AdvertInterval, lab.Scenario.MasterDownInterval);
+            Assert.True(figures.Takeovers == 0, $"{figures.Takeovers} takeover(s) while the dependencies hung\n{lab.Explain()}");
+            Assert.True(figures.WorstAdvertLateness < TimeSpan.FromMilliseconds(50), $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
+
+            // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt.
+            var log = lab.Output("ka1");
+            Assert.Equal(1, Regex.Count(log, @"fetch git://[^ ]+: .*; still running"));
+            foreach (var failure in new[] { @"webhook http://[^ ]+: .* \(2 attempts\)", @"email attempt 1 failed: .*; retrying in" })
+            {
+                var lines = Regex.Matches(log, failure + ".*").Select(m => m.Value[(m.Value.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToList();
+                Assert.True(lines.Count > 0 && lines.Distinct().Count() == lines.Count, $"{failure}: {string.Join(" | ", lines)}\n{log}");
+            }
+            Assert.DoesNotMatch("email not sent", log); // given up (and reported) only after its last retry, minutes later
+        }
+        finally
+        {
+            NamespaceLab.Run("kill", "-CONT", daemon.Id.ToString(CultureInfo.InvariantCulture));
+        }
+        using var again = new StringWriter();
+        Assert.True(Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], again, again) == 0, again.ToString());
+        Assert.Contains("reachable again", lab.Output("ka1"), StringComparison.Ordinal);
+    }
+}
