@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>`vigil import` as a command: its arguments, its folder, its exit codes and its JSON.</summary>
+public sealed class ImportCommandTests : IDisposable
+{
+    private static string Configs => Path.Combine(RepoPaths.Root, "test", "Vigil.Import.Tests", "Configs");
+
+    private readonly string _work = Directory.CreateTempSubdirectory("vigil-import-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Theory]
+    [InlineData("ka1", "vigil: 'ka1' is not NODE=FILE (ka1=/etc/keepalived/keepalived.conf)\n")]
+    [InlineData("=x.conf", "vigil: '=x.conf' is not NODE=FILE (ka1=/etc/keepalived/keepalived.conf)\n")]
+    public void ABadPair_IsAUsageError(string pair, string error)
+    {
+        var run = CliRun.Of("import", pair, "--out", Path.Combine(_work, "out"));
+        Assert.Equal((2, error), (run.ExitCode, run.Error));
+        Assert.False(Directory.Exists(Path.Combine(_work, "out")));
+    }
+
+    [Fact]
+    public void ABadAddress_IsAUsageError()
+    {
+        var run = CliRun.Of("import", $"ka1={Configs}/single/ka1.conf", "--address", "ka1=eth0", "--out", Path.Combine(_work, "out"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("vigil: --address 'ka1=eth0' is not NODE:IFACE=ADDR/LEN (ka1:eth0=198.51.100.11/24)\n", run.Error);
+    }
+
+    [Fact]
+    public void AFolderWithFiles_NeedsForce()
+    {
+        var out_ = Path.Combine(_work, "out");
+        Directory.CreateDirectory(out_);
+        File.WriteAllText(Path.Combine(out_, "notes.txt"), "mine");
+        var refused = CliRun.Of("import", $"ka1={Configs}/single/ka1.conf", "--out", out_);
+        Assert.Equal((1, $"vigil: {out_} has files: give another --out, or --force to write into it\n"), (refused.ExitCode, refused.Error));
+        var forced = CliRun.Of("import", $"ka1={Configs}/single/ka1.conf", "--out", out_, "--force");
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(out_, "notes.txt")));
+        Assert.True(File.Exists(Path.Combine(out_, "vrrp-instances.yaml")));
+    }
+
+    [Fact]
+    public void AFileThatCannotBeRead_IsAnError_AndNothingIsWritten()
+    {
+        var out_ = Path.Combine(_work, "out");
+        var run = CliRun.Of("import", $"ka1={Path.Combine(_work, "missing.conf")}", "--out", out_);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"vigil: {Path.Combine(_work, "missing.conf")}: cannot read node ka1's file: ", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith("vigil: nothing was written\n", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(out_));
+    }
+
+    [Fact]
+    public void Json_ListsFilesAndFindings_WithWhereEachCameFrom()
+    {
+        var run = CliRun.Of("import", $"ka1={Configs}/unsupported/ka1.conf", "--out", Path.Combine(_work, "out"), "--output", "json");
+        Assert.Equal(2, run.ExitCode);
+        var json = JsonNode.Parse(run.Output)!;
+        Assert.True(json["written"]!.GetValue<bool>());
+        Assert.Contains("IMPORT.md", json["files"]!.AsArray().Select(f => f!.GetValue<string>()));
+        var strict = json["findings"]!.AsArray().Single(f => f!["keyword"]!.GetValue<string>() == "vrrp_strict")!;
+        Assert.Equal(("NotImported", true), (strict["kind"]!.GetValue<string>(), strict["needsAttention"]!.GetValue<bool>()));
+        Assert.Equal($"{Configs}/unsupported/ka1.conf:4", strict["at"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Help_SaysTheExitCodes()
+    {
+        var run = CliRun.Of("import", "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Exit codes: 0 everything was carried over, 2 something needs attention (IMPORT.md says what), 1 error (nothing written).", run.Output, StringComparison.Ordinal);
+    }
+}
