@@ -43,6 +43,18 @@ public sealed class ChaosFiguresTests
     }
 
     [Fact]
+    public void ATakeoverSoonAfterSteppingDown_IsANewMastership_NotALateAdvert()
+    {
+        // Under a lossy link the backup takes over, steps down on hearing the master, and takes over again 300 ms later.
+        List<WireEvent> wire = [.. Adverts(Ka1, 0, 2.0), .. Adverts(Ka2, 0.55, 0.55, priority: 80), .. Adverts(Ka2, 0.85, 0.85, priority: 80)];
+        Assert.Equal(0, ChaosFigures.Of(wire, [], 0, 2, Interval, MasterDown).WorstAdvertLateness.TotalMilliseconds, 1);
+
+        // The same gap with only lower-priority routers about (forged adverts of a flood) is a late advert.
+        List<WireEvent> flooded = [.. Adverts(Ka2, 0.55, 0.55, priority: 80), .. Adverts(Ka2, 0.85, 0.85, priority: 80), .. Adverts(Ka1, 0.6, 0.8, priority: 50)];
+        Assert.Equal(200, ChaosFigures.Of(flooded, [], 0, 2, Interval, MasterDown).WorstAdvertLateness.TotalMilliseconds, 1);
+    }
+
+    [Fact]
     public void TransitionLog_FindsADoubledOrMissingTransition()
     {
         const string chained = "x vi_1: Initialize -> Backup (startup), priority 80\nx vi_1: Backup -> Master (master down), priority 80\nvi_1: Master -> Backup (higher priority 100 from 198.51.100.11)";

@@ -33,10 +33,28 @@ public sealed record ChaosFigures(
                 }
             }
         }
-        var lateness = wire.Where(e => e.Kind == WireKind.Advert && e.Priority > 0 && e.Time >= from && e.Time <= to)
+        // A gap in which a higher-priority router advertised is a new mastership, not a late advert: the node stepped
+        // down and took over again within a Master_Down_Interval (a backup under a lossy link does).
+        var adverts = wire.Where(e => e.Kind == WireKind.Advert && e.Priority > 0 && e.Time >= from && e.Time <= to).OrderBy(e => e.Time).ToArray();
+        var times = adverts.Select(e => e.Time).ToArray();
+        bool HigherBetween(WireEvent a, WireEvent b)
+        {
+            var i = Array.BinarySearch(times, a.Time);
+            for (i = i < 0 ? ~i : i; i < adverts.Length && adverts[i].Time < b.Time; i++)
+            {
+                if (adverts[i].Mac != a.Mac && adverts[i].Priority > a.Priority && adverts[i].Time > a.Time)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        var lateness = adverts
             .GroupBy(e => e.Mac)
-            .SelectMany(g => g.Zip(g.Skip(1), (a, b) => b.Time - a.Time - advertInterval.TotalSeconds))
-            .Where(late => late < masterDownInterval.TotalSeconds) // a new mastership, not a late advert
+            .SelectMany(g => g.Zip(g.Skip(1), (a, b) => (a, b)))
+            .Where(p => p.b.Time - p.a.Time - advertInterval.TotalSeconds < masterDownInterval.TotalSeconds) // a new mastership, not a late advert
+            .Where(p => !HigherBetween(p.a, p.b))
+            .Select(p => p.b.Time - p.a.Time - advertInterval.TotalSeconds)
             .Order()
             .ToList();
         var (without, onTwo) = Holding(holds, from, to);
