@@ -210,9 +210,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         }
         catch (Exception e) when (e is GitSourceException or IOException)
         {
-            if (e.Message != _fetchError)
+            // One error per outage: a remote that stops answering fails one way, then another (a read times out, then
+            // the connect does, once its listen queue is full); the later reasons are told, not raised again.
+            if (_fetchError is null)
             {
                 _log.Error("{Source}: {Error}; still running {Running}", _source.Location, e.Message, RunningLabel);
+            }
+            else if (e.Message != _fetchError)
+            {
+                _log.Information("{Source}: still failing: {Error}", _source.Location, e.Message);
             }
             // Kept apart from the state file's last error (a refused commit's), which stays true when the remote comes back.
             _fetchError = e.Message;
