@@ -21,7 +21,7 @@ internal static class ImportCommand
         };
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
         var folder = new Option<string?>("--out") { Description = "The folder to write (default: ./CLUSTER). It must be new or empty unless --force." };
-        var force = new Option<bool>("--force") { Description = "Write into a folder that has files (the imported ones are replaced; others are left)." };
+        var force = new Option<bool>("--force") { Description = "Write into a folder that has files: the imported ones are replaced, those an earlier import wrote and this one does not are removed, others are left." };
         var cluster = new Option<string>("--cluster") { Description = "The Cluster's name (default keepalived).", DefaultValueFactory = _ => "keepalived" };
         var addresses = new Option<string[]>("--address")
         {
@@ -73,14 +73,10 @@ internal static class ImportCommand
                 return ExitCodes.Failed;
             }
             var result = ClusterImport.Run(new DiskConfFiles(), nodes, new ImportOptions { ClusterName = name, Addresses = given, Schema = parse.GetValue(schema)! });
-            if (result.Errors.Count == 0)
+            if (result.Errors.Count == 0 && Write(target, result, error) is { } failed)
             {
-                foreach (var (file, text) in result.Files)
-                {
-                    var path = Path.Combine(target, file);
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    File.WriteAllText(path, text);
-                }
+                error.WriteLine($"vigil: {failed}");
+                return ExitCodes.Failed;
             }
             var exit = result.Errors.Count > 0 ? ExitCodes.Failed : result.NeedsAttention ? 2 : ExitCodes.Ok;
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -94,6 +90,34 @@ internal static class ImportCommand
             return exit;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The folder's files; a file an earlier import wrote (its header says so) that this one does not is removed, so
+    /// that --force leaves no service that is gone from the keepalived files. Null, or what could not be written.
+    /// </summary>
+    private static string? Write(string target, ImportResult result, TextWriter error)
+    {
+        try
+        {
+            foreach (var (file, text) in result.Files)
+            {
+                var path = Path.Combine(target, file);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, text);
+            }
+            foreach (var stale in Directory.EnumerateFiles(target, "*.yaml", SearchOption.AllDirectories)
+                .Where(f => !result.Files.ContainsKey(Path.GetRelativePath(target, f)) && File.ReadLines(f).Take(2).Any(l => l.StartsWith(ClusterImport.Header, StringComparison.Ordinal))))
+            {
+                File.Delete(stale);
+                error.WriteLine($"vigil: removed {Path.GetRelativePath(target, stale)}: an earlier import wrote it, and this one has nothing for it");
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{target}: {e.Message} (the folder may be partly written)";
+        }
     }
 
     private static NodeAddress? ParseAddress(string text)

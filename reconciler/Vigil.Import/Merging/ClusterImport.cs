@@ -298,8 +298,11 @@ public static partial class ClusterImport
         return document.Set("spec", spec);
     }
 
+    /// <summary>How every file the import writes begins (after the schema line): how a later import knows its own.</summary>
+    public const string Header = "# Imported from keepalived by vigil import";
+
     private static string Documents(ImportOptions options, IEnumerable<YamlMap> documents) =>
-        $"# yaml-language-server: $schema={options.Schema}\n# Imported from keepalived by vigil import: see IMPORT.md for what changed form and what was not carried over.\n"
+        $"# yaml-language-server: $schema={options.Schema}\n{Header}: see IMPORT.md for what changed form and what was not carried over.\n"
         + string.Join("---\n", documents.Select(d => d.ToYaml()));
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
