@@ -120,6 +120,14 @@ public class ConfParserTests
         ], document.Diagnostics.Select(d => d.ToString()));
     }
 
+    [Fact]
+    public void NestedExpansions_AreBounded_AndSaySo()
+    {
+        var document = Parse("~SEQ(a, 1, 100000) ~SEQ(b, 1, 100000) peer ${a}.${b}\n");
+        Assert.InRange(document.Statements.Count, 990_000, 1_000_000); // each line processed counts, the ~SEQ lines too
+        Assert.Equal("/etc/keepalived/keepalived.conf:1: the configuration expands to more than 1,000,000 lines: the rest is not read", Assert.Single(document.Diagnostics).ToString());
+    }
+
     [Theory]
     [InlineData("\"/usr/bin/logger -t 'a b'\" nobody", "/usr/bin/logger -t 'a b'|nobody")]
     [InlineData("'/bin/echo \"x\"'", "/bin/echo \"x\"")]

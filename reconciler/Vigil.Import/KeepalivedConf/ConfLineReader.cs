@@ -20,6 +20,9 @@ public sealed class ConfLineReader
     private const int MaxSubstitutions = 1000;
     private const int MaxSequence = 100_000;
 
+    /// <summary>Lines processed in all, definitions and sequences expanded included: nested ones multiply (hostile input).</summary>
+    private const int MaxLines = 1_000_000;
+
     private sealed record Definition(List<string> Lines);
 
     private readonly IConfFiles _files;
@@ -28,6 +31,7 @@ public sealed class ConfLineReader
     private readonly Dictionary<string, Definition> _definitions = new(StringComparer.Ordinal);
     private readonly Stack<string> _open = new();
     private readonly List<string> _read = [];
+    private int _processed;
 
     /// <param name="configId">keepalived's -i: which <c>@id</c> lines apply (none of them when null).</param>
     public ConfLineReader(IConfFiles files, string? configId)
@@ -117,6 +121,14 @@ public sealed class ConfLineReader
 
     private IEnumerable<Produced> Process(string line, ConfPosition position, int depth)
     {
+        if (++_processed > MaxLines)
+        {
+            if (_processed == MaxLines + 1)
+            {
+                _diagnostics.Add(new ConfDiagnostic(position, $"the configuration expands to more than {MaxLines:N0} lines: the rest is not read"));
+            }
+            yield break;
+        }
         if (depth > MaxIncludeDepth)
         {
             _diagnostics.Add(new ConfDiagnostic(position, "definitions or sequences nest too deeply"));
