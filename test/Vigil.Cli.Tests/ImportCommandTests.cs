@@ -22,6 +22,27 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public void ANodeGivenTwice_IsAUsageError()
+    {
+        var run = CliRun.Of("import", $"ka1={Configs}/pair/ka1.conf", $"ka1={Configs}/pair/ka2.conf", "--out", Path.Combine(_work, "out"));
+        Assert.Equal((2, "vigil: node ka1 is given 2 files: one keepalived.conf per node\n"), (run.ExitCode, run.Error));
+    }
+
+    [Fact]
+    public void AFolderVigilRefuses_NeedsAttention_WithEachErrorsFileAndLine()
+    {
+        // Two instances on one VRID and interface, with a name in both files: keepalived's own conflict, Vigil's rule.
+        var conf = Path.Combine(_work, "ka1.conf");
+        File.WriteAllText(conf, "vrrp_instance A {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 198.51.100.100/24\n }\n}\n"
+            + "vrrp_instance B {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 198.51.100.101/24\n }\n}\n");
+        var run = CliRun.Of("import", $"ka1={conf}", "--out", Path.Combine(_work, "out"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("vrrp-instances.yaml:", run.Output, StringComparison.Ordinal);
+        Assert.Contains("[vrid-unique]", run.Output, StringComparison.Ordinal);
+        Assert.Contains(": invalid (", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABadAddress_IsAUsageError()
     {
         var run = CliRun.Of("import", $"ka1={Configs}/single/ka1.conf", "--address", "ka1=eth0", "--out", Path.Combine(_work, "out"));

@@ -40,6 +40,17 @@ public class ClusterImportTests
     }
 
     [Fact]
+    public void InstancesNamedDifferently_OnOneVrid_AreOneInstance()
+    {
+        var result = Import(Instance("VI_1"), Instance("VI_WEB", priority: 90));
+        var instances = result.Files["vrrp-instances.yaml"];
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(instances, "kind: VrrpInstance"));
+        Assert.Contains("  name: VI_1\n", instances, StringComparison.Ordinal);
+        Assert.Contains("    - node: ka2\n      priority: 90\n", instances, StringComparison.Ordinal);
+        Assert.Contains(result.Findings, f => f.Message == "ka2's VI_WEB is on VRID 51 like ka1's VI_1: one instance, named VI_1");
+    }
+
+    [Fact]
     public void Disagreements_NameBothFiles_AndNeverAPassword()
     {
         static string Auth(string password, int interval) => $"authentication {{\nauth_type PASS\nauth_pass {password}\n}}\nadvert_int {interval}";

@@ -55,6 +55,11 @@ internal static class ImportCommand
                 }
                 nodes.Add(new NodeFile(pair[..equals], Path.GetFullPath(pair[(equals + 1)..])));
             }
+            if (nodes.GroupBy(n => n.Node).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                error.WriteLine($"vigil: node {twice.Key} is given {twice.Count()} files: one keepalived.conf per node");
+                return ExitCodes.Usage;
+            }
             var given = new List<NodeAddress>();
             foreach (var text in parse.GetValue(addresses) ?? [])
             {
@@ -78,14 +83,26 @@ internal static class ImportCommand
                 error.WriteLine($"vigil: {failed}");
                 return ExitCodes.Failed;
             }
-            var exit = result.Errors.Count > 0 ? ExitCodes.Failed : result.NeedsAttention ? 2 : ExitCodes.Ok;
+            // The folder as the agent and `vigil validate` will read it: an import whose keepalived files contradict
+            // Vigil's rules (two instances on one VRID, say) needs attention, with each error's file:line.
+            var validation = result.Errors.Count == 0 ? new Vigil.Source.DesiredStateLoader().LoadPath(target) : null;
+            var exit = result.Errors.Count > 0 ? ExitCodes.Failed : result.NeedsAttention || validation is { IsValid: false } ? 2 : ExitCodes.Ok;
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                parse.InvocationConfiguration.Output.WriteLine(JsonText.Of(Json(result, target)));
+                var json = Json(result, target);
+                if (validation is not null)
+                {
+                    json["validation"] = DiagnosticsPrinter.Json(target, validation);
+                }
+                parse.InvocationConfiguration.Output.WriteLine(JsonText.Of(json));
             }
             else
             {
                 Text(parse.InvocationConfiguration.Output, error, result, target);
+                if (validation is { IsValid: false } or { WarningCount: > 0 })
+                {
+                    DiagnosticsPrinter.Text(Terminal.ForStandardOutput(parse.InvocationConfiguration.Output), target, validation);
+                }
             }
             return exit;
         });

@@ -67,8 +67,38 @@ public static partial class ClusterImport
     /// <summary>An instance of the cluster: the merged spec, and each node's membership.</summary>
     internal sealed record MergedInstance(ResourceDraft Draft, IReadOnlyList<(NodeConf Node, InstanceMember Member)> Members);
 
+    /// <summary>
+    /// An instance one node's file names differently from another's (VI_1 here, VI_WEB there) is the same instance when
+    /// it is on the same VRID and interface and each name is in one file only: it takes the first node's name.
+    /// </summary>
+    private static void PairByVrid(List<NodeConf> confs, List<ImportFinding> findings)
+    {
+        static (object?, object?) Key(ResourceDraft d) => (d.Get("virtualRouterId"), d.Get("interface"));
+        bool Alone(string name) => confs.Count(c => c.Instances.Any(i => i.Name == name)) == 1;
+        foreach (var (first, index) in confs.Select((c, i) => (c, i)))
+        {
+            foreach (var instance in first.Instances.Where(i => Alone(i.Name)))
+            {
+                foreach (var other in confs.Skip(index + 1))
+                {
+                    if (other.Instances.FirstOrDefault(o => o.Name != instance.Name && Alone(o.Name) && Equals(Key(o), Key(instance))) is not { } twin)
+                    {
+                        continue;
+                    }
+                    findings.Add(new ImportFinding(FindingKind.Translated, "vrrp_instance",
+                        $"{other.Node}'s {twin.Name} is on VRID {Key(twin).Item1} like {first.Node}'s {instance.Name}: one instance, named {instance.Name}",
+                        [instance.Position, twin.Position]));
+                    other.Members[instance.Name] = other.Members[twin.Name];
+                    other.Members.Remove(twin.Name);
+                    twin.Name = instance.Name;
+                }
+            }
+        }
+    }
+
     private static List<MergedInstance> MergeInstances(List<NodeConf> confs, NameMap names, List<ImportFinding> findings, int defaultVersion)
     {
+        PairByVrid(confs, findings);
         var merged = new List<MergedInstance>();
         foreach (var name in confs.SelectMany(c => c.Instances.Select(i => i.Name)).Distinct(StringComparer.Ordinal))
         {
