@@ -81,7 +81,8 @@ public sealed partial class DeadDependencyTests
             var to = Takeover.Now();
             var figures = ChaosFigures.Of(lab.Wire.Events, [], from, to, lab.Scenario.AdvertInterval, lab.Scenario.MasterDownInterval);
             Assert.True(figures.Takeovers == 0, $"{figures.Takeovers} takeover(s) while the dependencies hung\n{lab.Explain()}");
-            Assert.True(figures.WorstAdvertLateness < TimeSpan.FromMilliseconds(50), $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
+            // Held by a dependency, an advert would be late by a timeout (1 s, 2 s); within one interval is the machine's noise.
+            Assert.True(figures.WorstAdvertLateness < lab.Scenario.AdvertInterval, $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
 
             // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt.
             var log = lab.Output("ka1");
