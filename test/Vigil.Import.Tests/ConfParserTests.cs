@@ -113,11 +113,20 @@ public class ConfParserTests
         var document = Parse("vrrp_instance VI_1 {\n  state MASTER\n}\n}\nvirtual_server 198.51.100.100 80 {\n  lb_algo \"rr\n");
         Assert.Equal(
         [
-            "/etc/keepalived/keepalived.conf:6: unterminated quote in 'lb_algo \"rr'",
+            "/etc/keepalived/keepalived.conf:6: unterminated quote in the 'lb_algo' line",
             "/etc/keepalived/keepalived.conf:4: extra '}' found",
-            "/etc/keepalived/keepalived.conf:6: unmatched quote in 'lb_algo \"rr'",
+            "/etc/keepalived/keepalived.conf:6: unmatched quote in the 'lb_algo' line",
             "/etc/keepalived/keepalived.conf:5: the block of 'virtual_server' has no closing '}'",
         ], document.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void AFindingNamesTheLineByItsKeyword_NeverWithAPassword()
+    {
+        var document = Parse("authentication {\n  auth_pass \"s3cr3t\n}\n");
+        Assert.NotEmpty(document.Diagnostics);
+        Assert.All(document.Diagnostics, d => Assert.DoesNotContain("s3cr3t", d.Message, StringComparison.Ordinal));
+        Assert.Contains(document.Diagnostics, d => d.Message == "unterminated quote in the 'auth_pass' line");
     }
 
     [Fact]

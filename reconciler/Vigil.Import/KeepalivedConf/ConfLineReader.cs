@@ -346,7 +346,7 @@ public sealed class ConfLineReader
         }
         if (quote)
         {
-            _diagnostics.Add(new ConfDiagnostic(position, $"unterminated quote in '{raw.Trim()}'"));
+            _diagnostics.Add(new ConfDiagnostic(position, $"unterminated quote in {ConfWords.LineOf(raw)}"));
         }
         if (cut >= 0)
         {
@@ -404,7 +404,7 @@ public sealed class ConfLineReader
             }
             if (++count > MaxSubstitutions)
             {
-                _diagnostics.Add(new ConfDiagnostic(position, $"definitions expand without end in '{line}'"));
+                _diagnostics.Add(new ConfDiagnostic(position, $"definitions expand without end in {ConfWords.LineOf(line)}"));
                 break;
             }
             changed = true;
@@ -502,7 +502,7 @@ public sealed class ConfLineReader
         var close = line.IndexOf(')', StringComparison.Ordinal);
         if (open < 0 || close < open || line[(hex ? 5 : 4)..open].Trim().Length > 0)
         {
-            _diagnostics.Add(new ConfDiagnostic(position, $"invalid ~SEQ '{line}'"));
+            _diagnostics.Add(new ConfDiagnostic(position, "invalid ~SEQ: ~SEQ(var, end), ~SEQ(var, start, end) or ~SEQ(var, start, step, end), then the line"));
             yield break;
         }
         var inner = line[(open + 1)..close];
@@ -514,7 +514,7 @@ public sealed class ConfLineReader
         var numbers = parts.Skip(1).Select(ParseNumber).ToArray();
         if (parts.Length is < 2 or > 4 || parts[0].Length == 0 || parts[0].Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')) || numbers.Any(n => n is null))
         {
-            _diagnostics.Add(new ConfDiagnostic(position, $"invalid ~SEQ '{line}'"));
+            _diagnostics.Add(new ConfDiagnostic(position, "invalid ~SEQ: ~SEQ(var, end), ~SEQ(var, start, end) or ~SEQ(var, start, step, end), then the line"));
             yield break;
         }
         var values = numbers.Select(n => n!.Value).ToArray();
@@ -526,7 +526,7 @@ public sealed class ConfLineReader
         };
         if (step == 0 || (from < to && step < 0) || (from > to && step > 0) || Math.Abs((to - from) / step) > MaxSequence)
         {
-            _diagnostics.Add(new ConfDiagnostic(position, $"invalid ~SEQ values '{line}'"));
+            _diagnostics.Add(new ConfDiagnostic(position, "invalid ~SEQ values: the step must lead from start to end"));
             yield break;
         }
         var text = line[(close + 1)..].TrimStart(' ', '\t');

@@ -9,6 +9,17 @@ public static class ConfWords
     private static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
 
     /// <summary>
+    /// How a finding names a line: by its keyword only. The rest may be a password (auth_pass) or a script that carries
+    /// a token, and findings are printed and kept in IMPORT.md.
+    /// </summary>
+    public static string LineOf(string text)
+    {
+        var trimmed = text.TrimStart(' ', '\t');
+        var end = trimmed.IndexOfAny([' ', '\t']);
+        return $"the '{(end < 0 ? trimmed : trimmed[..end])}' line";
+    }
+
+    /// <summary>
     /// A plain keyword's words: split at blanks, a double-quoted word kept whole without its quotes and without escapes
     /// (the next <c>"</c> ends it); null <paramref name="error"/> unless a quote is not closed (the words before it are kept).
     /// </summary>
@@ -32,7 +43,7 @@ public static class ConfWords
                 var close = text.IndexOf('"', i + 1);
                 if (close < 0)
                 {
-                    error = $"unmatched quote in '{text}'";
+                    error = $"unmatched quote in {LineOf(text)}";
                     return words;
                 }
                 words.Add(text[(i + 1)..close]);
@@ -80,7 +91,7 @@ public static class ConfWords
                 {
                     if (++i == text.Length)
                     {
-                        error = $"'{text}' ends in an escape with nothing after it";
+                        error = $"{LineOf(text)} ends in an escape with nothing after it";
                         return null;
                     }
                     word.Append(Escape(text, ref i));
@@ -114,7 +125,7 @@ public static class ConfWords
             }
             if (quote != '\0')
             {
-                error = $"'{text}' has no closing {quote}";
+                error = $"{LineOf(text)} has no closing {quote}";
                 return null;
             }
             words.Add(word.ToString());
