@@ -143,6 +143,17 @@ public class ClusterImportTests
     }
 
     [Fact]
+    public void ARename_NeverTakesAnotherInstancesName_AndADuplicateIsReported()
+    {
+        // Found by fuzzing: "VI#X" would be renamed to VI_1's name... with the bytes keepalived allows in a name.
+        var result = Import(Instance("VI\u00e91", vrid: 52) + Instance("VI-1") + Instance("VI-1", vrid: 53));
+        var instances = result.Files["vrrp-instances.yaml"];
+        Assert.Contains("  name: VI-1\n", instances, StringComparison.Ordinal);
+        Assert.Contains("  name: VI-1-2\n", instances, StringComparison.Ordinal);
+        Assert.Contains(result.Findings, f => f.Message.StartsWith("VI-1 is defined again: the first (/k/ka1.conf:9) is kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ANameVigilCannotTake_IsRenamed_WithItsReferences()
     {
         var result = Import("vrrp_script chk:nginx { script /bin/true\n}\n" + Instance(extra: "track_script {\nchk:nginx\n}"));

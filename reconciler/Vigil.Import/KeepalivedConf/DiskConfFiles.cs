@@ -72,7 +72,7 @@ public static class ConfGlob
         for (var i = 0; i < segment.Length; i++)
         {
             var c = segment[i];
-            var close = c == '[' ? segment.IndexOf(']', i + 2) : -1;
+            var close = c == '[' && i + 2 < segment.Length ? segment.IndexOf(']', i + 2) : -1;
             if (c == '*')
             {
                 pattern.Append(".*");

@@ -100,9 +100,10 @@ public static partial class ClusterImport
     {
         PairByVrid(confs, findings);
         var merged = new List<MergedInstance>();
-        foreach (var name in confs.SelectMany(c => c.Instances.Select(i => i.Name)).Distinct(StringComparer.Ordinal))
+        var byName = ByName(confs, c => c.Instances);
+        names.Reserve("VrrpInstance", byName.Select(n => n.Name));
+        foreach (var (name, drafts) in byName)
         {
-            var drafts = confs.Where(c => c.Instances.Any(i => i.Name == name)).Select(c => (c.Node, c.Instances.First(i => i.Name == name))).ToList();
             var draft = ResourceMerger.Merge(drafts, findings, $"vrrp_instance {name}");
             names.Name(draft, "VrrpInstance");
             List<(NodeConf Node, InstanceMember Member)> members = [.. drafts.Select(d => confs.First(c => c.Node == d.Node)).Select(c => (c, c.Members[name]))];
@@ -147,12 +148,20 @@ public static partial class ClusterImport
             $"vrrp_instance {draft.Name}: VRRPv2 adverts are whole seconds, and keepalived rounds {text} to {rounded}s: advertInterval: {rounded}s is written (version 3 for sub-second adverts)", [at]));
     }
 
+    /// <summary>Each name's drafts, node by node, taken before any is renamed (a rename must not join another name's).</summary>
+    private static List<(string Name, List<(string Node, ResourceDraft Draft)> Drafts)> ByName(List<NodeConf> confs, Func<NodeConf, List<ResourceDraft>> of) =>
+        [.. confs.SelectMany(c => of(c).Select(d => (c.Node, Draft: d))).GroupBy(d => d.Draft.Name, StringComparer.Ordinal).Select(g => (g.Key, g.ToList()))];
+
     private static List<ResourceDraft> MergeByName(List<NodeConf> confs, Func<NodeConf, List<ResourceDraft>> of, NameMap names, List<ImportFinding> findings, string what)
     {
         var merged = new List<ResourceDraft>();
-        foreach (var name in confs.SelectMany(c => of(c).Select(d => d.Name)).Distinct(StringComparer.Ordinal))
+        var byName = ByName(confs, of);
+        if (byName.Count > 0)
         {
-            var drafts = confs.Where(c => of(c).Any(d => d.Name == name)).Select(c => (c.Node, of(c).First(d => d.Name == name))).ToList();
+            names.Reserve(byName[0].Drafts[0].Draft.Kind, byName.Select(n => n.Name));
+        }
+        foreach (var (name, drafts) in byName)
+        {
             var draft = ResourceMerger.Merge(drafts, findings, $"{what} {name}");
             names.Name(draft, draft.Kind);
             merged.Add(draft);

@@ -7,15 +7,31 @@ namespace Vigil.Import.Merging;
 internal sealed class NameMap(List<ImportFinding> findings)
 {
     private readonly Dictionary<(string Kind, string Name), string> _renamed = [];
+    private readonly HashSet<(string Kind, string Name)> _taken = [];
 
+    /// <summary>The names of a kind Vigil takes as they are: a renamed one must not become one of them.</summary>
+    public void Reserve(string kind, IEnumerable<string> names)
+    {
+        foreach (var name in names.Where(n => ClusterImport.ValidName().IsMatch(n)))
+        {
+            _taken.Add((kind, name));
+        }
+    }
+
+    /// <summary>Keeps the draft's name, or renames it (uniquely, see <see cref="Reserve"/>) when Vigil cannot take it.</summary>
     public void Name(ResourceDraft draft, string kind)
     {
         if (ClusterImport.ValidName().IsMatch(draft.Name))
         {
             return;
         }
-        var name = new string([.. draft.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-')]).TrimStart('_', '.', '-');
-        name = name.Length == 0 ? kind.ToLowerInvariant() : name[..Math.Min(64, name.Length)];
+        var cleaned = new string([.. draft.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-')]).TrimStart('_', '.', '-');
+        cleaned = cleaned.Length == 0 ? kind.ToLowerInvariant() : cleaned[..Math.Min(60, cleaned.Length)];
+        var name = cleaned;
+        for (var n = 2; !_taken.Add((kind, name)); n++)
+        {
+            name = $"{cleaned}-{n}";
+        }
         findings.Add(new ImportFinding(FindingKind.Translated, "name", $"{kind} '{draft.Name}' is named '{name}' (a Vigil name has letters, digits, - _ and . only)", [draft.Position]));
         _renamed[(kind, draft.Name)] = name;
         draft.Name = name;

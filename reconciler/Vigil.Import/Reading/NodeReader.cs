@@ -45,7 +45,23 @@ public static class NodeReader
                     break;
             }
         }
+        foreach (var (list, what) in new[] { (conf.Scripts, "vrrp_script"), (conf.Instances, "vrrp_instance"), (conf.SyncGroups, "vrrp_sync_group"), (conf.VirtualServers, "virtual_server") })
+        {
+            Once(conf, list, what);
+        }
         return conf;
+    }
+
+    /// <summary>A name (or a service's address) defined twice in one file: the first is kept, the others reported.</summary>
+    private static void Once(NodeConf conf, List<ResourceDraft> drafts, string what)
+    {
+        foreach (var again in drafts.GroupBy(d => d.Name).SelectMany(g => g.Skip(1)).ToList())
+        {
+            var first = drafts.First(d => d.Name == again.Name);
+            conf.Findings.Add(new ImportFinding(FindingKind.NotImported, what,
+                $"{again.Name} is defined again: the first ({first.Position}) is kept", [again.Position]));
+            drafts.Remove(again);
+        }
     }
 
     private static void GlobalDefs(NodeConf conf, ConfStatement block)

@@ -239,7 +239,8 @@ internal sealed class VrrpReader(NodeConf node)
                     break;
             }
         }
-        node.Members[draft.Name] = new InstanceMember(priority, state, iface, source, peers, block.Position);
+        // A second instance of the same name is reported (NodeReader) and dropped; its membership must not replace the first's.
+        node.Members.TryAdd(draft.Name, new InstanceMember(priority, state, iface, source, peers, block.Position));
         node.Instances.Add(draft);
     }
 
