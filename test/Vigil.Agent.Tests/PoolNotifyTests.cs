@@ -85,7 +85,8 @@ public sealed class PoolNotifyTests
         Assert.True(FailoverLab.WaitUntil(() => Posted().Length == 2, TimeSpan.FromSeconds(5)), lab.Explain());
         var down = Posted().Single(p => (string?)p["type"] == "realServer");
         Assert.Equal(("ka1", "web", "198.51.100.50:8082", "DOWN"), ((string?)down["node"], (string?)down["virtualServer"], (string?)down["realServer"], (string?)down["state"]));
-        Assert.StartsWith("connect: connection refused", (string?)down["reason"], StringComparison.Ordinal);
+        // Refused once the listener is gone; reset when a check's connection was in its queue as it was killed (seen in CI).
+        Assert.Matches("^connect: connection (refused|reset)", (string?)down["reason"]);
         var quorum = Posted().Single(p => (string?)p["type"] == "quorum");
         Assert.Equal(("DOWN", "healthy weight 1 < 2 (quorum 2 - hysteresis 0)"), ((string?)quorum["state"], (string?)quorum["reason"]));
         Assert.Contains("web: quorum lost: healthy weight 1 < 2", lab.Output("ka1"), StringComparison.Ordinal);
