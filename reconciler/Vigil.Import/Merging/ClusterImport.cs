@@ -74,7 +74,9 @@ public static partial class ClusterImport
     private static void PairByVrid(List<NodeConf> confs, List<ImportFinding> findings)
     {
         static (object?, object?) Key(ResourceDraft d) => (d.Get("virtualRouterId"), d.Get("interface"));
-        bool Alone(string name) => confs.Count(c => c.Instances.Any(i => i.Name == name)) == 1;
+        // How many nodes' files name each instance, kept as twins are renamed (counted once: a file of 1,000 instances).
+        var files = confs.SelectMany(c => c.Instances.Select(i => i.Name).Distinct()).GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+        bool Alone(string name) => files.GetValueOrDefault(name) == 1;
         foreach (var (first, index) in confs.Select((c, i) => (c, i)))
         {
             foreach (var instance in first.Instances.Where(i => Alone(i.Name)))
@@ -90,6 +92,8 @@ public static partial class ClusterImport
                         [instance.Position, twin.Position]));
                     other.Members[instance.Name] = other.Members[twin.Name];
                     other.Members.Remove(twin.Name);
+                    files[twin.Name]--;
+                    files[instance.Name]++;
                     twin.Name = instance.Name;
                 }
             }
