@@ -11,11 +11,17 @@ namespace Vigil.Agent.Tests;
 /// </summary>
 public sealed class ChaosTests
 {
+    /// <summary>
+    /// A mistaken takeover ends at the first of the master's adverts the backup hears, and it loses each with 30 %: it
+    /// lasts n intervals with 0.3^n. Two (the old bound) failed a clean-clone run with 301 ms (2.7 % a takeover, a few
+    /// takeovers a run); five is 0.24 % a takeover, still far below a master that never answers (a takeover lasting
+    /// until the master's next advert heard, unbounded under loss, and every one of them long).
+    /// </summary>
     [Fact]
-    public void LossyLink_ThirtyPercentOfAdvertsLost_TwoMastersNeverLastLongerThanTwoAdverts()
+    public void LossyLink_ThirtyPercentOfAdvertsLost_TwoMastersEndAtTheFirstAdvertHeard()
     {
         var outcome = Run(() => ChaosScenarios.LossyLink(Daemon.Vigil, Daemon.Vigil, "100ms", TimeSpan.FromSeconds(15)));
-        Assert.True(outcome.Figures.LongestDualMaster <= TimeSpan.FromMilliseconds(210), $"two masters for {outcome.Figures.LongestDualMaster.TotalMilliseconds:F0} ms\n{outcome.Explanation}");
+        Assert.True(outcome.Figures.LongestDualMaster <= TimeSpan.FromMilliseconds(510), $"two masters for {outcome.Figures.LongestDualMaster.TotalMilliseconds:F0} ms\n{outcome.Explanation}");
     }
 
     [Fact]
