@@ -14,8 +14,8 @@ public sealed class ChaosTests
     /// <summary>
     /// A mistaken takeover ends at the first of the master's adverts the backup hears, and it loses each with 30 %: it
     /// lasts n intervals with 0.3^n. Two (the old bound) failed a clean-clone run with 301 ms (2.7 % a takeover, a few
-    /// takeovers a run); five is 0.24 % a takeover, still far below a master that never answers (a takeover lasting
-    /// until the master's next advert heard, unbounded under loss, and every one of them long).
+    /// takeovers a run); five is 0.24 % a takeover. A master that did not answer would leave every takeover to its
+    /// next scheduled advert heard, and the two-master times would grow with each lost one.
     /// </summary>
     [Fact]
     public void LossyLink_ThirtyPercentOfAdvertsLost_TwoMastersEndAtTheFirstAdvertHeard()
