@@ -13,6 +13,7 @@ internal sealed class TestNamespace : IDisposable
 
     private static readonly string[] IpPaths = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"];
     private static int _counter;
+    private static readonly string[] EthSteps = ["d0 down", "d0 name eth0", "d1 name eth1", "eth0 up", "eth1 up"];
 
     private readonly bool _added;
 
@@ -51,6 +52,9 @@ internal sealed class TestNamespace : IDisposable
         && right.InNamespace("link", "set", "d1", "up").ExitCode == 0;
 
     public (int ExitCode, string Output) InNamespace(params string[] args) => Ip(["-n", Name, .. args]);
+
+    /// <summary>The pair renamed eth0 and eth1, both up: the interfaces the tests' keepalived configurations name.</summary>
+    public bool NameThePairEth0AndEth1() => EthSteps.All(step => InNamespace(["link", "set", .. step.Split(' ')]).ExitCode == 0);
 
     public void Dispose()
     {
