@@ -45,7 +45,7 @@ public sealed class HealthPoolTests
                   port: 8080
                   healthCheck:
                     tcp: {"{}"}
-                    connectTimeout: 500ms
+                    connectTimeout: 3s
                   notify:
                     onDown: sh -c 'echo down {address} >> {hooks}'
                     onUp: sh -c 'echo up {address} >> {hooks}'
