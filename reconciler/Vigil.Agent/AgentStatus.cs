@@ -130,6 +130,7 @@ public sealed record AgentStatus(
         AdvertisementsReceived = s.AdvertisementsReceived,
         AddressListMismatches = s.AddressListMismatches,
         LastAddressListMismatch = s.LastAddressListMismatch,
+        KernelDropsBelow = s.KernelDropsBelow,
         BecameMaster = s.BecameMaster,
         Dropped = s.Dropped.ToDictionary(d => CamelCase(d.Key), d => d.Value, StringComparer.Ordinal),
         RoutersHeard = [.. s.Routers.Select(r => new RouterHeardDocument(r.Address.ToString(), r.Priority, r.Adverts, r.WhileMaster, r.LastSeen))],

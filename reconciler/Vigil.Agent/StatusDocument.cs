@@ -85,6 +85,8 @@ public sealed record InstanceDocument
     public long AdvertisementsReceived { get; init; }
     public long AddressListMismatches { get; init; }
     public string? LastAddressListMismatch { get; init; }
+    /// <summary>Lower-priority adverts (0 &lt; priority &lt; this) the kernel drops unseen, as a preempting backup; 0 when none.</summary>
+    public int KernelDropsBelow { get; init; }
     public long BecameMaster { get; init; }
     public IReadOnlyDictionary<string, long> Dropped { get; init; } = new Dictionary<string, long>();
     public IReadOnlyList<RouterHeardDocument> RoutersHeard { get; init; } = [];

@@ -35,6 +35,10 @@ internal sealed class RehearsalPorts(ReceivedAdvertisement goodbye) : IVrrpChann
         return null;
     }
 
+    public void Ignore(Protocol.LowerPriorityFilter filter)
+    {
+    }
+
     public bool Add(InterfaceAddress address) => true;
 
     /// <summary>Nothing to remove: no stale VIPs to report at the rehearsal's start.</summary>

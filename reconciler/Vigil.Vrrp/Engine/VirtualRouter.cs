@@ -56,6 +56,12 @@ public sealed record VirtualRouterStatus(
     public long AddressListMismatches { get; init; }
 
     public string? LastAddressListMismatch { get; init; }
+
+    /// <summary>
+    /// Adverts of this VRID with 0 &lt; priority &lt; this are dropped by the kernel before they are counted or
+    /// heard (a preempting backup discards them: see <see cref="LowerPriorityFilter"/>); 0 when none are.
+    /// </summary>
+    public int KernelDropsBelow { get; init; }
 }
 
 /// <summary>
@@ -95,6 +101,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private bool _closeChannelOnExit;
     private volatile Definition _definition;
     private readonly RouterSightings _sightings = new();
+    private readonly Lock _filterGate = new();
+    private int _filterBelow = -1;
     private long _sent;
     private long _received;
     private long _becameMaster;
@@ -210,6 +218,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         Ipv6 = Instance.Family == IpFamily.IPv6,
         AddressListMismatches = Interlocked.Read(ref _addressListMismatches),
         LastAddressListMismatch = Volatile.Read(ref _lastAddressListMismatch),
+        KernelDropsBelow = Math.Max(0, Volatile.Read(ref _filterBelow)),
     };
 
     void IVrrpActions.SendAdvertisement(int priority)
@@ -301,6 +310,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     void IVrrpActions.Settled()
     {
         _vips.ApplyNowOrLater();
+        FollowKernelFilter();
         lock (_reporting)
         {
             while (true)
@@ -324,6 +334,34 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
                     _log.Information("{Instance}: {From} -> {To} ({Reason}), priority {Priority}", t.Instance, t.From, t.To, t.Reason, t.Priority);
                 }
                 Transitioned?.Invoke(t);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The receive socket drops in the kernel what the machine would discard in its present state and priority (see
+    /// <see cref="LowerPriorityFilter"/>). Under a lock so that the last program put on is the latest state's.
+    /// </summary>
+    private void FollowKernelFilter()
+    {
+        lock (_filterGate)
+        {
+            var below = _machine.DiscardsBelow;
+            if (below == _filterBelow)
+            {
+                return;
+            }
+            try
+            {
+                _ports.Channel.Ignore(new LowerPriorityFilter((byte)Instance.VirtualRouterId, Instance.Version, below));
+                Volatile.Write(ref _filterBelow, below);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                if (_warnings.ShouldLog($"kernel filter: {e.Message}", out var suppressed))
+                {
+                    _log.Warning("{Instance}: lower-priority adverts not filtered in the kernel: {Error}{Repeated}", Instance.Name, e.Message, RepeatedWarnings.Suffix(suppressed));
+                }
             }
         }
     }

@@ -15,6 +15,8 @@ internal static partial class RawSockets
     private const int SockCloexec = 0x80000;
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
+    private const int SoAttachFilter = 26;
+    private const int SoDetachFilter = 27;
 
     /// <summary>A raw socket for <paramref name="protocol"/> that sends and receives on one interface only.</summary>
     public static Socket OpenOnDevice(AddressFamily family, int protocol, string interfaceName)
@@ -36,6 +38,41 @@ internal static partial class RawSockets
             throw;
         }
     }
+
+    /// <summary>
+    /// Puts a classic BPF program (struct sock_filter[], see <see cref="Protocol.LowerPriorityFilter"/>) on the socket,
+    /// replacing the one before in one step; the kernel copies it, so it need only stay put for the call.
+    /// </summary>
+    public static unsafe void AttachFilter(Socket socket, byte[] program)
+    {
+        fixed (byte* instructions = program)
+        {
+            // struct sock_fprog: unsigned short len, then (aligned) the pointer to the instructions.
+            Span<byte> header = stackalloc byte[2 * sizeof(nint)];
+            header.Clear();
+            MemoryMarshal.Write(header, (ushort)(program.Length / Protocol.LowerPriorityFilter.InstructionLength));
+            MemoryMarshal.Write(header[sizeof(nint)..], (nint)instructions);
+            socket.SetRawSocketOption(SolSocket, SoAttachFilter, header);
+        }
+    }
+
+    /// <summary>Puts <paramref name="filter"/>'s program on the socket, or takes it off when it drops nothing; returns whether one is on.</summary>
+    public static bool Apply(Socket socket, Protocol.LowerPriorityFilter filter, bool startsWithIpv4Header, bool attached)
+    {
+        if (filter.DropsAny)
+        {
+            AttachFilter(socket, filter.Program(startsWithIpv4Header));
+            return true;
+        }
+        if (attached)
+        {
+            DetachFilter(socket);
+        }
+        return false;
+    }
+
+    /// <summary>Takes the socket's filter off (the kernel answers ENOENT when it has none: call it only after an attach).</summary>
+    public static void DetachFilter(Socket socket) => socket.SetRawSocketOption(SolSocket, SoDetachFilter, BitConverter.GetBytes(0));
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int Socket(int domain, int type, int protocol);

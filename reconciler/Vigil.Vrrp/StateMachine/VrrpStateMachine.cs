@@ -125,6 +125,12 @@ public sealed class VrrpStateMachine : IDisposable
     }
 
     /// <summary>
+    /// Adverts with 0 &lt; priority &lt; this change nothing in the current state: a backup that preempts at once
+    /// discards them (RFC 5798 6.4.2). 0 when every advert counts. The receive socket may drop them in the kernel.
+    /// </summary>
+    public int DiscardsBelow => State == VrrpState.Backup && Settings.Preempt && Settings.PreemptDelay == TimeSpan.Zero ? Priority : 0;
+
+    /// <summary>
     /// A lower-priority advert that changes nothing: to a master that answered one this interval, or to a backup that
     /// preempts it at once. Told apart without the lock, because a flood of them (anyone on the segment can forge them,
     /// 50,000 a second) otherwise takes the lock the advert timer needs at every one (the chaos benchmark's flood: a
@@ -136,12 +142,8 @@ public sealed class VrrpStateMachine : IDisposable
         {
             return false;
         }
-        return State switch
-        {
-            VrrpState.Master => _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) < Settings.AdvertisementInterval.Ticks,
-            VrrpState.Backup => Settings.Preempt && Settings.PreemptDelay == TimeSpan.Zero,
-            _ => false,
-        };
+        return priority < DiscardsBelow
+            || (State == VrrpState.Master && _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) < Settings.AdvertisementInterval.Ticks);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ public interface IVrrpChannel : IDisposable
 
     /// <summary>Waits up to <paramref name="timeout"/> for one datagram; null when none came. Never throws on bad packets.</summary>
     ReceivedAdvertisement? Receive(TimeSpan timeout);
+
+    /// <summary>From now on, adverts the filter matches need not be received at all (the kernel drops them).</summary>
+    void Ignore(LowerPriorityFilter filter);
 }
 
 /// <summary>One received datagram: the codec's verdict, its addresses and the advert when it decoded.</summary>

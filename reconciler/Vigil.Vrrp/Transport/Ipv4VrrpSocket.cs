@@ -25,6 +25,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
     private readonly Socket? _in;
     private readonly byte[] _send = new byte[1500];
     private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
+    private bool _filtered;
     private readonly byte[] _receive = new byte[65535];
 
     /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
@@ -77,6 +78,10 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
         var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement);
         return new ReceivedAdvertisement(verdict, header.Source, header.Destination, advertisement) { Ipv4Header = header };
     }
+
+    /// <summary>Raw IPv4 sockets deliver the IP header too.</summary>
+    public void Ignore(LowerPriorityFilter filter) =>
+        _filtered = Interop.RawSockets.Apply(_in!, filter, startsWithIpv4Header: true, _filtered);
 
     public void Dispose()
     {

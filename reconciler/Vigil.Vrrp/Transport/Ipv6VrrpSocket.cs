@@ -26,6 +26,7 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
     private readonly Socket _in;
     private readonly byte[] _send = new byte[1500];
     private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
+    private bool _filtered;
     private readonly byte[] _receive = new byte[65535];
     private readonly int _interfaceIndex;
 
@@ -88,6 +89,10 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
         var verdict = VrrpCodec.TryDecode(_receive.AsSpan(0, length), source, destination, out var advertisement);
         return new ReceivedAdvertisement(verdict, source, destination, advertisement);
     }
+
+    /// <summary>Raw IPv6 sockets deliver the payload alone.</summary>
+    public void Ignore(LowerPriorityFilter filter) =>
+        _filtered = Interop.RawSockets.Apply(_in, filter, startsWithIpv4Header: false, _filtered);
 
     public void Dispose()
     {

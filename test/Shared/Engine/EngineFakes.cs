@@ -54,6 +54,11 @@ internal sealed class SilentChannel : IVrrpChannel, IAnnouncer
         return null;
     }
 
+    /// <summary>The filter the instance last asked for.</summary>
+    public LowerPriorityFilter? Filter { get; private set; }
+
+    public void Ignore(LowerPriorityFilter filter) => Filter = filter;
+
     public void Announce(IReadOnlyList<IPAddress> addresses, int times)
     {
     }
