@@ -10,14 +10,30 @@ public interface IAddressTable
     bool Delete(InterfaceAddress address);
 }
 
+/// <summary>Where virtual and static routes and rules are added and removed (tests record the calls).</summary>
+public interface IRoutingTable
+{
+    /// <summary>Adds the route; false when it was already there.</summary>
+    bool Add(KernelRoute route);
+
+    /// <summary>Deletes the route; false when it was not there.</summary>
+    bool Delete(KernelRoute route);
+
+    bool Add(KernelRule rule);
+
+    bool Delete(KernelRule rule);
+}
+
 /// <summary>
 /// Addresses and links of the network namespace the process runs in, over one rtnetlink socket.
 /// Requests on a netlink socket must not interleave, so they are serialized.
 /// </summary>
-public sealed class RtnetlinkClient : IAddressTable, IDisposable
+public sealed class RtnetlinkClient : IAddressTable, IRoutingTable, IDisposable
 {
     private const int Eexist = 17;
     private const int Eaddrnotavail = 99;
+    private const int Enoent = 2;
+    private const int Esrch = 3;
 
     private readonly Lock _gate = new();
     private readonly NetlinkSocket _socket;
@@ -51,6 +67,45 @@ public sealed class RtnetlinkClient : IAddressTable, IDisposable
     }
 
     public bool Add(InterfaceAddress address) => Change(add: true, address, Eexist);
+
+    /// <summary>Every route of every table (cache entries and multipath routes left out).</summary>
+    public IReadOnlyList<KernelRoute> Routes()
+    {
+        lock (_gate)
+        {
+            return _socket.Dump<KernelRoute>(RouteMessages.DumpRequest(_socket.NextSequence()), RouteMessages.TryParse, "list routes");
+        }
+    }
+
+    public IReadOnlyList<KernelRule> Rules()
+    {
+        lock (_gate)
+        {
+            return _socket.Dump<KernelRule>(RuleMessages.DumpRequest(_socket.NextSequence()), RuleMessages.TryParse, "list rules");
+        }
+    }
+
+    public bool Add(KernelRoute route) => Tolerating(Eexist, () => Execute(seq => RouteMessages.ChangeRequest(true, route, seq), $"add route {route}"));
+
+    public bool Delete(KernelRoute route) => Tolerating(Esrch, () => Execute(seq => RouteMessages.ChangeRequest(false, route, seq), $"delete route {route}"));
+
+    public bool Add(KernelRule rule) => Tolerating(Eexist, () => Execute(seq => RuleMessages.ChangeRequest(true, rule, seq), $"add rule {rule}"));
+
+    public bool Delete(KernelRule rule) => Tolerating(Enoent, () => Execute(seq => RuleMessages.ChangeRequest(false, rule, seq), $"delete rule {rule}"));
+
+    /// <summary>Runs a change; false when the kernel answered <paramref name="alreadyDone"/> (the state is what was asked).</summary>
+    private static bool Tolerating(int alreadyDone, Action change)
+    {
+        try
+        {
+            change();
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == alreadyDone)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Adds and deletes once on interface 0, which no link has: the kernel refuses (ENODEV) and nothing changes, but
@@ -107,15 +162,7 @@ public sealed class RtnetlinkClient : IAddressTable, IDisposable
     private bool Change(bool add, InterfaceAddress address, int alreadyDone)
     {
         var what = $"{(add ? "add" : "delete")} {address.Address}/{address.PrefixLength} {(add ? "to" : "from")} interface {address.InterfaceIndex}";
-        try
-        {
-            Execute(seq => AddressMessages.ChangeRequest(add, address, seq), what);
-            return true;
-        }
-        catch (NetlinkException e) when (e.Errno == alreadyDone)
-        {
-            return false;
-        }
+        return Tolerating(alreadyDone, () => Execute(seq => AddressMessages.ChangeRequest(add, address, seq), what));
     }
 
     public void Dispose() => _socket.Dispose();

@@ -56,6 +56,12 @@ internal static partial class RawSockets
         }
     }
 
+    /// <summary>
+    /// A sending socket is never read, but a raw socket gets a copy of every packet of its protocol: one program
+    /// (BPF_RET 0) keeps a flood from being copied into a queue nobody empties.
+    /// </summary>
+    public static void ReceiveNothing(Socket socket) => AttachFilter(socket, [0x06, 0, 0, 0, 0, 0, 0, 0]);
+
     /// <summary>Puts <paramref name="filter"/>'s program on the socket, or takes it off when it drops nothing; returns whether one is on.</summary>
     public static bool Apply(Socket socket, Protocol.LowerPriorityFilter filter, bool startsWithIpv4Header, bool attached)
     {

@@ -35,6 +35,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
         try
         {
             _in = Interop.RawSockets.OpenOnDevice(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol, interfaceName);
+            Interop.RawSockets.ReceiveNothing(_out);
             _out.Bind(new IPEndPoint(sourceAddress, 0));
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, Ipv4Header.VrrpTimeToLive);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, Ipv4Header.VrrpTimeToLive);

@@ -38,6 +38,7 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
         try
         {
             var ipv6 = ReceiveMessage.IpProtoIpv6;
+            RawSockets.ReceiveNothing(_out);
             _out.Bind(new IPEndPoint(Scoped(sourceAddress), 0));
             _out.SetRawSocketOption(ipv6, Ipv6UnicastHops, BitConverter.GetBytes(255));
             _out.SetRawSocketOption(ipv6, Ipv6MulticastHops, BitConverter.GetBytes(255));
