@@ -87,6 +87,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private DateTimeOffset? _attemptedAt;
     private double? _lastDuration;
     private IReadOnlyList<string> _notApplied = [];
+    private readonly RoutingApplier _routing;
     private (string?, ReconcileOutcome) _lastRecorded;
     private int _failedPasses;
     private PassResult? _lastPass;
@@ -120,8 +121,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         };
         // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
         // thread, not here; notify scripts run on their own tasks.
+        _routing = new RoutingApplier(_kernel.Routing, _agent.WantedRouting, log);
         _agent.Transitioned += (transition, instance) =>
         {
+            _routing.Poke();
             _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
             _notifier.Transition(transition, instance.Notify);
         };
@@ -272,6 +275,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         }
         lock (_ipvsGate)
         {
+            _routing.Poke(); // a route someone deleted comes back
             _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null, _health.Lookup, _ipvsOwned);
         }
         WriteStatus();
@@ -298,6 +302,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _notifier.Stopping(running.VirtualServers, (s, r) => _health.Lookup(s, r).Up, _quorum.IsUp);
         }
         _agent.Stop();
+        _routing.Dispose();
+        _routing.Converge(RoutingEntries.None); // keepalived clears its static routes and rules at stop too
         _notifier.Drain(TimeSpan.FromSeconds(5));
         _watcher?.Dispose();
         _watcher = null;
@@ -320,6 +326,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             _stopped = true;
         }
+        _routing.Dispose(); // routes and rules stay for the next agent, as the VIPs do
         _agent.Leave();
         _log.Information("left for a restart: VIPs kept, no priority-0 advert sent");
     }
@@ -328,7 +335,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     {
         var (drift, counts) = _agent.AddressDrifts();
         var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
-            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, _notApplied)
+            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, [.. _notApplied, .. _routing.Problems])
         {
             Folder = _source.Folder,
         };
@@ -360,6 +367,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         // Read before the instances start, so that they start with the priority the files give.
         _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
         var plan = _agent.Apply(state);
+        _routing.Poke();
         foreach (var step in plan.Where(s => s.Action != InstanceAction.Keep))
         {
             _log.Information("{Revision}: {Instance}: {Action}", revision.Label, step.Instance, step.Action);
@@ -579,6 +587,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _notifier.Dispose();
         _trackFiles.Dispose();
+        _routing.Dispose();
         _agent.Dispose();
         _kernel.Dispose();
         _precise?.Dispose();

@@ -203,6 +203,22 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
     }
 
+    /// <summary>The routes and rules wanted now: the running revision's static ones, and the virtual ones of each instance holding its VIPs.</summary>
+    public RoutingEntries WantedRouting()
+    {
+        lock (_gate)
+        {
+            if (Running is not { } state)
+            {
+                return RoutingEntries.None;
+            }
+            var links = ports.Links();
+            return _routers.Values.Where(r => r.WantsVips).Select(r => r.Instance)
+                .Aggregate(RoutingEntries.Resolve(state.StaticRoutes, state.StaticRules, links, "node"),
+                    (all, i) => all.And(RoutingEntries.Resolve(i.VirtualRoutes, i.VirtualRules, links, i.Name)));
+        }
+    }
+
     public IReadOnlyList<VirtualRouterStatus> Status()
     {
         lock (_gate)

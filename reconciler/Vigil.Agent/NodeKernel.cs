@@ -16,6 +16,9 @@ public interface INodeKernel : IDisposable
     /// <summary>The addresses drift corrections add and remove.</summary>
     IAddressTable Addresses { get; }
 
+    /// <summary>The routes and rules of instances and of the node (see <see cref="RoutingApplier"/>).</summary>
+    IRoutingTable Routing { get; }
+
     /// <summary>The IPVS table; throws <see cref="IpvsUnavailableException"/> (or a netlink error) where there is none.</summary>
     IIpvsKernel OpenIpvs();
 
@@ -41,6 +44,8 @@ public sealed class NodeKernel : INodeKernel
     public IVirtualRouterPorts Ports { get; }
 
     public IAddressTable Addresses => _rtnetlink;
+
+    public IRoutingTable Routing => _rtnetlink;
 
     public IIpvsKernel OpenIpvs()
     {

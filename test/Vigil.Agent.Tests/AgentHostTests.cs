@@ -206,7 +206,7 @@ public sealed class AgentHostTests : IDisposable
     }
 
     /// <summary>Revisions handed over as a git source would: the newest, or an earlier one by commit.</summary>
-    private sealed class MemoryRevisions : IRevisionSource
+    internal sealed class MemoryRevisions : IRevisionSource
     {
         private readonly Dictionary<string, SourceRevision> _seen = [];
         private SourceRevision? _next;

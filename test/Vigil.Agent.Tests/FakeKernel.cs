@@ -34,6 +34,10 @@ internal sealed class FakeKernel : IVirtualRouterPorts, INodeKernel
 
     IAddressTable INodeKernel.Addresses => Table;
 
+    public RecordingRoutingTable Routing { get; } = new();
+
+    IRoutingTable INodeKernel.Routing => Routing;
+
     public IIpvsKernel OpenIpvs() => throw new IpvsUnavailableException();
 
     public IDisposable? Watch(Action<IReadOnlyList<NetworkLink>> linksChanged, Action<AddressEvent> addressChanged, Action missed, Serilog.ILogger log, int receiveBuffer) => null;

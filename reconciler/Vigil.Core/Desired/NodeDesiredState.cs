@@ -14,6 +14,9 @@ public sealed record NodeDesiredState
     public ValueList<NodeVirtualServer> VirtualServers { get; init; } = [];
     public NotificationSpec? Notification { get; init; }
     public ScriptsSpec? Scripts { get; init; }
+    /// <summary>Kept on the kernel whatever the instances' states (keepalived's static_routes, static_rules).</summary>
+    public ValueList<RouteSpec> StaticRoutes { get; init; } = [];
+    public ValueList<RuleSpec> StaticRules { get; init; } = [];
 }
 
 public sealed record NodeVrrpInstance
@@ -38,6 +41,8 @@ public sealed record NodeVrrpInstance
     public VrrpAuthenticationSpec? Authentication { get; init; }
     public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
     public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];
+    public ValueList<RouteSpec> VirtualRoutes { get; init; } = [];
+    public ValueList<RuleSpec> VirtualRules { get; init; } = [];
     public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
     /// <summary>Tracked scripts with the weight in force (the override, else the script's own).</summary>
     public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];

@@ -36,6 +36,8 @@ public static class NodeProjection
             VirtualServers = [.. state.VirtualServers.Select(v => new NodeVirtualServer(v.Name, runAs.Fill(v.Spec)))],
             Notification = cluster.Notification,
             Scripts = cluster.Scripts,
+            StaticRoutes = node.StaticRoutes,
+            StaticRules = node.StaticRules,
         };
     }
 
@@ -84,6 +86,9 @@ public static class NodeProjection
             Authentication = spec.Authentication,
             VirtualAddresses = spec.VirtualAddresses,
             ExcludedAddresses = spec.ExcludedAddresses,
+            // A route given neither gateway nor device goes out of the instance's interface.
+            VirtualRoutes = [.. spec.VirtualRoutes.Select(r => r.Dev is null && r.Via is null && r.Type == RouteType.Unicast ? r with { Dev = interfaceName } : r)],
+            VirtualRules = spec.VirtualRules,
             TrackInterfaces = spec.TrackInterfaces,
             TrackScripts = [.. spec.TrackScripts.Select(t => t with
             {

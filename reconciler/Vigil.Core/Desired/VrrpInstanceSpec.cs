@@ -27,6 +27,10 @@ public sealed record VrrpInstanceSpec
     public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
     /// <summary>Added with the VIPs but not carried in adverts (keepalived's virtual_ipaddress_excluded).</summary>
     public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];
+    /// <summary>Added after the VIPs when the instance becomes master, removed before them when it leaves (keepalived's virtual_routes).</summary>
+    public ValueList<RouteSpec> VirtualRoutes { get; init; } = [];
+    /// <summary>As <see cref="VirtualRoutes"/>, for policy-routing rules (keepalived's virtual_rules).</summary>
+    public ValueList<RuleSpec> VirtualRules { get; init; } = [];
     public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
     public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
     public ValueList<TrackFileSpec> TrackFiles { get; init; } = [];

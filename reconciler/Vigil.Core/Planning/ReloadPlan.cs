@@ -52,6 +52,8 @@ public static class ReloadPlan
             PreferredMaster = next.PreferredMaster,
             VirtualAddresses = next.VirtualAddresses,
             ExcludedAddresses = next.ExcludedAddresses,
+            VirtualRoutes = next.VirtualRoutes,
+            VirtualRules = next.VirtualRules,
             Garp = next.Garp,
             Notify = next.Notify,
             TrackInterfaces = next.TrackInterfaces,

@@ -16,6 +16,7 @@ public static class SemanticValidator
         // Without a Cluster, rules that read it (defaults, node addresses) would only echo that one error.
         VrrpInstanceRules.Check(state, clusterKnown: state.Cluster is not null, bag);
         VirtualServerRules.Check(state, bag);
+        RoutingRules.Check(state, bag);
         return bag.Sorted();
     }
 }

@@ -18,6 +18,18 @@ public sealed record KernelRoute(
 {
     public AddressFamily Family => Destination.AddressFamily;
 
+    /// <summary>
+    /// Whether <paramref name="observed"/> is this route as the kernel lists it: what this one leaves open (the device
+    /// a gateway implies, a source, a metric) the kernel may have filled in.
+    /// </summary>
+    public bool Matches(KernelRoute observed) =>
+        this with
+        {
+            OutputInterface = OutputInterface ?? observed.OutputInterface,
+            PreferredSource = PreferredSource ?? observed.PreferredSource,
+            Metric = Metric ?? observed.Metric,
+        } == observed;
+
     public override string ToString() =>
         (Type == RouteType.Unicast ? "" : $"{Type.ToString().ToLowerInvariant()} ") + $"{Destination}/{PrefixLength}"
         + (Gateway is null ? "" : $" via {Gateway}") + (OutputInterface is { } dev ? $" dev #{dev}" : "")

@@ -10,9 +10,13 @@ public interface IAddressTable
     bool Delete(InterfaceAddress address);
 }
 
-/// <summary>Where virtual and static routes and rules are added and removed (tests record the calls).</summary>
+/// <summary>Where virtual and static routes and rules are read, added and removed (tests record the calls).</summary>
 public interface IRoutingTable
 {
+    IReadOnlyList<KernelRoute> Routes();
+
+    IReadOnlyList<KernelRule> Rules();
+
     /// <summary>Adds the route; false when it was already there.</summary>
     bool Add(KernelRoute route);
 

@@ -37,6 +37,58 @@ internal sealed class RecordingAddressTable : IAddressTable
     }
 }
 
+/// <summary>The kernel's routes and rules as two lists; adds answer false for what is there, as the kernel's EEXIST.</summary>
+internal sealed class RecordingRoutingTable : IRoutingTable
+{
+    private readonly Lock _gate = new();
+    private readonly List<KernelRoute> _routes = [];
+    private readonly List<KernelRule> _rules = [];
+
+    public IReadOnlyList<KernelRoute> Routes()
+    {
+        lock (_gate)
+        {
+            return [.. _routes];
+        }
+    }
+
+    public IReadOnlyList<KernelRule> Rules()
+    {
+        lock (_gate)
+        {
+            return [.. _rules];
+        }
+    }
+
+    public bool Add(KernelRoute route) => Change(_routes, route, add: true);
+
+    public bool Delete(KernelRoute route) => Change(_routes, route, add: false);
+
+    public bool Add(KernelRule rule) => Change(_rules, rule, add: true);
+
+    public bool Delete(KernelRule rule) => Change(_rules, rule, add: false);
+
+    private bool Change<T>(List<T> entries, T entry, bool add)
+    {
+        lock (_gate)
+        {
+            if (add == entries.Contains(entry))
+            {
+                return false;
+            }
+            if (add)
+            {
+                entries.Add(entry);
+            }
+            else
+            {
+                entries.Remove(entry);
+            }
+            return true;
+        }
+    }
+}
+
 /// <summary>An instance's sockets and announcer that send nowhere and hear nothing.</summary>
 internal sealed class SilentChannel : IVrrpChannel, IAnnouncer
 {
