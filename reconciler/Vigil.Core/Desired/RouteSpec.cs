@@ -35,7 +35,7 @@ public sealed record RuleSpec
     /// <summary>Needed with the table action (the default).</summary>
     public long? Table { get; init; }
     public RuleAction Action { get; init; } = RuleAction.Table;
-    /// <summary>The kernel picks one when not set (keepalived's preference).</summary>
+    /// <summary>keepalived's preference; required by the schema (rules are tried in its order).</summary>
     public long? Priority { get; init; }
     public long? Fwmark { get; init; }
     public long? Fwmask { get; init; }

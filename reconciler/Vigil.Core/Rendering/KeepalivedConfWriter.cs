@@ -18,6 +18,8 @@ public sealed class KeepalivedConfWriter
         var writer = new KeepalivedConfWriter();
         writer.Line($"# keepalived.conf for node {node.Node}, rendered by vigil from the cluster's desired state");
         writer.GlobalDefs(node);
+        writer.Lines("static_routes", node.StaticRoutes.Select(KeepalivedRouting.Route));
+        writer.Lines("static_rules", node.StaticRules.Select(KeepalivedRouting.Rule));
         foreach (var script in node.VrrpScripts) writer.VrrpScript(script);
         foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
@@ -125,6 +127,8 @@ public sealed class KeepalivedConfWriter
         }
         Addresses("virtual_ipaddress", instance.VirtualAddresses);
         if (instance.ExcludedAddresses.Count > 0) Addresses("virtual_ipaddress_excluded", instance.ExcludedAddresses);
+        Lines("virtual_routes", instance.VirtualRoutes.Select(KeepalivedRouting.Route));
+        Lines("virtual_rules", instance.VirtualRules.Select(KeepalivedRouting.Rule));
         if (instance.TrackInterfaces.Count > 0)
         {
             Open("track_interface");
@@ -156,6 +160,16 @@ public sealed class KeepalivedConfWriter
         if (instance.UseVirtualMac) Line("use_vmac");
         // Unicast adverts leave from the base interface: keepalived sets this itself for unicast with a vmac, and says so.
         if (instance.UseVirtualMac && instance.Transport == VrrpTransport.Unicast) Line("vmac_xmit_base");
+        Close();
+    }
+
+    /// <summary>A block of one line per entry; nothing when there are none.</summary>
+    private void Lines(string block, IEnumerable<string> lines)
+    {
+        var all = lines.ToList();
+        if (all.Count == 0) return;
+        Open(block);
+        all.ForEach(Line);
         Close();
     }
 
