@@ -56,18 +56,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private IDisposable? _watcher;
     private ClusterSpec _cluster = new();
     private DriftReport? _drift;
-    private IIpvsKernel? _ipvs;
 
     // What the agent cannot do now but runs without (a file it cannot write).
     private readonly AgentFileWrites _files;
 
-    // The IPVS services this node's Vigil made (kept in the state directory): the only ones it may remove.
-    private IpvsOwnership _ipvsOwned;
-
-    private string? IpvsOwnedFile => _options.StateDirectory is { } directory ? Path.Combine(directory, IpvsOwnershipFile.FileName) : null;
-
-    // IPVS is changed by the worker's passes; the lock keeps a drift check's read of it whole against a stop.
-    private readonly Lock _ipvsGate = new();
+    private readonly Appliers.NodeIpvs _ipvs;
     private readonly HealthBoard _health;
     private readonly VrrpScriptStates _scripts;
     private readonly QuorumTracker _quorum = new();
@@ -108,7 +101,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         log = _log;
         _files = new AgentFileWrites(log);
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
-        _ipvsOwned = IpvsOwnedFile is { } owned ? IpvsOwnershipFile.Load(owned) : IpvsOwnership.Of([]);
         _kernel = kernel ?? new NodeKernel(log);
         _time = time ?? (_precise = new PreciseTimeProvider());
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
@@ -119,9 +111,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             // Listens from now on, while the first revision is read: a slow start must not look like a takeover.
             Witness = predecessor is { Masters.Count: > 0 } ? _kernel.Witness(predecessor.Masters, _time, log) : null,
         };
+        _routing = new RoutingApplier(_kernel.Routing, _agent.WantedRouting, log);
         // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
         // thread, not here; notify scripts run on their own tasks.
-        _routing = new RoutingApplier(_kernel.Routing, _agent.WantedRouting, log);
         _agent.Transitioned += (transition, instance) =>
         {
             _routing.Poke();
@@ -132,6 +124,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _driftCheck = new DriftCheck(_kernel, _agent, log, options.DriftMode);
         _health = new HealthBoard(log, TimeProvider.System);
         _health.Changed += HealthChanged;
+        _ipvs = new Appliers.NodeIpvs(_kernel, options.StateDirectory is { } directory ? Path.Combine(directory, IpvsOwnershipFile.FileName) : null,
+            _health.Lookup, log, Persist);
         _scripts = new VrrpScriptStates(log);
         // A script's result or a track file's number moves the priority (or faults the instance) from the next advert on.
         _agent.ScriptHealthy = _scripts.IsHealthy;
@@ -273,11 +267,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             return null;
         }
-        lock (_ipvsGate)
-        {
-            _routing.Poke(); // a route someone deleted comes back
-            _drift = _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? _ipvs : null, _health.Lookup, _ipvsOwned);
-        }
+        _routing.Poke(); // a route someone deleted comes back
+        _drift = _ipvs.Read((ipvs, owned) => _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? ipvs : null, _health.Lookup, owned));
         WriteStatus();
         return _drift;
     }
@@ -376,7 +367,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _loadedAt = DateTimeOffset.UtcNow;
         SyncChecks(state);
         // Applied means everything runs: an instance that could not start (its interface missing) makes it partial.
-        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(revision.Label, state)];
+        _notApplied = [.. _agent.NotRunning(), .. _ipvs.Converge(revision.Label, state)];
         NotifyQuorum(state);
         var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
@@ -435,7 +426,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             return Ending();
         }
         var before = _notApplied;
-        _notApplied = [.. _agent.NotRunning(), .. ConvergeIpvs(why, state)];
+        _notApplied = [.. _agent.NotRunning(), .. _ipvs.Converge(why, state)];
         NotifyQuorum(state);
         if (before.Count > 0 && _notApplied.Count == 0)
         {
@@ -450,54 +441,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             Save(_state with { LastError = $"{_running.Label}: partly applied: {_notApplied[0]}", LastErrorCommit = _running.Commit });
         }
         return Ending();
-    }
-
-    /// <summary>
-    /// Brings the kernel's IPVS table to the node's virtual servers as their health checks find them, when it has any
-    /// (or had: removing them all is a change too). Returns what is not applied, each with its reason; every applied
-    /// change is logged with <paramref name="why"/> (the commit, or the health change).
-    /// </summary>
-    private List<string> ConvergeIpvs(string why, NodeDesiredState state)
-    {
-        lock (_ipvsGate)
-        {
-            if (state.VirtualServers.Count == 0 && _ipvs is null && _ipvsOwned.Services.Count == 0)
-            {
-                return [];
-            }
-            try
-            {
-                _ipvs ??= _kernel.OpenIpvs();
-                var converged = IpvsApplier.Converge(_ipvs, state.VirtualServers.Select(v => v.Spec), _health.Lookup, owned: _ipvsOwned);
-                var (_, result, remaining) = converged;
-                if (!converged.Owned.SameAs(_ipvsOwned))
-                {
-                    _ipvsOwned = converged.Owned;
-                    if (IpvsOwnedFile is { } owned)
-                    {
-                        Persist("ipvs ownership", owned, () => IpvsOwnershipFile.Save(owned, _ipvsOwned));
-                    }
-                }
-                foreach (var change in result.Applied)
-                {
-                    _log.Information("{Revision}: ipvs {Change}", why, change.ToString());
-                }
-                var notApplied = result.Failed.Select(f => $"ipvs {f.Error}")
-                    .Concat(result.Skipped.Select(s => $"ipvs {s} (skipped: its service is missing)"))
-                    .Concat(remaining.Changes.Where(c => !result.Failed.Any(f => f.Change == c) && !result.Skipped.Contains(c)).Select(c => $"ipvs {c} (still differs after applying)"))
-                    .ToList();
-                foreach (var line in notApplied)
-                {
-                    _log.Error("{Revision}: not applied: {Change}", why, line);
-                }
-                return notApplied;
-            }
-            catch (Exception e) when (e is IpvsUnavailableException or NetlinkException)
-            {
-                _log.Error("{Revision}: ipvs not applied: {Error}", why, e.Message);
-                return [$"ipvs: {e.Message}"];
-            }
-        }
     }
 
     /// <summary>

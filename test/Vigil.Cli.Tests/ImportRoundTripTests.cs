@@ -52,7 +52,7 @@ public sealed class ImportRoundTripTests : IDisposable
         ],
         [
             "unsupported/ka1.conf:30` **status_code**", "unsupported/ka1.conf:32` **url**", "unsupported/ka1.conf:36` **TCP_CHECK**",
-            "unsupported/ka1.conf:4` **vrrp_strict**", "unsupported/ka1.conf:5` **vrrp_garp_interval**", "unsupported/ka1.conf:17` **virtual_routes**",
+            "unsupported/ka1.conf:4` **vrrp_strict**", "unsupported/ka1.conf:5` **vrrp_garp_interval**",
             "unsupported/ka1.conf:23` **protocol**",
         ]),
     };

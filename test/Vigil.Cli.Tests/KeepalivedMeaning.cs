@@ -20,6 +20,8 @@ internal static class KeepalivedMeaning
         var global = all.FirstOrDefault(s => s.Keyword == "global_defs");
         var globalVersion = Value(global, "vrrp_version") ?? "2";
         Global(global, RunsScripts(all), facts);
+        KeepalivedRoutingMeaning.Add(all.FirstOrDefault(s => s.Keyword == "static_routes"), "node", facts);
+        KeepalivedRoutingMeaning.Add(all.FirstOrDefault(s => s.Keyword == "static_rules"), "node", facts);
         var grouped = new Dictionary<string, bool>(StringComparer.Ordinal); // instance → its group applies weights
         foreach (var group in all.Where(s => s.Keyword == "vrrp_sync_group"))
         {
@@ -130,6 +132,8 @@ internal static class KeepalivedMeaning
             }
             facts.Add($"{name}: tracks file {Value(file, "file")} weight {Weight(weight)}{(track.Words.Contains("reverse") ? " reverse" : "")}");
         }
+        KeepalivedRoutingMeaning.Add(Child(instance, "virtual_routes"), name, facts);
+        KeepalivedRoutingMeaning.Add(Child(instance, "virtual_rules"), name, facts);
         Notify(instance, name, facts);
         facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? "5")} repeat {Value(instance, "garp_master_repeat") ?? "5"} " +
             $"refresh {Seconds(Value(instance, "garp_master_refresh") ?? "0")} x{Value(instance, "garp_master_refresh_repeat") ?? "1"} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? "5"}");

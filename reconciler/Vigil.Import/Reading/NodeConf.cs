@@ -20,6 +20,10 @@ public sealed class NodeConf(string node, string file)
     public List<ResourceDraft> SyncGroups { get; } = [];
     public List<ResourceDraft> VirtualServers { get; } = [];
     public Dictionary<string, InstanceMember> Members { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>static_routes and static_rules: this node's own, for its nodes[] entry.</summary>
+    public List<Output.YamlMap> StaticRoutes { get; } = [];
+    public List<Output.YamlMap> StaticRules { get; } = [];
     public NodeFindings Findings { get; } = new();
 
     /// <summary>Whether global_defs has enable_script_security (Vigil always refuses unsafe scripts when it runs as root).</summary>

@@ -40,6 +40,16 @@ public static class NodeReader
                 case "virtual_server":
                     services.VirtualServer(s);
                     break;
+                case "static_routes" or "static_rules":
+                    var lines = new RouteLineReader(conf.Findings, s.Keyword);
+                    foreach (var line in s.Block ?? [])
+                    {
+                        if ((s.Keyword == "static_routes" ? lines.Route(line) : lines.Rule(line)) is { } entry)
+                        {
+                            (s.Keyword == "static_routes" ? conf.StaticRoutes : conf.StaticRules).Add(entry);
+                        }
+                    }
+                    break;
                 default:
                     Unknowns.Report(conf.Findings, s, "the top level");
                     break;

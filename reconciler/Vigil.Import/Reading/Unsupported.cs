@@ -3,7 +3,6 @@ namespace Vigil.Import.Reading;
 /// <summary>keepalived keywords real configurations use that Vigil cannot express yet, and what is missing.</summary>
 internal static class Unsupported
 {
-    private const string Routes = "routes, rules and static addresses are not in Vigil yet";
     private const string Strict = "vrrp_strict, accept mode and their firewall rules are not in Vigil yet";
     private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
     private const string Fifo = "notify FIFOs are not in Vigil yet: use notify scripts, the webhook or the agent's status";
@@ -12,11 +11,7 @@ internal static class Unsupported
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["virtual_routes"] = Routes,
-        ["virtual_rules"] = Routes,
-        ["static_routes"] = Routes,
-        ["static_rules"] = Routes,
-        ["static_ipaddress"] = Routes,
+        ["static_ipaddress"] = "static addresses are not in Vigil yet",
         ["vrrp_strict"] = Strict,
         ["accept"] = Strict,
         ["no_accept"] = Strict,

@@ -194,6 +194,16 @@ internal sealed class VrrpReader(NodeConf node)
                         }
                     }
                     break;
+                case "virtual_routes" or "virtual_rules":
+                    var lines = new RouteLineReader(node.Findings, s.Keyword);
+                    foreach (var line in s.Block ?? [])
+                    {
+                        if ((s.Keyword == "virtual_routes" ? lines.Route(line) : lines.Rule(line)) is { } entry)
+                        {
+                            draft.Add(s.Keyword == "virtual_routes" ? "virtualRoutes" : "virtualRules", entry, line.Position);
+                        }
+                    }
+                    break;
                 case "track_interface":
                     foreach (var track in s.Block ?? [])
                     {

@@ -75,6 +75,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private static readonly IPAddress Ipv6MulticastGroup = IPAddress.Parse("ff02::12");
     // Long, so that ten idle instances cost next to nothing; nobody waits for it (see Dispose).
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromSeconds(1);
+    // While the kernel drops a flood, the loop wakes often enough to lift the filter on time.
+    private static readonly TimeSpan FloodPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly VirtualRouterPorts _ports;
     private readonly TimeProvider _time;
@@ -103,6 +105,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private readonly RouterSightings _sightings = new();
     private readonly Lock _filterGate = new();
     private int _filterBelow = -1;
+    private readonly AdvertFlood _flood = new();
     private long _sent;
     private long _received;
     private long _becameMaster;
@@ -339,14 +342,25 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     }
 
     /// <summary>
-    /// The receive socket drops in the kernel what the machine would discard in its present state and priority (see
-    /// <see cref="LowerPriorityFilter"/>). Under a lock so that the last program put on is the latest state's.
+    /// During a flood (<see cref="AdvertFlood"/>), the receive socket drops in the kernel what the machine would discard
+    /// in its present state and priority (see <see cref="LowerPriorityFilter"/>); otherwise every advert is heard, so
+    /// that a foreign router and a peer's address list show in the status. Under a lock so that the last program put
+    /// on is the latest state's.
     /// </summary>
     private void FollowKernelFilter()
     {
         lock (_filterGate)
         {
-            var below = _machine.DiscardsBelow;
+            var below = _flood.Engaged ? _machine.DiscardsBelow : 0;
+            if (below > 1 && _filterBelow <= 1)
+            {
+                _log.Warning("{Instance}: advert flood: more than {Threshold} lower-priority adverts in a second; the kernel drops VRID {Vrid}'s below priority {Below} for {Hold}",
+                    Instance.Name, AdvertFlood.Threshold, Instance.VirtualRouterId, below, AdvertFlood.Hold);
+            }
+            else if (below <= 1 && _filterBelow > 1)
+            {
+                _log.Information("{Instance}: lower-priority adverts heard again (the flood filter is lifted)", Instance.Name);
+            }
             if (below == _filterBelow)
             {
                 return;
@@ -407,7 +421,11 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         while (!_stopping)
         {
-            var received = _ports.Channel.Receive(ReceivePoll);
+            var received = _ports.Channel.Receive(_flood.Engaged ? FloodPoll : ReceivePoll);
+            if (_flood.Changed(_time.GetTimestamp(), _time.TimestampFrequency))
+            {
+                FollowKernelFilter();
+            }
             if (received is null)
             {
                 continue;
@@ -425,6 +443,10 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             Interlocked.Increment(ref _received);
             _lastHeard = System.Diagnostics.Stopwatch.GetTimestamp();
             var advertisement = received.Advertisement!;
+            if (advertisement.Priority > 0 && advertisement.Priority < _machine.DiscardsBelow)
+            {
+                _flood.Discarded(_time.GetTimestamp(), _time.TimestampFrequency);
+            }
             _machine.ReceiveAdvertisement(advertisement.Priority, advertisement.Interval, received.Source);
             NoteAddressList(advertisement, received.Source);
         }

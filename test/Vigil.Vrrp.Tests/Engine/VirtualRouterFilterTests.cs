@@ -4,12 +4,15 @@ using Vigil.Tests;
 using Vigil.Vrrp.Engine;
 using Vigil.Vrrp.Protocol;
 using Vigil.Vrrp.StateMachine;
+using Vigil.Vrrp.Transport;
 
 namespace Vigil.Vrrp.Tests.Engine;
 
 /// <summary>
-/// The kernel filter an instance asks its socket for follows its state and priority: a preempting backup drops the
-/// priorities below its own, a master and a backup that does not preempt (or preempts after a delay) drop nothing.
+/// The kernel filter an instance asks its socket for: nothing while adverts come at a peer's pace (a foreign router
+/// must show in the status); under a flood of lower-priority adverts, a preempting backup drops the priorities below
+/// its own, following its state and priority, for 30 s at a time. A master and a backup that does not preempt (or
+/// preempts after a delay) drop nothing.
 /// </summary>
 public sealed class VirtualRouterFilterTests
 {
@@ -28,30 +31,41 @@ public sealed class VirtualRouterFilterTests
     };
 
     [Fact]
-    public void APreemptingBackup_DropsBelowItsPriority_AndAMasterDropsNothing()
+    public void UnderAFlood_APreemptingBackupDropsBelowItsPriority_FollowsIt_AndLiftsTheFilterAfterThirtySeconds()
     {
         var time = new ManualTimeProvider();
-        var channel = new SilentChannel();
+        var channel = new FloodChannel();
         var instance = Instance();
         using var router = new VirtualRouter(instance, [], new VirtualRouterPorts(channel, new RecordingAddressTable(), channel), time, Serilog.Core.Logger.None);
-
         router.Start();
-        Assert.Equal(new LowerPriorityFilter(51, 3, 100), channel.Filter);
-        Assert.Equal(100, router.Status().KernelDropsBelow);
+        channel.Send(10); // a peer's pace
+        Assert.True(Eventually(() => channel.Delivered == 10));
+        Assert.False(channel.Filter?.DropsAny ?? false);
 
-        router.UpdatePriority(80); // a tracked script failed
+        channel.Send(AdvertFlood.Threshold + 1);
+
+        Assert.True(Eventually(() => channel.Filter == new LowerPriorityFilter(51, 3, 100)), $"{channel.Filter}");
+        Assert.Equal(100, router.Status().KernelDropsBelow);
+        router.UpdatePriority(80); // a tracked script failed: the filter follows
         Assert.Equal(new LowerPriorityFilter(51, 3, 80), channel.Filter);
 
-        time.Advance(VrrpTimers.MasterDownInterval(80, instance.AdvertInterval));
-        Assert.Equal(VrrpState.Master, router.State);
-        Assert.Equal(0, channel.Filter!.Below);
+        // Thirty seconds of the master's adverts (the flood is dropped in the kernel meanwhile): still backup, filter lifted.
+        for (var step = 0; step < AdvertFlood.Hold / instance.AdvertInterval; step++)
+        {
+            var delivered = channel.Delivered;
+            channel.SendMasterAdvert();
+            Assert.True(Eventually(() => channel.Delivered > delivered));
+            time.Advance(instance.AdvertInterval);
+        }
+        Assert.Equal(VrrpState.Backup, router.State);
+        Assert.True(Eventually(() => channel.Filter is { DropsAny: false }), $"{channel.Filter}");
         Assert.Equal(0, router.Status().KernelDropsBelow);
 
-        router.SetFault(true, "test");
-        Assert.Equal(0, channel.Filter!.Below);
-        router.SetFault(false, "test");
-        Assert.Equal(VrrpState.Backup, router.State);
-        Assert.Equal(80, channel.Filter!.Below);
+        channel.Send(AdvertFlood.Threshold + 1); // still flooding: on again
+        Assert.True(Eventually(() => channel.Filter is { Below: 80 }), $"{channel.Filter}");
+        time.Advance(VrrpTimers.MasterDownInterval(80, instance.AdvertInterval));
+        Assert.Equal(VrrpState.Master, router.State);
+        Assert.Equal(0, channel.Filter!.Below); // a master hears every advert
     }
 
     [Theory]
@@ -69,5 +83,73 @@ public sealed class VirtualRouterFilterTests
         Assert.Equal(VrrpState.Backup, router.State);
         Assert.False(channel.Filter?.DropsAny ?? false);
         Assert.Equal(0, router.Status().KernelDropsBelow);
+    }
+
+    private static bool Eventually(Func<bool> condition)
+    {
+        var until = Environment.TickCount64 + 5000;
+        while (!condition() && Environment.TickCount64 < until)
+        {
+            Thread.Sleep(5);
+        }
+        return condition();
+    }
+
+    /// <summary>Lower-priority adverts (priority 50, VRID 51) as many as asked, and the master's (200) one at a time; remembers the filter asked for.</summary>
+    private sealed class FloodChannel : IVrrpChannel, IAnnouncer
+    {
+        private static readonly IPAddress Forged = IPAddress.Parse("203.0.113.9");
+        private readonly ReceivedAdvertisement _advert = new(VrrpRejection.None, Forged, IPAddress.Parse("224.0.0.18"), new VrrpAdvertisement
+        {
+            Version = 3, VirtualRouterId = 51, Priority = 50, AdvertisementInterval = 10, IpAddresses = [IPAddress.Parse("198.51.100.100")],
+        });
+        private readonly ReceivedAdvertisement _master = new(VrrpRejection.None, IPAddress.Parse("198.51.100.12"), IPAddress.Parse("224.0.0.18"), new VrrpAdvertisement
+        {
+            Version = 3, VirtualRouterId = 51, Priority = 200, AdvertisementInterval = 10, IpAddresses = [IPAddress.Parse("198.51.100.100")],
+        });
+        private int _pending;
+        private int _masterPending;
+        private int _delivered;
+
+        public IPAddress SourceAddress => IPAddress.Parse("198.51.100.11");
+
+        public LowerPriorityFilter? Filter { get; private set; }
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        public void Send(int count) => Interlocked.Add(ref _pending, count);
+
+        public void SendMasterAdvert() => Interlocked.Increment(ref _masterPending);
+
+        public void Send(VrrpAdvertisement advertisement, IPAddress destination)
+        {
+        }
+
+        public ReceivedAdvertisement? Receive(TimeSpan timeout)
+        {
+            if (Interlocked.Exchange(ref _masterPending, 0) > 0)
+            {
+                Interlocked.Increment(ref _delivered);
+                return _master;
+            }
+            if (Interlocked.Decrement(ref _pending) >= 0)
+            {
+                Interlocked.Increment(ref _delivered);
+                return _advert;
+            }
+            Interlocked.Increment(ref _pending);
+            Thread.Sleep(5);
+            return null;
+        }
+
+        public void Ignore(LowerPriorityFilter filter) => Filter = filter;
+
+        public void Announce(IReadOnlyList<IPAddress> addresses, int times)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
