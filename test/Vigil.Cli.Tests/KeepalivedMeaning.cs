@@ -213,7 +213,7 @@ internal static class KeepalivedMeaning
         }
         foreach (var url in check.Children("url"))
         {
-            facts.Add($"{name}: url {Value(url, "path")} status {string.Join(' ', Child(url, "status_code")?.Arguments ?? ["2xx"])} digest {Value(url, "digest") ?? "-"} host {Value(url, "virtualhost") ?? Value(check, "virtualhost") ?? virtualHost ?? "-"}");
+            facts.Add($"{name}: url {Value(url, "path")} status {Statuses(Child(url, "status_code")?.Arguments)} digest {Value(url, "digest") ?? "-"} host {Value(url, "virtualhost") ?? Value(check, "virtualhost") ?? virtualHost ?? "-"}");
         }
         if (Child(check, "misc_path") is { } misc)
         {
@@ -239,6 +239,28 @@ internal static class KeepalivedMeaning
     /// <summary>A script's words as keepalived runs it (two reads with quotes and escapes), joined by |.</summary>
     private static string Argv(ConfStatement? hook) =>
         hook is null ? "-" : string.Join('|', ConfWords.Escaped(ConfWords.Escaped(hook.Text, out _)![1], out _)!);
+
+    /// <summary>The set of codes keepalived accepts, as ranges: "200-299" and none given (any 2xx) alike.</summary>
+    private static string Statuses(IReadOnlyList<string>? codes)
+    {
+        var accepted = new SortedSet<int>();
+        foreach (var word in codes ?? ["200-299"])
+        {
+            var parts = word.Split('-');
+            for (var code = int.Parse(parts[0], CultureInfo.InvariantCulture); code <= int.Parse(parts[^1], CultureInfo.InvariantCulture); code++)
+            {
+                accepted.Add(code);
+            }
+        }
+        var ranges = new List<string>();
+        foreach (var code in accepted.Where(c => !accepted.Contains(c - 1)))
+        {
+            var end = code;
+            while (accepted.Contains(end + 1)) end++;
+            ranges.Add(end == code ? $"{code}" : $"{code}-{end}");
+        }
+        return string.Join(' ', ranges);
+    }
 
     private static string Address(string text)
     {

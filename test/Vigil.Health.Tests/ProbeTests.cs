@@ -51,6 +51,31 @@ public sealed class ProbeTests : IDisposable
         Assert.Equal(ProbeResult.Success("status 200"), await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: false), server.Port));
     }
 
+    /// <summary>keepalived's status_code lists and ranges, and several url blocks that must all pass (each with its own Host).</summary>
+    [Fact]
+    public async Task Http_StatusCodeRanges_AndSeveralUrls_AllMustPass()
+    {
+        using var server = new SmallHttpServer();
+        server.Answers["/moved"] = (301, "elsewhere");
+        server.Answers["/empty"] = (204, "");
+        server.Answers["/broken"] = (503, "busy");
+
+        Assert.Equal(ProbeResult.Success("status 301"), await Probe(new HttpProbe(new HttpCheckSpec { Path = "/moved", StatusCodes = "200-299 301" }, tls: false), server.Port));
+        Assert.Equal(ProbeResult.Success("status 204"), await Probe(new HttpProbe(new HttpCheckSpec { Path = "/empty", StatusCodes = "200-299 301" }, tls: false), server.Port));
+        Assert.Equal(ProbeResult.Failure("status 503, expected 200-299 301"), await Probe(new HttpProbe(new HttpCheckSpec { Path = "/broken", StatusCodes = "200-299 301" }, tls: false), server.Port));
+
+        HttpUrlSpec[] both = [new() { Path = "/" }, new() { Path = "/moved", StatusCodes = "301" }];
+        Assert.Equal(ProbeResult.Success("2 urls answered"), await Probe(new HttpProbe(new HttpCheckSpec { Urls = [.. both] }, tls: false), server.Port));
+        HttpUrlSpec[] oneBroken = [new() { Path = "/" }, new() { Path = "/broken" }, new() { Path = "/moved" }];
+        Assert.Equal(ProbeResult.Failure("/broken: status 503, expected 200-299"), await Probe(new HttpProbe(new HttpCheckSpec { Urls = [.. oneBroken] }, tls: false), server.Port));
+
+        // A url's own virtual host is its Host header; the others use the check's.
+        server.RequiredHost = "www.example.org";
+        HttpUrlSpec[] hosts = [new() { Path = "/", VirtualHost = "www.example.org" }, new() { Path = "/moved", StatusCodes = "301" }];
+        Assert.Equal(ProbeResult.Failure("/moved: status 404, expected 301"), await Probe(new HttpProbe(new HttpCheckSpec { Urls = [.. hosts] }, tls: false), server.Port));
+        Assert.Equal(ProbeResult.Success("2 urls answered"), await Probe(new HttpProbe(new HttpCheckSpec { Urls = [.. hosts], VirtualHost = "www.example.org" }, tls: false), server.Port));
+    }
+
     /// <summary>A body is digested as a stream and only so far: a huge answer fails the check, it does not fill the agent's memory.</summary>
     [Fact]
     public async Task Http_BodyLargerThanTheDigestBound_FailsTheCheck()

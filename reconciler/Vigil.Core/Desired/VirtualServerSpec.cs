@@ -152,12 +152,33 @@ public sealed record HttpCheckSpec
 {
     public string Path { get; init; } = "/";
     public int StatusCode { get; init; } = 200;
+    /// <summary>keepalived's status_code list ("200-299 301"); replaces <see cref="StatusCode"/> when set.</summary>
+    public string? StatusCodes { get; init; }
     /// <summary>MD5 of the body, as keepalived's genhash prints it.</summary>
     public string? Digest { get; init; }
     public string? VirtualHost { get; init; }
     public int? Port { get; init; }
     /// <summary>sslGet only: check the server certificate.</summary>
     public bool VerifyCertificate { get; init; }
+    /// <summary>keepalived's several url blocks: every one must pass. When set, the path, codes and digest above are not used.</summary>
+    public ValueList<HttpUrlSpec> Urls { get; init; } = [];
+
+    /// <summary>What is fetched: <see cref="Urls"/>, or the one url the fields above describe.</summary>
+    public IReadOnlyList<HttpUrlSpec> EffectiveUrls => Urls.Count > 0 ? Urls
+        : [new HttpUrlSpec { Path = Path, StatusCodes = StatusCodes ?? StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Digest = Digest }];
+}
+
+/// <summary>One url of an HTTP or SSL check (keepalived's url block).</summary>
+public sealed record HttpUrlSpec
+{
+    public string Path { get; init; } = "/";
+    /// <summary>Codes and ranges as keepalived's status_code ("200-299 301"); any 2xx when not set, as keepalived.</summary>
+    public string? StatusCodes { get; init; }
+    public string? Digest { get; init; }
+    /// <summary>This url's Host header (and TLS name); the check's virtualHost when not set.</summary>
+    public string? VirtualHost { get; init; }
+
+    public HttpStatusCodes Accepted => StatusCodes is { } text && HttpStatusCodes.TryParse(text, out var codes, out _) ? codes : HttpStatusCodes.AnySuccess;
 }
 
 public sealed record MiscCheckSpec

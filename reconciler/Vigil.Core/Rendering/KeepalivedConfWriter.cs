@@ -267,11 +267,16 @@ public sealed class KeepalivedConfWriter
         else if ((check.HttpGet ?? check.SslGet) is { } http)
         {
             Open(check.HttpGet is not null ? "HTTP_GET" : "SSL_GET");
-            Open("url");
-            Line($"path {KeepalivedText.Plain(http.Path, "path")}");
-            Line($"status_code {http.StatusCode}");
-            if (http.Digest is not null) Line($"digest {http.Digest}");
-            Close();
+            foreach (var url in http.EffectiveUrls)
+            {
+                Open("url");
+                Line($"path {KeepalivedText.Plain(url.Path, "path")}");
+                // keepalived's own default is any 2xx too, but written out it says so to a reader.
+                Line($"status_code {url.Accepted}");
+                if (url.Digest is not null) Line($"digest {url.Digest}");
+                if (url.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(url.VirtualHost, "virtualHost")}");
+                Close();
+            }
             if ((http.Port ?? serverPort) is { } httpPort) Line($"connect_port {httpPort}");
             if (http.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(http.VirtualHost, "virtualHost")}");
         }

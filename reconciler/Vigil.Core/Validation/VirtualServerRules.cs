@@ -107,12 +107,40 @@ internal static class VirtualServerRules
                             ? $"healthCheck needs one of {string.Join(", ", HealthCheckSpec.ProbeNames)}"
                             : $"healthCheck has {string.Join(" and ", probes)}: one probe per real server");
                 }
+                if ((check.HttpGet ?? check.SslGet) is { } http)
+                {
+                    CheckHttp(server, $"{field}.healthCheck.{(check.HttpGet is not null ? "httpGet" : "sslGet")}", http, bag);
+                }
             }
         }
         if (spec.RealServers.Count > 0 && spec.Quorum > totalWeight)
         {
             bag.Warning(server.Origin, "spec.quorum", "quorum-unreachable",
                 $"quorum {spec.Quorum} is above the total weight {totalWeight} of all real servers: the service never has quorum");
+        }
+    }
+
+    /// <summary>Status code lists that parse; several urls or the one-url fields, not both.</summary>
+    private static void CheckHttp(Resource<VirtualServerSpec> server, string field, HttpCheckSpec http, DiagnosticBag bag)
+    {
+        if (http.StatusCodes is { } codes && !HttpStatusCodes.TryParse(codes, out _, out var error))
+        {
+            bag.Error(server.Origin, field + ".statusCodes", "status-codes", error!);
+        }
+        for (var i = 0; i < http.Urls.Count; i++)
+        {
+            if (http.Urls[i].StatusCodes is { } urlCodes && !HttpStatusCodes.TryParse(urlCodes, out _, out var urlError))
+            {
+                bag.Error(server.Origin, $"{field}.urls[{i}].statusCodes", "status-codes", urlError!);
+            }
+        }
+        if (http.Urls.Count > 0 && (http.Path != "/" || http.StatusCode != 200 || http.StatusCodes is not null || http.Digest is not null))
+        {
+            bag.Error(server.Origin, field + ".urls", "urls-or-url", "urls is set: give path, status codes and digest in each of urls[], not beside it");
+        }
+        if (http.StatusCodes is not null && http.StatusCode != 200)
+        {
+            bag.Error(server.Origin, field + ".statusCodes", "status-codes", "statusCode and statusCodes are both set: statusCodes replaces it");
         }
     }
 

@@ -63,11 +63,27 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         return Convert.ToHexStringLower(md5.GetHashAndReset());
     }
 
+    /// <summary>Every url in turn, each on a fresh connection within the timeout; the first that fails fails the check, as keepalived's.</summary>
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
         _target = target;
-        var host = _spec.VirtualHost ?? (target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString());
-        var uri = new Uri($"{(_tls ? "https" : "http")}://{host}:{target.Port}{_spec.Path}");
+        var urls = _spec.EffectiveUrls;
+        var result = ProbeResult.Failure("no url");
+        foreach (var url in urls)
+        {
+            result = await FetchAsync(url, target, timeout, cancellation).ConfigureAwait(false);
+            if (!result.Up)
+            {
+                return urls.Count > 1 ? ProbeResult.Failure($"{url.Path}: {result.Reason}") : result;
+            }
+        }
+        return urls.Count > 1 ? ProbeResult.Success($"{urls.Count} urls answered") : result;
+    }
+
+    private async Task<ProbeResult> FetchAsync(HttpUrlSpec url, ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var host = url.VirtualHost ?? _spec.VirtualHost ?? (target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString());
+        var uri = new Uri($"{(_tls ? "https" : "http")}://{host}:{target.Port}{url.Path}");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(timeout);
         try
@@ -76,11 +92,12 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             request.Headers.ConnectionClose = true;
             // Headers first: the body is read only for a digest, and then streamed and bounded (never buffered whole).
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
-            if ((int)response.StatusCode != _spec.StatusCode)
+            var accepted = url.Accepted;
+            if (!accepted.Contains((int)response.StatusCode))
             {
-                return ProbeResult.Failure($"status {(int)response.StatusCode}, expected {_spec.StatusCode}");
+                return ProbeResult.Failure($"status {(int)response.StatusCode}, expected {accepted}");
             }
-            if (_spec.Digest is { } expected)
+            if (url.Digest is { } expected)
             {
                 if (await Md5Of(response, limit.Token).ConfigureAwait(false) is not { } digest)
                 {

@@ -1,3 +1,4 @@
+using Vigil.Core.Desired;
 using Vigil.Import.KeepalivedConf;
 using Vigil.Import.Output;
 
@@ -218,7 +219,7 @@ internal sealed class VirtualServerReader(NodeConf node)
             _ => "smtp",
         });
         var (retry, delay, timeout, virtualHost) = inherited;
-        var urls = 0;
+        var urls = new List<YamlMap>();
         foreach (var s in block.Block ?? [])
         {
             switch (s.Keyword)
@@ -239,12 +240,7 @@ internal sealed class VirtualServerReader(NodeConf node)
                     delay = d;
                     break;
                 case "url" when block.Keyword is "HTTP_GET" or "SSL_GET":
-                    if (++urls > 1)
-                    {
-                        node.Findings.NotImported(s, "Vigil checks one url per check: the first is kept; several urls are not in Vigil yet");
-                        break;
-                    }
-                    Url(probe, s);
+                    urls.Add(Url(s));
                     break;
                 case "virtualhost" when s.Argument(0) is { } host:
                     virtualHost = host;
@@ -280,10 +276,22 @@ internal sealed class VirtualServerReader(NodeConf node)
         }
         if (block.Keyword is "HTTP_GET" or "SSL_GET")
         {
-            if (urls == 0)
+            if (urls.Count == 0)
             {
                 probe.Set("path", "/");
                 node.Findings.NotImported(block, "has no url: keepalived checks nothing here; Vigil checks GET / for 200");
+            }
+            else if (urls.Count == 1)
+            {
+                // One url: its fields on the check itself, as most configurations read (200 is Vigil's default there).
+                foreach (var (key, value) in urls[0].Entries.Where(e => !(e.Key == "statusCodes" && (string)e.Value == "200")))
+                {
+                    probe.Set(key, value);
+                }
+            }
+            else
+            {
+                probe.Set("urls", urls.Cast<object>().ToList());
             }
             if (virtualHost is not null && probe["virtualHost"] is null) probe.Set("virtualHost", virtualHost);
         }
@@ -314,38 +322,41 @@ internal sealed class VirtualServerReader(NodeConf node)
         if ((delay ?? defaultDelay) != "1s") check.Set("delayBeforeRetry", delay ?? defaultDelay);
     }
 
-    private void Url(YamlMap probe, ConfStatement url)
+    /// <summary>A url block as Vigil's url: path, statusCodes (keepalived's own "any 2xx" written out when it names none), digest, virtualHost.</summary>
+    private YamlMap Url(ConfStatement url)
     {
-        var status = false;
+        var map = new YamlMap();
+        var codes = new List<string>();
         foreach (var s in url.Block ?? [])
         {
             switch (s.Keyword)
             {
                 case "path" when s.Argument(0) is { } path:
-                    probe.Set("path", path);
+                    map.Set("path", path);
                     break;
                 case "digest" when s.Argument(0) is { } digest:
-                    probe.Set("digest", digest.ToLowerInvariant());
-                    break;
-                case "status_code" when s.Arguments.Count == 1 && int.TryParse(s.Argument(0), out var code) && code is >= 100 and <= 599:
-                    probe.Set("statusCode", code);
-                    status = true;
+                    map.Set("digest", digest.ToLowerInvariant());
                     break;
                 case "status_code":
-                    node.Findings.NotImported(s, $"status codes '{string.Join(' ', s.Arguments)}': Vigil checks one status code; lists and ranges are not in Vigil yet");
-                    status = true;
+                    foreach (var code in s.Arguments)
+                    {
+                        if (HttpStatusCodes.TryParse(code, out _, out var error)) codes.Add(code);
+                        else node.Findings.NotImported(s, error!);
+                    }
                     break;
                 case "virtualhost" when s.Argument(0) is { } host:
-                    probe.Set("virtualHost", host);
+                    map.Set("virtualHost", host);
                     break;
                 default:
                     Unknowns.Report(node.Findings, s, "url");
                     break;
             }
         }
-        if (!status)
+        if (codes.Count == 0)
         {
-            node.Findings.NotImported(url, "no status_code: keepalived accepts any 2xx, Vigil checks 200 only; status code ranges are not in Vigil yet");
+            node.Findings.DefaultWritten("status_code", "no status_code: keepalived accepts any 2xx; statusCodes: 200-299 is written", url.Position);
+            codes.Add("200-299");
         }
+        return map.Set("statusCodes", string.Join(' ', codes));
     }
 }

@@ -86,6 +86,27 @@ public class VirtualServerRulesTests
         Assert.Equal("spec.realServers[1].address", d.Field);
     }
 
+    [Theory]
+    [InlineData("200-299 301", null)]
+    [InlineData("200-199", "'200-199' is not a status code (100-599) or a range of them (200-299)")]
+    [InlineData("2xx", "'2xx' is not a status code (100-599) or a range of them (200-299)")]
+    [InlineData("600", "'600' is not a status code (100-599) or a range of them (200-299)")]
+    public void HttpStatusCodes_AreKeepalivedsCodesAndRanges(string codes, string? error)
+    {
+        RealServerSpec Real(HttpCheckSpec http) => new() { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec { HttpGet = http } };
+        var found = Check(Web() with { RealServers = [Real(new HttpCheckSpec { StatusCodes = codes }), Real(new HttpCheckSpec { Urls = [new HttpUrlSpec { StatusCodes = codes }] }) with { Address = IPAddress.Parse("198.51.100.22") }] });
+        Assert.Equal(error is null ? [] : [("spec.realServers[0].healthCheck.httpGet.statusCodes", error), ("spec.realServers[1].healthCheck.httpGet.urls[0].statusCodes", error)],
+            found.Select(d => (d.Field, d.Message)));
+    }
+
+    [Fact]
+    public void Urls_BesideTheOneUrlFields_IsAnError()
+    {
+        var http = new HttpCheckSpec { Path = "/health", Urls = [new HttpUrlSpec { Path = "/a" }] };
+        var d = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec { HttpGet = http } }] }));
+        Assert.Equal(("spec.realServers[0].healthCheck.httpGet.urls", "urls is set: give path, status codes and digest in each of urls[], not beside it"), (d.Field, d.Message));
+    }
+
     [Fact]
     public void HealthCheck_WithTwoProbesOrNone_IsAnError()
     {
