@@ -20,6 +20,16 @@ public sealed class VrrpStateMachine : IDisposable
     private TimeSpan _masterAdverInterval;
     private DateTimeOffset? _preemptAt;
     private long _lastLowerAnswerTicks = DateTimeOffset.MinValue.UtcTicks;
+    private long _lastLowerAnnounceTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>
+    /// How many lower-priority adverts a master answers per advert interval, at most (spaced evenly). keepalived answers
+    /// every one, so a flood of forged ones becomes a flood of adverts (40-fold, measured); one answer per interval kept a
+    /// keepalived backup drowning in the same flood from hearing enough of them (it took over in 2 of 2 runs, the
+    /// adverts on time at its interface); ten give it ten chances per interval for a tenth of keepalived's adverts.
+    /// The gratuitous ARPs that go with an answer stay at one burst per interval.
+    /// </summary>
+    public const int LowerPriorityAnswersPerInterval = 10;
     private volatile VrrpState _state = VrrpState.Initialize;
     private volatile int _priority;
 
@@ -131,8 +141,8 @@ public sealed class VrrpStateMachine : IDisposable
     public int DiscardsBelow => State == VrrpState.Backup && Settings.Preempt && Settings.PreemptDelay == TimeSpan.Zero ? Priority : 0;
 
     /// <summary>
-    /// A lower-priority advert that changes nothing: to a master that answered one this interval, or to a backup that
-    /// preempts it at once. Told apart without the lock, because a flood of them (anyone on the segment can forge them,
+    /// A lower-priority advert that changes nothing: to a master that answered one a moment ago (see
+    /// <see cref="LowerPriorityAnswersPerInterval"/>) and announced this interval, or to a backup that preempts it at once. Told apart without the lock, because a flood of them (anyone on the segment can forge them,
     /// 50,000 a second) otherwise takes the lock the advert timer needs at every one (the chaos benchmark's flood: a
     /// backup took over in 3 of 4 runs before, in 4 of 12 after). A stale read only sends one advert the slow way.
     /// </summary>
@@ -142,8 +152,14 @@ public sealed class VrrpStateMachine : IDisposable
         {
             return false;
         }
-        return priority < DiscardsBelow
-            || (State == VrrpState.Master && _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) < Settings.AdvertisementInterval.Ticks);
+        if (priority < DiscardsBelow)
+        {
+            return true;
+        }
+        var now = _time.GetUtcNow().UtcTicks;
+        return State == VrrpState.Master
+            && now - Interlocked.Read(ref _lastLowerAnswerTicks) < Settings.AdvertisementInterval.Ticks / LowerPriorityAnswersPerInterval
+            && now - Interlocked.Read(ref _lastLowerAnnounceTicks) < Settings.AdvertisementInterval.Ticks;
     }
 
     /// <summary>
@@ -261,18 +277,26 @@ public sealed class VrrpStateMachine : IDisposable
                 ? $"higher priority {priority} from {source}"
                 : $"equal priority {priority} from higher address {source}");
         }
-        else if (_time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastLowerAnswerTicks) >= Settings.AdvertisementInterval.Ticks)
+        else
         {
-            // At most one answer per interval: a flood of forged lower-priority adverts (anyone on the segment can send
-            // them, from any source) must not turn this master into an amplifier of adverts and gratuitous ARPs.
-            Interlocked.Exchange(ref _lastLowerAnswerTicks, _time.GetUtcNow().UtcTicks);
-            if (Settings.AnswerLowerPriority)
+            // Bounded: a flood of forged lower-priority adverts (anyone on the segment can send them, from any source)
+            // must not turn this master into an amplifier of adverts and gratuitous ARPs.
+            var now = _time.GetUtcNow().UtcTicks;
+            if (now - Interlocked.Read(ref _lastLowerAnswerTicks) >= Settings.AdvertisementInterval.Ticks / LowerPriorityAnswersPerInterval)
             {
-                // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that it
-                // steps down within this advert's round trip rather than at our next timer.
-                Advertise();
+                Interlocked.Exchange(ref _lastLowerAnswerTicks, now);
+                if (Settings.AnswerLowerPriority)
+                {
+                    // A lower-priority router thinks it is master: tell it now that one with a higher priority is, so that
+                    // it steps down within this advert's round trip rather than at our next timer.
+                    Advertise();
+                }
             }
-            _actions.HeardLowerPriority();
+            if (now - Interlocked.Read(ref _lastLowerAnnounceTicks) >= Settings.AdvertisementInterval.Ticks)
+            {
+                Interlocked.Exchange(ref _lastLowerAnnounceTicks, now);
+                _actions.HeardLowerPriority();
+            }
         }
     }
 

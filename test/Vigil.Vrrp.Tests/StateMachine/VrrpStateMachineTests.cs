@@ -202,11 +202,12 @@ public sealed class VrrpStateMachineTests : IDisposable
     }
 
     /// <summary>
-    /// A flood of lower-priority adverts (forged: anyone on the segment can send them from any source) is answered once
-    /// per advert interval, not once each: the master must not amplify a flood into adverts and gratuitous ARPs.
+    /// A flood of lower-priority adverts (forged: anyone on the segment can send them from any source) is answered at
+    /// most ten times per advert interval, spaced, and announced once per interval, not once each: the master must not
+    /// amplify a flood into adverts and gratuitous ARPs (keepalived answers every one).
     /// </summary>
     [Fact]
-    public void Master_HearingAFloodOfLowerPriorities_AnswersOncePerInterval()
+    public void Master_HearingAFloodOfLowerPriorities_AnswersTenTimesPerInterval_AndAnnouncesOnce()
     {
         var machine = Machine(100);
         machine.Start();
@@ -218,12 +219,20 @@ public sealed class VrrpStateMachineTests : IDisposable
         {
             machine.ReceiveAdvertisement(50, OneSecond, System.Net.IPAddress.Parse($"203.0.113.{i % 250 + 1}"));
         }
-        Assert.Equal(adverts + 1, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(adverts + 1, _actions.Actions.Count(a => a == "advert 100")); // all at one instant: one answer
         Assert.Equal(1, _actions.Actions.Count(a => a == "heard lower priority"));
 
-        _time.Advance(OneSecond); // our own timer's advert, and the next lower one is answered again
+        // Over the rest of the interval, one every millisecond: an answer each 100 ms, no more announcements.
+        for (var ms = 1; ms < 1000; ms++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            machine.ReceiveAdvertisement(50, OneSecond, Ka1);
+        }
+        Assert.Equal(adverts + Vrrp.StateMachine.VrrpStateMachine.LowerPriorityAnswersPerInterval, _actions.Actions.Count(a => a == "advert 100"));
+        Assert.Equal(1, _actions.Actions.Count(a => a == "heard lower priority"));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1)); // a whole interval since the first: announced again
         machine.ReceiveAdvertisement(50, OneSecond, Ka1);
-        Assert.Equal(adverts + 3, _actions.Actions.Count(a => a == "advert 100"));
         Assert.Equal(2, _actions.Actions.Count(a => a == "heard lower priority"));
         Assert.Equal(VrrpState.Master, machine.State);
     }
