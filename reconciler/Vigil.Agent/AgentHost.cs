@@ -452,11 +452,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         var checks = new List<IScheduledCheck>();
         foreach (var server in state.VirtualServers)
         {
-            foreach (var real in server.Spec.RealServers.Where(r => r.HealthCheck is not null))
+            foreach (var (real, index) in server.Spec.RealServers.SelectMany(r => r.Checks.Select((_, i) => (r, i))))
             {
                 try
                 {
-                    checks.Add(new RealServerCheck(server.Name, server.Spec, real, _health));
+                    checks.Add(new RealServerCheck(server.Name, server.Spec, real, _health, index: index));
                 }
                 catch (NotSupportedException e)
                 {

@@ -13,16 +13,26 @@ public sealed class RealServerCheck : IScheduledCheck
     private readonly HealthBoard _board;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
 
-    /// <summary>Results go to <paramref name="board"/>; <paramref name="delay"/> waits between attempts (tests record it).</summary>
-    public RealServerCheck(string virtualServer, VirtualServerSpec server, RealServerSpec real, HealthBoard board, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <summary>
+    /// The real server's check number <paramref name="index"/> (of <see cref="RealServerSpec.Checks"/>); results go to
+    /// <paramref name="board"/>; <paramref name="delay"/> waits between attempts (tests record it).
+    /// </summary>
+    public RealServerCheck(string virtualServer, VirtualServerSpec server, RealServerSpec real, HealthBoard board, Func<TimeSpan, CancellationToken, Task>? delay = null, int index = 0)
     {
         _board = board;
-        var check = real.HealthCheck ?? throw new ArgumentException($"{virtualServer}: real server {Endpoints.Format(real.Address, real.Port)} has no health check", nameof(real));
+        if (index >= real.Checks.Count)
+        {
+            throw new ArgumentException($"{virtualServer}: real server {Endpoints.Format(real.Address, real.Port)} has no health check {index + 1}", nameof(real));
+        }
+        var check = real.Checks[index];
         VirtualServer = virtualServer;
         RealServer = Endpoints.Format(real.Address, real.Port);
         Server = server;
         Real = real;
-        Key = KeyOf(server, real);
+        RealKey = KeyOf(server, real);
+        Of = real.Checks.Count;
+        Key = KeyOf(RealKey, index, Of);
+        ProbeName = check.ConfiguredProbes().FirstOrDefault() ?? "check";
         Spec = check;
         Interval = server.DelayLoop;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
@@ -45,7 +55,19 @@ public sealed class RealServerCheck : IScheduledCheck
     /// <summary>Which real server of which virtual server, as the IPVS planner asks: the service's endpoint and the real server's.</summary>
     public static string KeyOf(VirtualServerSpec server, RealServerSpec real) => $"{server.Endpoint} {Endpoints.Format(real.Address, real.Port)}";
 
+    /// <summary>Which check of the real server: its key alone when it has one check, else with the check's number.</summary>
+    public static string KeyOf(string realKey, int index, int of) => of == 1 ? realKey : $"{realKey} check {index + 1}";
+
+    /// <summary>This check's own key; <see cref="RealKey"/> is its real server's.</summary>
     public string Key { get; }
+
+    public string RealKey { get; }
+
+    /// <summary>How many checks the real server has (all must pass).</summary>
+    public int Of { get; }
+
+    /// <summary>tcp, httpGet...: said in the reason when the real server has several checks.</summary>
+    public string ProbeName { get; }
 
     public string VirtualServer { get; }
 
@@ -66,7 +88,7 @@ public sealed class RealServerCheck : IScheduledCheck
     public TimeSpan Interval { get; }
 
     /// <summary>Same real server (its check and hooks included), target, interval and the service's alpha and hooks it reports with.</summary>
-    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Real == Real && check.Target == Target && check.Interval == Interval
+    public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Key == Key && check.Real == Real && check.Target == Target && check.Interval == Interval
         && check.Alpha == Alpha && check.Server.Notify == Server.Notify;
 
     public async Task RunAsync(CancellationToken cancellation) => _board.Report(this, await ProbeAsync(cancellation).ConfigureAwait(false));

@@ -10,8 +10,9 @@ namespace Vigil.Agent.Tests;
 /// <summary>
 /// issue 16's slow or dead dependencies, all at once, against real agents in the namespace lab: a git remote that
 /// accepts the connection and never answers (git daemon frozen with SIGSTOP), an SMTP server and a webhook that accept
-/// and never reply (listeners that never read). VRRP keeps time (100 ms adverts, the backup never takes over), the
-/// reconcile loop answers within the fetch timeout, and each failure is reported once.
+/// and never reply (listeners that never read), and a DNS server that never answers a DNS check (a UDP socket nobody
+/// reads). VRRP keeps time (100 ms adverts, the backup never takes over), the reconcile loop answers within the fetch
+/// timeout, and each failure is reported once.
 /// </summary>
 public sealed partial class DeadDependencyTests
 {
@@ -19,10 +20,12 @@ public sealed partial class DeadDependencyTests
         import socket, sys, time
         listeners = []
         for port in sys.argv[2:]:
-            s = socket.socket()
+            udp = port.startswith("udp:")
+            s = socket.socket(type=socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((sys.argv[1], int(port)))
-            s.listen(64)  # the kernel completes every handshake; nobody ever reads or writes
+            s.bind((sys.argv[1], int(port[4:] if udp else port)))
+            if not udp:
+                s.listen(64)  # the kernel completes every handshake; nobody ever reads or writes
             listeners.append(s)
         print("listening", flush=True)
         time.sleep(3600)
@@ -49,12 +52,31 @@ public sealed partial class DeadDependencyTests
               scripts:
             """);
         origin.Edit("cluster/vi_1.yaml", "  virtualRouterId: 51", "  virtualRouterId: 51\n  notify:\n    email: true");
-        origin.Commit("notifications to servers that never answer");
+        File.WriteAllText(origin.PathOf("cluster/dns.yaml"), $"""
+            apiVersion: vigil/v1
+            kind: VirtualServer
+            metadata:
+              name: dns
+            spec:
+              address: 203.0.113.53
+              port: 53
+              protocol: UDP
+              delayLoop: 1s
+              realServers:
+                - address: {client}
+                  healthCheck:
+                    dns:
+                      name: example.org
+                      port: 5353
+                    connectTimeout: 1s
+                    retry: 2
+            """);
+        origin.Commit("notifications to servers that never answer, a DNS check of one that never answers");
 
         var script = Path.Combine(lab.Directory, "silent.py");
         File.WriteAllText(script, Silent);
         var listening = new ManualResetEventSlim();
-        lab.Lab.Start(lab.Client, "python3", [script, client, "2525", "8089"], line => { if (line == "listening") listening.Set(); });
+        lab.Lab.Start(lab.Client, "python3", [script, client, "2525", "8089", "udp:5353"], line => { if (line == "listening") listening.Set(); });
         Assert.True(listening.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the silent listeners did not start");
         // git-daemon itself (`git daemon` would run it as a child, and a SIGSTOP would stop only the wrapper).
         var daemon = lab.Lab.Start(lab.Client, "/usr/lib/git-core/git-daemon", ["--reuseaddr", "--export-all", $"--base-path={lab.Directory}", $"--listen={client}", "--port=9418", lab.Directory]);
@@ -84,8 +106,11 @@ public sealed partial class DeadDependencyTests
             // Held by a dependency, an advert would be late by a timeout (1 s, 2 s); within one interval is the machine's noise.
             Assert.True(figures.WorstAdvertLateness < lab.Scenario.AdvertInterval, $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
 
-            // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt.
+            // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt,
+            // and the DNS server's (its check ran every second, each run two attempts of 1 s).
             var log = lab.Output("ka1");
+            var dnsDown = Regex.Matches(log, @"dns: real server [^ ]+ down: .*").Select(m => m.Value).ToList();
+            Assert.True(dnsDown.Count == 1 && dnsDown[0].Contains("no reply within", StringComparison.Ordinal), $"{string.Join('\n', dnsDown)}\n{log}");
             var fetchFailures = Regex.Matches(log, @"fetch git://[^ ]+: .*; still running.*").Select(m => m.Value).ToList();
             Assert.True(fetchFailures.Count == 1, string.Join('\n', fetchFailures));
             var posts = Regex.Matches(log, @"webhook http://[^ ]+: .* \(2 attempts\).*").Select(m => m.Value).ToList();

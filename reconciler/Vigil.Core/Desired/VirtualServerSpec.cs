@@ -95,7 +95,12 @@ public sealed record RealServerSpec
     /// <summary>keepalived's lthreshold: new connections again below this many.</summary>
     public int LowerThreshold { get; init; }
     public HealthCheckSpec? HealthCheck { get; init; }
+    /// <summary>Several checks (keepalived's several checkers in one real_server): the server is up only while every one passes.</summary>
+    public ValueList<HealthCheckSpec> HealthChecks { get; init; } = [];
     public RealServerNotifySpec? Notify { get; init; }
+
+    /// <summary><see cref="HealthCheck"/> and <see cref="HealthChecks"/> (validation allows one of the two).</summary>
+    public IReadOnlyList<HealthCheckSpec> Checks => HealthCheck is { } one ? [one, .. HealthChecks] : HealthChecks;
 }
 
 /// <summary>keepalived's quorum_up / quorum_down and smtp_alert for a virtual server; hooks run as <see cref="User"/>.</summary>

@@ -242,7 +242,7 @@ public sealed class KeepalivedConfWriter
         if (real.LowerThreshold != 0) Line($"lthreshold {real.LowerThreshold}");
         if (real.Notify?.OnUp is { } up) Line($"notify_up {KeepalivedText.Script(up)}{user}");
         if (real.Notify?.OnDown is { } down) Line($"notify_down {KeepalivedText.Script(down)}{user}");
-        if (real.HealthCheck is { } check) HealthCheck(check, PortlessFwmark(service) ? real.Port : null);
+        foreach (var check in real.Checks) HealthCheck(check, PortlessFwmark(service) ? real.Port : null);
         Close();
     }
 

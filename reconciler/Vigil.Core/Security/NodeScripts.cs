@@ -41,6 +41,13 @@ public static class NodeScripts
                 {
                     scripts.Add(new(misc.Script, misc.User, null, server.Origin, $"spec.realServers[{i}].healthCheck.misc.script"));
                 }
+                for (var c = 0; c < real.HealthChecks.Count; c++)
+                {
+                    if (real.HealthChecks[c].Misc is { } each)
+                    {
+                        scripts.Add(new(each.Script, each.User, null, server.Origin, $"spec.realServers[{i}].healthChecks[{c}].misc.script"));
+                    }
+                }
             }
         }
         return scripts;

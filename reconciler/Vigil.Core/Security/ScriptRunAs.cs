@@ -39,10 +39,15 @@ public sealed record ScriptRunAs(string? User, string? Group)
     public VirtualServerSpec Fill(VirtualServerSpec server) => server with
     {
         Notify = server.Notify is { } notify ? Apply(notify, notify.User, notify.Group, (n, u, g) => n with { User = u, Group = g }) : null,
-        RealServers = [.. server.RealServers.Select(r => r.HealthCheck?.Misc is { } misc
-            ? r with { HealthCheck = r.HealthCheck with { Misc = misc with { User = Of(misc.User, null).User } } }
-            : r)],
+        RealServers = [.. server.RealServers.Select(r => r with
+        {
+            HealthCheck = r.HealthCheck is { } one ? Fill(one) : null,
+            HealthChecks = [.. r.HealthChecks.Select(Fill)],
+        })],
     };
+
+    private HealthCheckSpec Fill(HealthCheckSpec check) =>
+        check.Misc is { } misc ? check with { Misc = misc with { User = Of(misc.User, null).User } } : check;
 
     private T Apply<T>(T spec, string? user, string? group, Func<T, string?, string?, T> with)
     {

@@ -97,19 +97,25 @@ internal static class VirtualServerRules
                 bag.Error(server.Origin, field + ".lowerThreshold", "thresholds",
                     $"lowerThreshold {real.LowerThreshold} is above upperThreshold {real.UpperThreshold}");
             }
-            if (real.HealthCheck is { } check)
+            if (real.HealthCheck is not null && real.HealthChecks.Count > 0)
+            {
+                bag.Error(server.Origin, field + ".healthChecks", "one-probe", "healthCheck and healthChecks are both set: list every check in healthChecks");
+            }
+            List<(HealthCheckSpec Check, string Field)> checks = real.HealthCheck is { } single ? [(single, field + ".healthCheck")]
+                : [.. real.HealthChecks.Select((c, i) => (c, $"{field}.healthChecks[{i}]"))];
+            foreach (var (check, at) in checks)
             {
                 var probes = check.ConfiguredProbes().ToList();
                 if (probes.Count != 1)
                 {
-                    bag.Error(server.Origin, field + ".healthCheck", "one-probe",
+                    bag.Error(server.Origin, at, "one-probe",
                         probes.Count == 0
-                            ? $"healthCheck needs one of {string.Join(", ", HealthCheckSpec.ProbeNames)}"
-                            : $"healthCheck has {string.Join(" and ", probes)}: one probe per real server");
+                            ? $"a check needs one of {string.Join(", ", HealthCheckSpec.ProbeNames)}"
+                            : $"a check has {string.Join(" and ", probes)}: one probe per check (several checks go in healthChecks)");
                 }
                 if ((check.HttpGet ?? check.SslGet) is { } http)
                 {
-                    CheckHttp(server, $"{field}.healthCheck.{(check.HttpGet is not null ? "httpGet" : "sslGet")}", http, bag);
+                    CheckHttp(server, $"{at}.{(check.HttpGet is not null ? "httpGet" : "sslGet")}", http, bag);
                 }
             }
         }

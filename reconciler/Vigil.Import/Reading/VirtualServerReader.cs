@@ -178,17 +178,15 @@ internal sealed class VirtualServerReader(NodeConf node)
                     break;
             }
         }
-        for (var i = 0; i < checks.Count; i++)
+        // One checker is the real server's healthCheck; several (all must pass, as keepalived's) its healthChecks.
+        var read = checks.Select(c => Check(c, inherited, delayLoop)).OfType<YamlMap>().ToList();
+        if (read.Count == 1)
         {
-            if (i > 0)
-            {
-                node.Findings.NotImported(checks[i], $"Vigil runs one check per real server: {checks[0].Keyword} ({checks[0].Position}) kept; several checks per server are not in Vigil yet");
-                continue;
-            }
-            if (Check(checks[i], inherited, delayLoop) is { } check)
-            {
-                real.Set("healthCheck", check);
-            }
+            real.Set("healthCheck", read[0]);
+        }
+        else if (read.Count > 1)
+        {
+            real.Set("healthChecks", read.Cast<object>().ToList());
         }
         draft.Add("realServers", real, block.Position);
     }

@@ -112,9 +112,9 @@ public class VirtualServerRulesTests
     {
         var two = new HealthCheckSpec { Tcp = new TcpCheckSpec(), HttpGet = new HttpCheckSpec() };
         var d = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = two }] }));
-        Assert.Equal("healthCheck has tcp and httpGet: one probe per real server", d.Message);
+        Assert.Equal("a check has tcp and httpGet: one probe per check (several checks go in healthChecks)", d.Message);
         var none = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec() }] }));
-        Assert.Equal("healthCheck needs one of tcp, httpGet, sslGet, misc, dns, smtp", none.Message);
+        Assert.Equal("a check needs one of tcp, httpGet, sslGet, misc, dns, smtp", none.Message);
     }
 
     [Fact]
