@@ -52,31 +52,12 @@ public sealed partial class DeadDependencyTests
               scripts:
             """);
         origin.Edit("cluster/vi_1.yaml", "  virtualRouterId: 51", "  virtualRouterId: 51\n  notify:\n    email: true");
-        File.WriteAllText(origin.PathOf("cluster/dns.yaml"), $"""
-            apiVersion: vigil/v1
-            kind: VirtualServer
-            metadata:
-              name: dns
-            spec:
-              address: 203.0.113.53
-              port: 53
-              protocol: UDP
-              delayLoop: 1s
-              realServers:
-                - address: {client}
-                  healthCheck:
-                    dns:
-                      name: example.org
-                      port: 5353
-                    connectTimeout: 1s
-                    retry: 2
-            """);
-        origin.Commit("notifications to servers that never answer, a DNS check of one that never answers");
+        origin.Commit("notifications to servers that never answer");
 
         var script = Path.Combine(lab.Directory, "silent.py");
         File.WriteAllText(script, Silent);
         var listening = new ManualResetEventSlim();
-        lab.Lab.Start(lab.Client, "python3", [script, client, "2525", "8089", "udp:5353"], line => { if (line == "listening") listening.Set(); });
+        lab.Lab.Start(lab.Client, "python3", [script, client, "2525", "8089"], line => { if (line == "listening") listening.Set(); });
         Assert.True(listening.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the silent listeners did not start");
         // git-daemon itself (`git daemon` would run it as a child, and a SIGSTOP would stop only the wrapper).
         var daemon = lab.Lab.Start(lab.Client, "/usr/lib/git-core/git-daemon", ["--reuseaddr", "--export-all", $"--base-path={lab.Directory}", $"--listen={client}", "--port=9418", lab.Directory]);
@@ -106,11 +87,8 @@ public sealed partial class DeadDependencyTests
             // Held by a dependency, an advert would be late by a timeout (1 s, 2 s); within one interval is the machine's noise.
             Assert.True(figures.WorstAdvertLateness < lab.Scenario.AdvertInterval, $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
 
-            // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt,
-            // and the DNS server's (its check ran every second, each run two attempts of 1 s).
+            // Once each: the fetch's failure (however many passes failed alike), each webhook post and each email attempt.
             var log = lab.Output("ka1");
-            var dnsDown = Regex.Matches(log, @"dns: real server [^ ]+ down: .*").Select(m => m.Value).ToList();
-            Assert.True(dnsDown.Count == 1 && dnsDown[0].Contains("no reply within", StringComparison.Ordinal), $"{string.Join('\n', dnsDown)}\n{log}");
             var fetchFailures = Regex.Matches(log, @"fetch git://[^ ]+: .*; still running.*").Select(m => m.Value).ToList();
             Assert.True(fetchFailures.Count == 1, string.Join('\n', fetchFailures));
             var posts = Regex.Matches(log, @"webhook http://[^ ]+: .* \(2 attempts\).*").Select(m => m.Value).ToList();
@@ -131,8 +109,68 @@ public sealed partial class DeadDependencyTests
         {
             NamespaceLab.Run("kill", "-CONT", daemon.Id.ToString(CultureInfo.InvariantCulture));
         }
-        using var again = new StringWriter();
-        Assert.True(Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], again, again) == 0, again.ToString());
+        // Resumed, the daemon first works through the connections queued while it was frozen: a fetch in that moment
+        // may still time out, so recovery is asked for until it comes (within the lab's bound), not at once.
+        var again = new StringWriter();
+        Assert.True(FailoverLab.WaitUntil(() =>
+        {
+            again = new StringWriter();
+            return Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], again, again) == 0;
+        }, TimeSpan.FromSeconds(40)), again.ToString());
         Assert.Contains("reachable again", lab.Output("ka1"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A DNS server that never answers a DNS check (a UDP socket nobody reads): the check runs every second, two attempts
+    /// of 1 s each, and the real server's failure is logged once; VRRP keeps time and `vigil reconcile` answers. (This
+    /// host has no IPVS, so the revision stays partly applied: the check runs all the same.)
+    /// </summary>
+    [Fact]
+    public void ASilentDnsServer_IsReportedOnce_AndHoldsNeitherVrrpNorTheLoop()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var client = lab.Client.Address.Split('/')[0];
+        File.WriteAllText(Path.Combine(lab.ConfigFolder, "dns.yaml"), $"""
+            apiVersion: vigil/v1
+            kind: VirtualServer
+            metadata:
+              name: dns
+            spec:
+              address: 203.0.113.53
+              port: 53
+              protocol: UDP
+              delayLoop: 1s
+              realServers:
+                - address: {client}
+                  healthCheck:
+                    dns:
+                      name: example.org
+                      port: 5353
+                    connectTimeout: 1s
+                    retry: 2
+            """);
+        var script = Path.Combine(lab.Directory, "silent.py");
+        File.WriteAllText(script, Silent);
+        var listening = new ManualResetEventSlim();
+        lab.Lab.Start(lab.Client, "python3", [script, client, "udp:5353"], line => { if (line == "listening") listening.Set(); });
+        Assert.True(listening.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the silent DNS server did not start");
+        Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+        var from = Takeover.Now();
+
+        // The first run fails after 2 x 1 s; four more runs fail alike.
+        Assert.True(FailoverLab.WaitUntil(() => lab.Output("ka1").Contains("dns: real server", StringComparison.Ordinal), TimeSpan.FromSeconds(15)), lab.Explain());
+        Thread.Sleep(TimeSpan.FromSeconds(8));
+        var asked = Stopwatch.StartNew();
+        using var output = new StringWriter();
+        Vigil.Cli.VigilCommandLine.Run(["reconcile", "--status-file", lab.StatusFile("ka1"), "--timeout", "20"], output, output);
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(8), $"vigil reconcile answered after {asked.Elapsed.TotalSeconds:F1} s: {output}");
+
+        var figures = ChaosFigures.Of(lab.Wire.Events, [], from, Takeover.Now(), lab.Scenario.AdvertInterval, lab.Scenario.MasterDownInterval);
+        Assert.True(figures.Takeovers == 0, $"{figures.Takeovers} takeover(s)\n{lab.Explain()}");
+        Assert.True(figures.WorstAdvertLateness < lab.Scenario.AdvertInterval, $"ka1's adverts were up to {figures.WorstAdvertLateness.TotalMilliseconds:F0} ms late");
+        var log = lab.Output("ka1");
+        var down = Regex.Matches(log, @"dns: real server [^ ]+ down: .*").Select(m => m.Value).ToList();
+        Assert.True(down.Count == 1 && down[0].Contains("no reply within 1s (2 attempts)", StringComparison.Ordinal), $"{string.Join('\n', down)}\n{log}");
     }
 }
