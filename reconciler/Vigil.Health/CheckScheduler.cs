@@ -71,7 +71,7 @@ public sealed class CheckScheduler : IAsyncDisposable
             job.JobDataMap[CheckJob.LogKey] = _log;
             var trigger = TriggerBuilder.Create()
                 .WithIdentity(check.Key, Group)
-                .StartAt(DateTimeOffset.UtcNow + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * check.Interval.Ticks)))
+                .StartAt(DateTimeOffset.UtcNow + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * check.FirstWithin.Ticks)))
                 .WithSimpleSchedule(s => s.WithInterval(check.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 .Build();
             await _scheduler.ScheduleJob(job, trigger, cancellationToken: cancellation).ConfigureAwait(false);

@@ -8,6 +8,9 @@ public interface IScheduledCheck : IDisposable
 
     TimeSpan Interval { get; }
 
+    /// <summary>The first run comes at a random moment within this (keepalived's warmup): checks of many servers spread out.</summary>
+    TimeSpan FirstWithin => Interval;
+
     /// <summary>True when <paramref name="other"/> is configured exactly as this one (then this one keeps its state and schedule).</summary>
     bool SameAs(IScheduledCheck other);
 

@@ -34,11 +34,12 @@ public sealed class RealServerCheck : IScheduledCheck
         Key = KeyOf(RealKey, index, Of);
         ProbeName = check.ConfiguredProbes().FirstOrDefault() ?? "check";
         Spec = check;
-        Interval = server.DelayLoop;
+        Interval = check.DelayLoop ?? server.DelayLoop;
+        FirstWithin = check.Warmup ?? Interval;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
         var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port
             ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.Port ?? 0);
-        Target = new ProbeTarget(real.Address, port);
+        Target = new ProbeTarget(check.ConnectIp ?? real.Address, port);
         _probe = check switch
         {
             { Tcp: { } tcp } => new TcpProbe(tcp.BindAddress),
@@ -84,8 +85,10 @@ public sealed class RealServerCheck : IScheduledCheck
 
     public ProbeTarget Target { get; }
 
-    /// <summary>keepalived's delay_loop: how often a run starts.</summary>
+    /// <summary>keepalived's delay_loop (the check's own, else its virtual server's): how often a run starts.</summary>
     public TimeSpan Interval { get; }
+
+    public TimeSpan FirstWithin { get; }
 
     /// <summary>Same real server (its check and hooks included), target, interval and the service's alpha and hooks it reports with.</summary>
     public bool SameAs(IScheduledCheck other) => other is RealServerCheck check && check.Key == Key && check.Real == Real && check.Target == Target && check.Interval == Interval

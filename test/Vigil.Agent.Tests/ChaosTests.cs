@@ -9,6 +9,7 @@ namespace Vigil.Agent.Tests;
 /// the VIP on ka1 alone and the client's neighbour entry on ka1, every transition logged once. The `chaos` benchmark
 /// runs them in full beside keepalived pairs.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class ChaosTests
 {
     /// <summary>

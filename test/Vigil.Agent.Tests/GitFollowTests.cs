@@ -12,6 +12,7 @@ namespace Vigil.Agent.Tests;
 /// the namespace lab: a commit is applied within one fetch interval plus 2 s, an invalid commit changes nothing and
 /// is reported with its file:line and commit, a fix is applied, `git revert` is the rollback.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class GitFollowTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);

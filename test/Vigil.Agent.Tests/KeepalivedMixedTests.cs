@@ -11,6 +11,7 @@ namespace Vigil.Agent.Tests;
 /// with the configuration `vigil render -o keepalived` gives for its node, so both read the same cluster file.
 /// v3 cases crash the master (100 ms adverts keep them quick); v2 cases (1 s adverts) stop it gracefully.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class KeepalivedMixedTests
 {
     public static TheoryData<Daemon, Daemon, int, string> Pairs => new()

@@ -36,7 +36,7 @@ public sealed class ImportRoundTripTests : IDisposable
             "ka2 + global: smtp 203.0.113.25 port 25 from ka1@example.org timeout 30",
         ], ["pair/ka2.conf:6` **notification.email.from**"]),
         // keepalived's "any 2xx" (a url without status_code) is written out as statusCodes: 200-299.
-        ["lvs"] = (0, [], ["lvs/ka1.conf:70`, `", "lvs/ka2.conf:70` **status_code**"]),
+        ["lvs"] = (0, [], ["lvs/ka1.conf:73`, `", "lvs/ka2.conf:73` **status_code**"]),
         ["unsupported"] = (2, [],
         [
             "unsupported/ka1.conf:32` **status_code**", "unsupported/ka1.conf:4` **vrrp_strict**",

@@ -206,6 +206,8 @@ internal static class KeepalivedMeaning
         };
         var retry = Value(check, "retry") ?? Value(check, "nb_get_retry") ?? inherited.Retry ?? defaultRetry;
         facts.Add($"{name}: retry {retry} delay {Seconds(Value(check, "delay_before_retry") ?? inherited.Delay ?? defaultDelay)}");
+        // The checker's own period and first-run spread, where it goes: its virtual server's delay_loop by default.
+        facts.Add($"{name}: every {Seconds(Value(check, "delay_loop") ?? delayLoop)} warmup {Seconds(Value(check, "warmup") ?? Value(check, "delay_loop") ?? delayLoop)} to {Value(check, "connect_ip") ?? "-"}");
         if (check.Keyword != "MISC_CHECK")
         {
             var defaultPort = check.Keyword == "DNS_CHECK" && serverPort == "0" ? "53" : serverPort;

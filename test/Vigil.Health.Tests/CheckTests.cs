@@ -48,6 +48,32 @@ public sealed class CheckTests
         Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)], delays);
     }
 
+    /// <summary>
+    /// keepalived's per-checker connect_ip, delay_loop and warmup: a check goes where connect_ip says (here a listener
+    /// on loopback while the real server's own address is unreachable), at its own period, first within its warmup.
+    /// </summary>
+    [Fact]
+    public async Task ConnectIp_DelayLoop_AndWarmup_AreTheChecksOwn()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var real = new RealServerSpec
+        {
+            Address = IPAddress.Parse("203.0.113.77"), Port = port,
+            HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec(), ConnectIp = IPAddress.Loopback, DelayLoop = TimeSpan.FromSeconds(3), Warmup = TimeSpan.Zero },
+        };
+        var (server, _) = Web(real, "60s");
+        using var check = new RealServerCheck("web", server, real, new HealthBoard(Quiet, TimeProvider.System));
+
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.Zero), (check.Interval, check.FirstWithin));
+        Assert.Equal(new ProbeTarget(IPAddress.Loopback, port), check.Target);
+        Assert.True((await check.ProbeAsync(TestContext.Current.CancellationToken)).Up);
+
+        using var plain = new RealServerCheck("web", server, real with { HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec() } }, new HealthBoard(Quiet, TimeProvider.System));
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), IPAddress.Parse("203.0.113.77")), (plain.Interval, plain.FirstWithin, plain.Target.Address));
+    }
+
     [Fact]
     public void Board_ReportsChangesOnly_AndFeedsThePlanner()
     {

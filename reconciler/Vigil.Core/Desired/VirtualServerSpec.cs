@@ -133,6 +133,12 @@ public sealed record HealthCheckSpec
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public int Retry { get; init; } = 1;
     public TimeSpan DelayBeforeRetry { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>keepalived's checker delay_loop: this check's own period; the virtual server's delayLoop when not set.</summary>
+    public TimeSpan? DelayLoop { get; init; }
+    /// <summary>keepalived's connect_ip: where the check goes instead of the real server's address.</summary>
+    public System.Net.IPAddress? ConnectIp { get; init; }
+    /// <summary>keepalived's warmup: the first run comes at a random moment within it (0: at once); the period when not set.</summary>
+    public TimeSpan? Warmup { get; init; }
 
     public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp"];
 

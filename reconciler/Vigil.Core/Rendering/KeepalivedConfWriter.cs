@@ -309,6 +309,9 @@ public sealed class KeepalivedConfWriter
         if (check.Misc is null) Line($"connect_timeout {Seconds(check.ConnectTimeout)}");
         Line($"retry {check.Retry}");
         Line($"delay_before_retry {Seconds(check.DelayBeforeRetry)}");
+        if (check.ConnectIp is not null) Line($"connect_ip {check.ConnectIp}");
+        if (check.DelayLoop is { } period) Line($"delay_loop {Seconds(period)}");
+        if (check.Warmup is { } warmup) Line($"warmup {Seconds(warmup)}");
         Close();
     }
 

@@ -237,6 +237,15 @@ internal sealed class VirtualServerReader(NodeConf node)
                 case "delay_before_retry" when _values.Duration(s) is { } d:
                     delay = d;
                     break;
+                case "delay_loop" when _values.Duration(s) is { } period:
+                    check.Set("delayLoop", period);
+                    break;
+                case "warmup" when _values.Duration(s) is { } warmup:
+                    check.Set("warmup", warmup);
+                    break;
+                case "connect_ip" when _values.Address(s, s.Argument(0)) is { } connectIp:
+                    check.Set("connectIp", connectIp);
+                    break;
                 case "url" when block.Keyword is "HTTP_GET" or "SSL_GET":
                     urls.Add(Url(s));
                     break;
@@ -265,7 +274,8 @@ internal sealed class VirtualServerReader(NodeConf node)
                 case "helo_name" when block.Keyword == "SMTP_CHECK" && s.Argument(0) is { } helo:
                     probe.Set("helo", helo);
                     break;
-                case "connect_port" or "connect_timeout" or "retry" or "nb_get_retry" or "delay_before_retry" or "misc_timeout" or "misc_path":
+                case "connect_port" or "connect_timeout" or "retry" or "nb_get_retry" or "delay_before_retry" or "misc_timeout" or "misc_path"
+                    or "delay_loop" or "warmup" or "connect_ip":
                     break; // the value was reported
                 default:
                     Unknowns.Report(node.Findings, s, block.Keyword);
