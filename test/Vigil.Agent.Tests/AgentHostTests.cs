@@ -39,9 +39,10 @@ public sealed class AgentHostTests : IDisposable
 
     private StatusDocument Status => StatusDocument.Read(Options.StatusFile);
 
-    internal static SourceRevision Revision(string commit, string instances) => new(commit, $"subject of {commit[..4]}",
+    /// <param name="node">More of ka1's entry in the Cluster (indented as its fields), say its static routes.</param>
+    internal static SourceRevision Revision(string commit, string instances, string node = "") => new(commit, $"subject of {commit[..4]}",
     [
-        ("cluster.yaml", """
+        ("cluster.yaml", $"""
             apiVersion: vigil/v1
             kind: Cluster
             metadata:
@@ -58,6 +59,7 @@ public sealed class AgentHostTests : IDisposable
                       addresses: [198.51.100.11/24]
                     - name: eth9
                       addresses: [203.0.113.11/24]
+            {node}
             """),
         ("vi.yaml", instances),
     ]);

@@ -19,46 +19,28 @@ public sealed class RoutingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static SourceRevision Revision(string commit, string virtualRoutes) => new(commit, "routes",
-    [
-        ("cluster.yaml", """
-            apiVersion: vigil/v1
-            kind: Cluster
-            metadata:
-              name: lab
-            spec:
-              defaults:
-                interface: eth0
-                vrrpVersion: 3
-                advertInterval: 100ms
-              nodes:
-                - name: ka1
-                  interfaces:
-                    - name: eth0
-                      addresses: [198.51.100.11/24]
-                  staticRoutes:
-                    - to: 203.0.113.0/26
-                      via: 198.51.100.1
-                  staticRules:
-                    - from: 198.51.100.0/24
-                      table: 100
-                      priority: 1000
-            """),
-        ("vi.yaml", $"""
-            apiVersion: vigil/v1
-            kind: VrrpInstance
-            metadata:
-              name: vi_1
-            spec:
-              virtualRouterId: 51
-              members:
-                - node: ka1
-                  priority: 100
-              virtualAddresses:
-                - address: 198.51.100.100/24
-            {virtualRoutes}
-            """),
-    ]);
+    private static SourceRevision Revision(string commit, string virtualRoutes) => AgentHostTests.Revision(commit, $"""
+        apiVersion: vigil/v1
+        kind: VrrpInstance
+        metadata:
+          name: vi_1
+        spec:
+          virtualRouterId: 51
+          members:
+            - node: ka1
+              priority: 100
+          virtualAddresses:
+            - address: 198.51.100.100/24
+        {virtualRoutes}
+        """, node: """
+              staticRoutes:
+                - to: 203.0.113.0/26
+                  via: 198.51.100.1
+              staticRules:
+                - from: 198.51.100.0/24
+                  table: 100
+                  priority: 1000
+        """);
 
     private const string VirtualRoutes = """
           virtualRoutes:
