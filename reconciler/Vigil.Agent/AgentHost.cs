@@ -267,8 +267,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             return null;
         }
-        _routing.Poke(); // a route someone deleted comes back
         _drift = _ipvs.Read((ipvs, owned) => _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? ipvs : null, _health.Lookup, owned));
+        _routing.Poke(); // after the report, which says what was found: a route someone deleted comes back
         WriteStatus();
         return _drift;
     }
@@ -525,7 +525,14 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 
     public void Dispose()
     {
-        _statusTimer.Dispose();
+        // Waits for a status write in flight: nothing is written once the host is gone (a test deleting its folder saw one).
+        using (var written = new ManualResetEvent(false))
+        {
+            if (_statusTimer.Dispose(written))
+            {
+                written.WaitOne(TimeSpan.FromSeconds(5));
+            }
+        }
         _watcher?.Dispose();
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _notifier.Dispose();

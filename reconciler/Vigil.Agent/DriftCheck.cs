@@ -57,7 +57,7 @@ public sealed class DriftCheck(INodeKernel kernel, NodeAgent agent, ILogger log,
                 log.Warning("drift check: IPVS not read: {Error}", e.Message);
             }
         }
-        var items = DriftDetector.Detect(desired, cluster, addresses, instances, ipvsPlan);
+        var items = DriftDetector.Detect(desired, cluster, addresses, instances, ipvsPlan).Concat(RoutingDrift(agent.WantedRouting())).ToList();
         var current = items.DistinctBy(i => i.Key).ToDictionary(i => i.Key);
         foreach (var item in current.Values.Where(i => !_known.ContainsKey(i.Key)))
         {
@@ -71,6 +71,32 @@ public sealed class DriftCheck(INodeKernel kernel, NodeAgent agent, ILogger log,
         _known = current;
         var corrected = mode == DriftMode.Correct ? Correct(items, links.Values.ToList(), desired, ipvs, health, owned) : [];
         return new DriftReport(DateTimeOffset.UtcNow, mode, items, corrected, new Dictionary<DriftKind, long>(_totals));
+    }
+
+    /// <summary>
+    /// Routes and rules wanted now that the kernel lacks, and Vigil's own (protocol 86) that nothing wants: the routing
+    /// applier, which the same check pokes, brings them back in line in either mode (as VIPs follow the state).
+    /// </summary>
+    private IEnumerable<DriftItem> RoutingDrift(RoutingEntries wanted)
+    {
+        IReadOnlyList<KernelRoute> routes;
+        IReadOnlyList<KernelRule> rules;
+        try
+        {
+            (routes, rules) = (kernel.Routing.Routes(), kernel.Routing.Rules());
+        }
+        catch (NetlinkException e)
+        {
+            log.Warning("drift check: routes and rules not read: {Error}", e.Message);
+            return [];
+        }
+        var ours = routes.Where(r => r.Protocol == RouteMessages.VigilProtocol).ToList();
+        var ourRules = rules.Where(r => r.Protocol == RouteMessages.VigilProtocol).ToList();
+        return wanted.Routes.Where(w => !routes.Any(w.Matches)).Select(r => new DriftItem(DriftKind.RoutingMissing, "routing", $"route {r} is not on the kernel", true))
+            .Concat(wanted.Rules.Where(w => !rules.Any(w.Matches)).Select(r => new DriftItem(DriftKind.RoutingMissing, "routing", $"rule {r} is not on the kernel", true)))
+            .Concat(ours.Where(o => !wanted.Routes.Any(w => w.Matches(o))).Select(r => new DriftItem(DriftKind.RoutingUnwanted, "routing", $"route {r} is Vigil's but nothing asks for it", true)))
+            .Concat(ourRules.Where(o => !wanted.Rules.Any(w => w.Matches(o))).Select(r => new DriftItem(DriftKind.RoutingUnwanted, "routing", $"rule {r} is Vigil's but nothing asks for it", true)))
+            .ToList();
     }
 
     /// <summary>

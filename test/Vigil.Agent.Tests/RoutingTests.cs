@@ -83,10 +83,13 @@ public sealed class RoutingTests : IDisposable
         Assert.True(await Poll.Until(() => Routes().SequenceEqual([Static, Virtual, foreignText])), string.Join(" | ", Routes()));
         Assert.True(await Poll.Until(() => Rules().SequenceEqual([StaticRule, VirtualRule])), string.Join(" | ", Rules()));
 
-        // Someone deletes the virtual route: the next drift check puts it back.
+        // Someone deletes the virtual route: the next drift check reports it and puts it back; the one after finds none.
+        Assert.DoesNotContain(host.CheckDrift()!.Items, i => i.Subject == "routing");
         _kernel.Routing.Delete(_kernel.Routing.Routes().Single(r => r.ToString() == Virtual));
-        host.CheckDrift();
+        var found = Assert.Single(host.CheckDrift()!.Items, i => i.Subject == "routing");
+        Assert.Equal((Core.Planning.DriftKind.RoutingMissing, $"route {Virtual} is not on the kernel"), (found.Kind, found.Detail));
         Assert.True(await Poll.Until(() => Routes().Contains(Virtual)), string.Join(" | ", Routes()));
+        Assert.DoesNotContain(host.CheckDrift()!.Items, i => i.Subject == "routing");
 
         // A revision without virtual routes: they go at once, though the instance stays master.
         _source.Next = Revision(new string('b', 40), "");

@@ -24,6 +24,10 @@ public enum DriftKind
     SplitBrain,
     /// <summary>The master's adverts carry another address list than this instance's: a VIP may be served by nobody.</summary>
     AddressListMismatch,
+    /// <summary>A static route or rule, or a master's virtual one, is not on the kernel (deleted by hand?): it is put back.</summary>
+    RoutingMissing,
+    /// <summary>A route or rule marked as Vigil's that nothing asks for now is on the kernel: it is removed.</summary>
+    RoutingUnwanted,
 }
 
 /// <summary>

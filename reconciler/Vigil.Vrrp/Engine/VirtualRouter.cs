@@ -352,15 +352,6 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         lock (_filterGate)
         {
             var below = _flood.Engaged ? _machine.DiscardsBelow : 0;
-            if (below > 1 && _filterBelow <= 1)
-            {
-                _log.Warning("{Instance}: advert flood: more than {Threshold} lower-priority adverts in a second; the kernel drops VRID {Vrid}'s below priority {Below} for {Hold}",
-                    Instance.Name, AdvertFlood.Threshold, Instance.VirtualRouterId, below, AdvertFlood.Hold);
-            }
-            else if (below <= 1 && _filterBelow > 1)
-            {
-                _log.Information("{Instance}: lower-priority adverts heard again (the flood filter is lifted)", Instance.Name);
-            }
             if (below == _filterBelow)
             {
                 return;
@@ -368,6 +359,15 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             try
             {
                 _ports.Channel.Ignore(new LowerPriorityFilter((byte)Instance.VirtualRouterId, Instance.Version, below));
+                if (below > 1 && _filterBelow <= 1)
+                {
+                    _log.Warning("{Instance}: advert flood: more than {Threshold} lower-priority adverts in a second; the kernel drops VRID {Vrid}'s below priority {Below} for {Hold}",
+                        Instance.Name, AdvertFlood.Threshold, Instance.VirtualRouterId, below, AdvertFlood.Hold);
+                }
+                else if (below <= 1 && _filterBelow > 1)
+                {
+                    _log.Information("{Instance}: lower-priority adverts heard again (the flood filter is lifted)", Instance.Name);
+                }
                 Volatile.Write(ref _filterBelow, below);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
