@@ -20,7 +20,27 @@ internal sealed class StandInAgent : IDisposable
         {
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        _process = Process.Start(new ProcessStartInfo(script, asAgent ? ["agent", "--node", "ka1"] : ["serve"]) { RedirectStandardInput = true })!;
+        _process = Start(new ProcessStartInfo(script, asAgent ? ["agent", "--node", "ka1"] : ["serve"]) { RedirectStandardInput = true });
+    }
+
+    /// <summary>
+    /// Starts the script just written. Another test thread forking at that moment holds the file open for writing until
+    /// its child execs, and exec then fails with ETXTBSY ("Text file busy", seen in CI): that moment passes, so retry.
+    /// </summary>
+    private static Process Start(ProcessStartInfo start)
+    {
+        const int TextFileBusy = 26;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 50)
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     public int Id => _process.Id;
