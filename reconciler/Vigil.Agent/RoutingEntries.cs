@@ -40,14 +40,8 @@ public sealed record RoutingEntries(IReadOnlyList<KernelRoute> Routes, IReadOnly
     public static KernelRoute Route(RouteSpec route, int? interfaceIndex)
     {
         var ipv6 = route.To.Family == AddressFamily.InterNetworkV6;
-        var scope = route.Scope switch
-        {
-            AddressScope.Site => (byte)200,
-            AddressScope.Link => RouteMessages.ScopeLink,
-            AddressScope.Host => (byte)254,
-            AddressScope.Global => RouteMessages.ScopeUniverse,
-            _ => route.Type == Core.Desired.RouteType.Unicast && route.Via is null && !ipv6 ? RouteMessages.ScopeLink : RouteMessages.ScopeUniverse,
-        };
+        var scope = route.Scope is { } given ? Vrrp.Engine.VirtualAddresses.Scope(given)
+            : route.Type == Core.Desired.RouteType.Unicast && route.Via is null && !ipv6 ? RouteMessages.ScopeLink : RouteMessages.ScopeUniverse;
         // The network's own address: the kernel refuses a destination with host bits set.
         var destination = Network(route.To);
         return new KernelRoute(destination, route.To.PrefixLength, (Netlink.Rtnetlink.RouteType)(route.Type switch

@@ -25,8 +25,8 @@ public static class VirtualAddresses
         return new InterfaceAddress(link.Index, spec.Address.Address, spec.Address.PrefixLength, Scope(spec.Scope), spec.Label);
     }
 
-    /// <summary>RT_SCOPE_* values (linux/rtnetlink.h).</summary>
-    private static byte Scope(AddressScope? scope) => scope switch
+    /// <summary>RT_SCOPE_* values (linux/rtnetlink.h), for addresses and routes alike; global when not set.</summary>
+    public static byte Scope(AddressScope? scope) => scope switch
     {
         AddressScope.Site => 200,
         AddressScope.Link => 253,
