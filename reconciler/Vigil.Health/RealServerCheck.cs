@@ -26,7 +26,7 @@ public sealed class RealServerCheck : IScheduledCheck
         }
         var check = real.Checks[index];
         VirtualServer = virtualServer;
-        RealServer = Endpoints.Format(real.Address, real.Port);
+        RealServer = Endpoints.Format(real.Address, real.Port ?? server.DefaultPort);
         Server = server;
         Real = real;
         RealKey = KeyOf(server, real);
@@ -38,7 +38,7 @@ public sealed class RealServerCheck : IScheduledCheck
         FirstWithin = check.Warmup ?? Interval;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
         var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port
-            ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.Port ?? 0);
+            ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.DefaultPort ?? 0);
         Target = new ProbeTarget(check.ConnectIp ?? real.Address, port);
         _probe = check switch
         {

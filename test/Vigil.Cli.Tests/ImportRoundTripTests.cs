@@ -37,6 +37,7 @@ public sealed class ImportRoundTripTests : IDisposable
         ], ["pair/ka2.conf:6` **notification.email.from**"]),
         // keepalived's "any 2xx" (a url without status_code) is written out as statusCodes: 200-299.
         ["lvs"] = (0, [], ["lvs/ka1.conf:73`, `", "lvs/ka2.conf:73` **status_code**"]),
+        ["lvs-group"] = (0, [], []),
         ["unsupported"] = (2, [],
         [
             "unsupported/ka1.conf:32` **status_code**", "unsupported/ka1.conf:4` **vrrp_strict**",

@@ -48,9 +48,10 @@ internal static class KeepalivedMeaning
             facts.Add($"{name}: fall {Value(script, "fall") ?? "1"} rise {Value(script, "rise") ?? "1"}");
             facts.Add($"{name}: user {string.Join(' ', Child(script, "user")?.Arguments ?? ["-"])}");
         }
+        var groups = all.Where(s => s.Keyword == "virtual_server_group").ToDictionary(s => s.Argument(0)!, s => s);
         foreach (var service in all.Where(s => s.Keyword == "virtual_server"))
         {
-            VirtualServer(service, facts);
+            VirtualServer(service, groups, facts);
         }
         return facts;
     }
@@ -155,12 +156,23 @@ internal static class KeepalivedMeaning
         }
     }
 
-    private static void VirtualServer(ConfStatement service, SortedSet<string> facts)
+    private static void VirtualServer(ConfStatement service, Dictionary<string, ConfStatement> groups, SortedSet<string> facts)
     {
         var fwmark = service.Argument(0) == "fwmark";
         var kind = Value(service, "lb_kind") ?? Value(service, "lvs_method") ?? "NAT";
         var protocol = fwmark ? "-" : Value(service, "protocol") ?? "UDP";
         var name = fwmark ? $"service fwmark {service.Argument(1)} {Value(service, "ip_family") ?? "inet"}" : $"service {protocol} {service.Argument(0)}:{service.Argument(1)}";
+        // A group's services, one address or mark at a time; its real servers keep the member's port under DR and TUN
+        // (keepalived writes it over theirs), and under NAT have their own or, without one, each service's.
+        string? groupPort = null;
+        if (service.Argument(0) == "group")
+        {
+            name = $"service group {service.Argument(1)} {protocol}";
+            var members = KeepalivedGroupMeaning.Services(groups[service.Argument(1)!]);
+            foreach (var member in members) facts.Add($"{name}: serves {member.Service}");
+            groupPort = kind != "NAT" ? "member" : members.Where(m => m.Port is not null).Select(m => m.Port).Distinct().Count() == 1
+                ? members.First(m => m.Port is not null).Port : "member";
+        }
         var delayLoop = Seconds(Value(service, "delay_loop") ?? "60");
         facts.Add($"{name}: delay_loop {delayLoop} lb_algo {Value(service, "lb_algo") ?? Value(service, "lvs_sched") ?? "wlc"} lb_kind {kind}");
         facts.Add($"{name}: flags {string.Join(' ', (service.Block ?? []).Where(s => s.Keyword is "ops" or "alpha" or "omega" or "smtp_alert" || s.Keyword.Contains("-port", StringComparison.Ordinal) || s.Keyword.Contains("-fallback", StringComparison.Ordinal)).Select(s => s.Keyword).Order(StringComparer.Ordinal))}");
@@ -180,7 +192,8 @@ internal static class KeepalivedMeaning
         var inherited = (Retry: Value(service, "retry"), Delay: Value(service, "delay_before_retry"), Timeout: Value(service, "connect_timeout"));
         foreach (var real in service.Children("real_server"))
         {
-            var port = fwmark && kind != "NAT" ? "0" : real.Argument(1) ?? (fwmark ? "0" : service.Argument(1)!);
+            var port = groupPort == "member" && kind != "NAT" ? "member"
+                : fwmark && kind != "NAT" ? "0" : real.Argument(1) ?? groupPort ?? (fwmark ? "0" : service.Argument(1)!);
             var rs = $"{name}: real server {real.Argument(0)}:{port}";
             facts.Add($"{rs} weight {Value(real, "weight") ?? "1"}{(Child(real, "inhibit_on_failure") is null ? "" : " inhibit")} thresholds {Value(real, "uthreshold") ?? "0"}/{Value(real, "lthreshold") ?? "0"}");
             foreach (var keyword in new[] { "notify_up", "notify_down" })

@@ -14,7 +14,7 @@ public enum SchedulerFlag { Fallback, Port }
 /// <summary>The <c>VirtualServer</c> kind: an IPVS service and its real servers.</summary>
 public sealed record VirtualServerSpec
 {
-    /// <summary>Either <see cref="Address"/> and <see cref="Port"/>, or <see cref="Fwmark"/>.</summary>
+    /// <summary>Either <see cref="Address"/> and <see cref="Port"/>, or <see cref="Fwmark"/>, or <see cref="Group"/>.</summary>
     public IPAddress? Address { get; init; }
     public int? Port { get; init; }
     public uint? Fwmark { get; init; }
@@ -40,11 +40,53 @@ public sealed record VirtualServerSpec
     public bool Omega { get; init; }
     public VirtualServerNotifySpec? Notify { get; init; }
     public ValueList<RealServerSpec> RealServers { get; init; } = [];
+    /// <summary>keepalived's virtual_server_group: several addresses, ranges and marks sharing this pool and its checks.</summary>
+    public VirtualServerGroupSpec? Group { get; init; }
 
-    public IpFamily EffectiveFamily => Address is not null ? (Address.IsV6() ? IpFamily.IPv6 : IpFamily.IPv4) : Family ?? IpFamily.IPv4;
+    public IpFamily EffectiveFamily => Address is not null ? (Address.IsV6() ? IpFamily.IPv6 : IpFamily.IPv4)
+        : Group?.Members.FirstOrDefault(m => m.Address is not null)?.Address is { } first ? (first.IsV6() ? IpFamily.IPv6 : IpFamily.IPv4)
+        : Family ?? IpFamily.IPv4;
 
-    /// <summary>How operators name a virtual server: 198.51.100.100:80/TCP or fwmark 1.</summary>
-    public string Endpoint => Fwmark is { } mark ? $"fwmark {mark}" : $"{Endpoints.Format(Address!, Port)}/{Protocol.ToString().ToUpperInvariant()}";
+    /// <summary>The port a real server without one takes: the service's, or the group's when all its addresses share one.</summary>
+    public int? DefaultPort => Port ?? Group?.SinglePort;
+
+    /// <summary>How operators name a virtual server: 198.51.100.100:80/TCP, fwmark 1 or group web.</summary>
+    public string Endpoint => Group is { } group ? $"group {group.Name}"
+        : Fwmark is { } mark ? $"fwmark {mark}" : $"{Endpoints.Format(Address!, Port)}/{Protocol.ToString().ToUpperInvariant()}";
+}
+
+/// <summary>keepalived's virtual_server_group: the services one pool of real servers (and one set of checks) stands behind.</summary>
+public sealed record VirtualServerGroupSpec
+{
+    public string Name { get; init; } = "";
+    public ValueList<GroupMemberSpec> Members { get; init; } = [];
+
+    /// <summary>The one port every address member has, if they agree.</summary>
+    public int? SinglePort => Members.Where(m => m.Address is not null).Select(m => m.Port).Distinct().ToList() is [{ } port] ? port : null;
+}
+
+/// <summary>One line of a virtual_server_group: an address or a range of them (with a port), or a fwmark.</summary>
+public sealed record GroupMemberSpec
+{
+    public IPAddress? Address { get; init; }
+    /// <summary>A range from <see cref="Address"/> to this one, both included (keepalived's 198.51.100.1-10).</summary>
+    public IPAddress? LastAddress { get; init; }
+    public int? Port { get; init; }
+    public uint? Fwmark { get; init; }
+    /// <summary>A fwmark member's family; the group's when not set.</summary>
+    public IpFamily? Family { get; init; }
+
+    /// <summary>More than this many addresses in one range is refused: keepalived would make one IPVS service each.</summary>
+    public const int MaxRange = 1024;
+
+    /// <summary>The addresses from <see cref="Address"/> to <see cref="LastAddress"/>; empty when the range is reversed, of two families, or longer than <see cref="MaxRange"/>.</summary>
+    public IReadOnlyList<IPAddress> Addresses()
+    {
+        if (Address is null) return [];
+        if (LastAddress is null) return [Address];
+        var range = new AddressRange(Address, LastAddress);
+        return range.Count is var count && count >= 1 && count <= MaxRange ? [.. range.Addresses()] : [];
+    }
 }
 
 public sealed record PersistenceSpec

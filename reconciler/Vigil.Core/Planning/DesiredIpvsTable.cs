@@ -27,12 +27,34 @@ public static class DesiredIpvsTable
     public static IpvsTable Build(IEnumerable<VirtualServerSpec> servers, IpvsTable observed, RealServerHealthLookup? health = null)
     {
         health ??= static (_, _) => RealServerHealth.Healthy;
-        return new IpvsTable(servers.Select(s => Service(s, observed, health)));
+        return new IpvsTable(servers.SelectMany(s => EndpointsOf(s).Select(e => Service(s, e, observed, health))));
     }
 
-    public static IpvsServiceKey KeyOf(VirtualServerSpec spec) => spec.Fwmark is { } mark
-        ? IpvsServiceKey.ForFwmark(spec.EffectiveFamily, mark)
-        : IpvsServiceKey.ForAddress(spec.Protocol, spec.Address!, (ushort)spec.Port!.Value);
+    /// <summary>One kernel service of a virtual server: its key, and the port its DR/TUN servers keep (0 for a fwmark).</summary>
+    public sealed record ServiceEndpoint(IpvsServiceKey Key, int? Port);
+
+    /// <summary>The kernel services a virtual server stands for: one, or one per address and mark of its group.</summary>
+    public static IReadOnlyList<ServiceEndpoint> EndpointsOf(VirtualServerSpec spec)
+    {
+        if (spec.Group is not { } group)
+        {
+            return [new(spec.Fwmark is { } mark
+                ? IpvsServiceKey.ForFwmark(spec.EffectiveFamily, mark)
+                : IpvsServiceKey.ForAddress(spec.Protocol, spec.Address!, (ushort)spec.Port!.Value), spec.Port)];
+        }
+        var list = new List<ServiceEndpoint>();
+        foreach (var member in group.Members)
+        {
+            if (member.Fwmark is { } mark)
+            {
+                list.Add(new(IpvsServiceKey.ForFwmark(member.Family ?? spec.EffectiveFamily, mark), null));
+                continue;
+            }
+            // Validation has refused address members without a port.
+            list.AddRange(member.Addresses().Select(a => new ServiceEndpoint(IpvsServiceKey.ForAddress(spec.Protocol, a, (ushort)member.Port!.Value), member.Port)));
+        }
+        return list;
+    }
 
     public static IpvsServiceSettings SettingsOf(VirtualServerSpec spec)
     {
@@ -57,12 +79,18 @@ public static class DesiredIpvsTable
             (spec.Persistence ?? new PersistenceSpec()).PrefixLength(spec.EffectiveFamily)!.Value);
     }
 
-    public static IpvsDestinationKey KeyOf(VirtualServerSpec spec, RealServerSpec real) =>
-        new(real.Address, (ushort)(real.Port ?? spec.Port ?? 0));
+    /// <summary>
+    /// A real (or sorry) server's destination in one of the services: as keepalived, a group's DR and TUN servers keep
+    /// the member's port (none for a fwmark) and NAT servers get their own.
+    /// </summary>
+    private static IpvsDestinationKey KeyOf(VirtualServerSpec spec, ServiceEndpoint service, System.Net.IPAddress address, int? port) =>
+        spec.Group is null ? new(address, (ushort)(port ?? spec.Port ?? 0))
+        : spec.Forwarding == IpvsForwarding.Nat ? new(address, (ushort)(port ?? service.Port ?? spec.DefaultPort ?? 0))
+        : new(address, (ushort)(service.Port ?? 0));
 
-    private static IpvsService Service(VirtualServerSpec spec, IpvsTable observed, RealServerHealthLookup health)
+    private static IpvsService Service(VirtualServerSpec spec, ServiceEndpoint service, IpvsTable observed, RealServerHealthLookup health)
     {
-        var key = KeyOf(spec);
+        var key = service.Key;
         var destinations = new List<IpvsDestination>();
         var alive = new List<(RealServerSpec Real, IpvsDestination Destination)>();
         var healthyWeight = 0L;
@@ -72,7 +100,7 @@ public static class DesiredIpvsTable
             var settings = new IpvsDestinationSettings(spec.Forwarding, WeightOf(real, state), (uint)real.UpperThreshold, (uint)real.LowerThreshold);
             if (state.Up || real.InhibitOnFailure)
             {
-                var destination = new IpvsDestination(KeyOf(spec, real), settings);
+                var destination = new IpvsDestination(KeyOf(spec, service, real.Address, real.Port), settings);
                 destinations.Add(destination);
                 if (state.Up)
                 {
@@ -81,7 +109,7 @@ public static class DesiredIpvsTable
                 }
             }
         }
-        if (spec.SorryServer is { } sorry && !HasQuorum(spec, healthyWeight, SorryKey(spec, sorry), observed.Find(key)))
+        if (spec.SorryServer is { } sorry && !HasQuorum(spec, service, healthyWeight, KeyOf(spec, service, sorry.Address, sorry.Port), observed.Find(key)))
         {
             // keepalived adds the sorry server and takes the remaining healthy servers out (weight 0 when inhibited).
             foreach (var (real, destination) in alive)
@@ -96,18 +124,16 @@ public static class DesiredIpvsTable
                     destinations.RemoveAt(index);
                 }
             }
-            destinations.Add(new IpvsDestination(SorryKey(spec, sorry), new IpvsDestinationSettings(spec.Forwarding, SorryServerWeight)));
+            destinations.Add(new IpvsDestination(KeyOf(spec, service, sorry.Address, sorry.Port), new IpvsDestinationSettings(spec.Forwarding, SorryServerWeight)));
         }
         return new IpvsService(key, SettingsOf(spec)) { Destinations = destinations };
     }
 
-    private static IpvsDestinationKey SorryKey(VirtualServerSpec spec, SorryServerSpec sorry) => new(sorry.Address, (ushort)(sorry.Port ?? spec.Port ?? 0));
-
-    private static bool HasQuorum(VirtualServerSpec spec, long healthyWeight, IpvsDestinationKey sorry, IpvsService? observed)
+    private static bool HasQuorum(VirtualServerSpec spec, ServiceEndpoint service, long healthyWeight, IpvsDestinationKey sorry, IpvsService? observed)
     {
         var wasUp = observed is null
             || !observed.Destinations.Any(d => d.Key == sorry)
-            || spec.RealServers.Any(r => KeyOf(spec, r) == sorry);
+            || spec.RealServers.Any(r => KeyOf(spec, service, r.Address, r.Port) == sorry);
         return HasQuorum(spec, healthyWeight, wasUp);
     }
 

@@ -206,15 +206,27 @@ public sealed class KeepalivedConfWriter
     {
         var spec = server.Spec;
         Line($"# VirtualServer {server.Name}");
-        Open(spec.Fwmark is { } mark ? $"virtual_server fwmark {mark}" : $"virtual_server {spec.Address} {spec.Port}");
+        if (spec.Group is { } group)
+        {
+            Open($"virtual_server_group {group.Name}");
+            foreach (var member in group.Members)
+            {
+                Line(member.Fwmark is { } groupMark ? $"fwmark {groupMark}{(member.Family is { } family ? family == IpFamily.IPv6 ? " inet6" : " inet" : "")}"
+                    : $"{member.Address}{(member.LastAddress is { } last ? $"-{last}" : "")} {member.Port}");
+            }
+            Close();
+        }
+        Open(spec.Group is { } named ? $"virtual_server group {named.Name}"
+            : spec.Fwmark is { } mark ? $"virtual_server fwmark {mark}" : $"virtual_server {spec.Address} {spec.Port}");
         Line($"delay_loop {Seconds(spec.DelayLoop)}");
         Line($"lb_algo {spec.Scheduler.ToString().ToLowerInvariant()}");
         foreach (var flag in spec.SchedulerFlags) Line($"{spec.Scheduler.ToString().ToLowerInvariant()}-{flag.ToString().ToLowerInvariant()}");
         Line($"lb_kind {spec.Forwarding.ToString().ToUpperInvariant()}");
         if (spec.OnePacket) Line("ops");
         // keepalived ignores a fwmark service's protocol, and says so.
-        if (spec.Fwmark is null) Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
-        if (spec.Fwmark is not null && spec.EffectiveFamily == IpFamily.IPv6) Line("ip_family inet6");
+        var marksOnly = spec.Fwmark is not null || spec.Group?.Members.All(m => m.Fwmark is not null) == true;
+        if (!marksOnly) Line($"protocol {spec.Protocol.ToString().ToUpperInvariant()}");
+        if (marksOnly && spec.EffectiveFamily == IpFamily.IPv6) Line("ip_family inet6");
         if (spec.Persistence is { } persistence)
         {
             Line($"persistence_timeout {(int)persistence.Timeout.TotalSeconds}");
@@ -253,7 +265,7 @@ public sealed class KeepalivedConfWriter
     private static bool PortlessFwmark(VirtualServerSpec service) => service.Fwmark is not null && service.Forwarding != IpvsForwarding.Nat;
 
     private static string ServerEndpoint(System.Net.IPAddress address, int? port, VirtualServerSpec service) =>
-        PortlessFwmark(service) || (port ?? service.Port) is not { } effective ? address.ToString() : $"{address} {effective}";
+        PortlessFwmark(service) || (port ?? service.DefaultPort) is not { } effective ? address.ToString() : $"{address} {effective}";
 
     /// <param name="serverPort">The real server's port, where keepalived's server has none (<see cref="PortlessFwmark"/>).</param>
     private void HealthCheck(HealthCheckSpec check, int? serverPort)

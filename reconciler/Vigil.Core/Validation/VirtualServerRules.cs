@@ -1,5 +1,7 @@
 using System.Net;
 using Vigil.Core.Desired;
+using Vigil.Core.Observed;
+using Vigil.Core.Planning;
 
 namespace Vigil.Core.Validation;
 
@@ -8,14 +10,14 @@ internal static class VirtualServerRules
 {
     public static void Check(DesiredState state, DiagnosticBag bag)
     {
-        var services = new Dictionary<string, Resource<VirtualServerSpec>>(StringComparer.Ordinal);
+        var services = new Dictionary<IpvsServiceKey, Resource<VirtualServerSpec>>();
         foreach (var server in state.VirtualServers)
         {
             var spec = server.Spec;
             var origin = server.Origin;
-            if ((spec.Address is null) == (spec.Fwmark is null))
+            if (new object?[] { spec.Address, spec.Fwmark, spec.Group }.Count(v => v is not null) != 1)
             {
-                bag.Error(origin, "spec", "address-or-fwmark", "set either address (with port) or fwmark, not both and not neither");
+                bag.Error(origin, "spec", "address-or-fwmark", "set one of address (with port), fwmark or group");
                 continue;
             }
             if (spec.Address is not null && spec.Port is null)
@@ -27,12 +29,25 @@ internal static class VirtualServerRules
             {
                 bag.Error(origin, "spec.port", "fwmark-port", "a fwmark service matches by mark, not by port: remove port");
             }
-            var key = $"{spec.Endpoint}|{spec.EffectiveFamily}";
-            if (!services.TryAdd(key, server))
+            if (spec.Group is { } group)
             {
-                var first = services[key];
-                bag.Error(origin, spec.Fwmark is null ? "spec.address" : "spec.fwmark", "service-unique",
-                    $"{spec.Endpoint} is already defined by VirtualServer '{first.Name}' ({VrrpInstanceRules.At(first.Origin, "spec")})");
+                if (spec.Port is not null)
+                {
+                    bag.Error(origin, "spec.port", "group-port", "a group's ports are its members': remove port");
+                }
+                if (!GroupRules.Check(server, group, bag))
+                {
+                    continue;
+                }
+            }
+            foreach (var endpoint in DesiredIpvsTable.EndpointsOf(spec))
+            {
+                if (!services.TryAdd(endpoint.Key, server))
+                {
+                    var first = services[endpoint.Key];
+                    bag.Error(origin, spec.Group is not null ? "spec.group" : spec.Fwmark is null ? "spec.address" : "spec.fwmark", "service-unique",
+                        $"{(spec.Group is null ? spec.Endpoint : endpoint.Key.ToString())} is already defined by VirtualServer '{first.Name}' ({VrrpInstanceRules.At(first.Origin, "spec")})");
+                }
             }
             if (spec.SchedulerFlags.Count > 0 && spec.Scheduler is not (IpvsScheduler.Sh or IpvsScheduler.Mh))
             {
@@ -59,10 +74,10 @@ internal static class VirtualServerRules
     private static void CheckPortKept(Resource<VirtualServerSpec> server, string field, string what, int? port, DiagnosticBag bag)
     {
         var spec = server.Spec;
-        if (spec.Forwarding != IpvsForwarding.Nat && spec.Port is not null && port is not null && port != spec.Port)
+        if (spec.Forwarding != IpvsForwarding.Nat && spec.DefaultPort is { } kept && port is not null && port != kept)
         {
             bag.Error(server.Origin, field + ".port", "port-rewrite",
-                $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: {what} port {port} differs from the virtual server's {spec.Port}; use NAT or the same port");
+                $"{spec.Forwarding.ToString().ToUpperInvariant()} forwarding cannot change the port: {what} port {port} differs from the virtual server's {kept}; use NAT or the same port");
         }
     }
 
@@ -79,8 +94,14 @@ internal static class VirtualServerRules
         {
             var real = spec.RealServers[i];
             var field = $"spec.realServers[{i}]";
-            var port = real.Port ?? spec.Port;
+            var port = real.Port ?? spec.DefaultPort;
             totalWeight += real.Weight;
+            // IPVS gives a portless NAT server each service's port; a check has no such choice.
+            if (port is null && spec.Group is not null && real.Checks.Any(c => (c.Tcp ?? (object?)c.HttpGet ?? c.SslGet) is not null && (c.Tcp?.Port ?? c.HttpGet?.Port ?? c.SslGet?.Port) is null))
+            {
+                bag.Error(server.Origin, field + ".port", "port-missing",
+                    $"real server {real.Address} needs a port for its check: the group's addresses do not share one");
+            }
             if (!seen.TryAdd((real.Address, port), i))
             {
                 bag.Error(server.Origin, field + ".address", "realserver-unique",

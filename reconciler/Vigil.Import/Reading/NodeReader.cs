@@ -19,6 +19,11 @@ public static class NodeReader
         {
             vrrp.TrackFile(s);
         }
+        // keepalived finds a virtual server's group wherever it is defined.
+        foreach (var s in document.Statements.Where(s => s.Keyword == "virtual_server_group"))
+        {
+            services.Groups.Read(s);
+        }
         foreach (var s in document.Statements)
         {
             switch (s.Keyword)
@@ -29,7 +34,7 @@ public static class NodeReader
                 case "vrrp_script":
                     vrrp.Script(s);
                     break;
-                case "track_file" or "vrrp_track_file":
+                case "track_file" or "vrrp_track_file" or "virtual_server_group":
                     break;
                 case "vrrp_sync_group":
                     vrrp.SyncGroup(s);
@@ -55,6 +60,7 @@ public static class NodeReader
                     break;
             }
         }
+        services.Groups.ReportUnused();
         foreach (var (list, what) in new[] { (conf.Scripts, "vrrp_script"), (conf.Instances, "vrrp_instance"), (conf.SyncGroups, "vrrp_sync_group"), (conf.VirtualServers, "virtual_server") })
         {
             Once(conf, list, what);

@@ -7,7 +7,6 @@ internal static class Unsupported
     private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
     private const string Fifo = "notify FIFOs are not in Vigil yet: use notify scripts, the webhook or the agent's status";
     private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
-    private const string Group = "virtual_server_group is not in Vigil yet: write one VirtualServer per address";
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -39,7 +38,6 @@ internal static class Unsupported
         ["lvs_notify_fifo_script"] = Fifo,
         ["vrrp_track_process"] = Process,
         ["track_process"] = Process,
-        ["virtual_server_group"] = Group,
         ["mcast_dst_ip"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",

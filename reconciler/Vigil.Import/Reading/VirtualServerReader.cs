@@ -12,20 +12,26 @@ internal sealed class VirtualServerReader(NodeConf node)
 
     private readonly ConfValues _values = new(node.Findings);
 
+    public ServiceGroupReader Groups { get; } = new(node.Findings);
+
     /// <summary>retry, delay_before_retry and connect_timeout a checker takes from its real server, else its virtual server.</summary>
     private sealed record Inherited(int? Retry, string? DelayBeforeRetry, string? ConnectTimeout, string? VirtualHost);
 
     public void VirtualServer(ConfStatement block)
     {
         var draft = new ResourceDraft("VirtualServer", "", block.Position);
-        if (block.Argument(0) == "group")
-        {
-            Unknowns.Report(node.Findings, new ConfStatement(["virtual_server_group"], block.Text, block.Position, null), "virtual_server");
-            return;
-        }
         string? protocol = null;
         var fwmark = block.Argument(0) == "fwmark";
-        if (fwmark)
+        var group = block.Argument(0) == "group";
+        if (group)
+        {
+            if (block.Argument(1) is not { } groupName || Groups.Use(block, groupName) is not { } members) return;
+            draft.Set("group", members, block.Position);
+            draft.Name = $"group-{groupName}";
+            // A group of fwmarks alone has no protocol, as a fwmark service.
+            fwmark = members["members"] is List<object> list && list.All(m => m is YamlMap map && map["fwmark"] is not null);
+        }
+        else if (fwmark)
         {
             if (_values.UnsignedLong(block, 1, uint.MaxValue) is not { } mark) return;
             draft.Set("fwmark", mark, block.Position);
@@ -111,13 +117,13 @@ internal sealed class VirtualServerReader(NodeConf node)
             draft.Set("protocol", "UDP", block.Position);
             node.Findings.DefaultWritten("protocol", "no protocol: keepalived serves UDP, Vigil's default is TCP, so protocol: UDP is written", block.Position);
         }
-        if (!fwmark)
+        if (!fwmark && !group)
         {
             draft.Name = $"{(protocol ?? "UDP").ToLowerInvariant()}-{draft.Get("address")!.ToString()!.Replace(':', '-').Replace('.', '-')}-{draft.Get("port")}";
         }
         var delayLoop = draft.Get("delayLoop") as string ?? "1m";
         // keepalived clears the port of a DR or TUN fwmark service's servers (the packet keeps its own), and says so.
-        var portless = fwmark && draft.Get("forwarding") as string is "DR" or "TUN";
+        var portless = fwmark && !group && draft.Get("forwarding") as string is "DR" or "TUN";
         foreach (var real in realServers)
         {
             RealServer(draft, real, inherited, delayLoop, portless);

@@ -101,6 +101,63 @@ public sealed class DesiredIpvsTableTests
 
         Assert.Equal("22:1", Pool(Only(DesiredIpvsTable.Build([spec], IpvsTable.Empty, Down(21)))));
     }
+
+    private static VirtualServerSpec Group(IpvsForwarding forwarding, params RealServerSpec[] reals) => new()
+    {
+        Group = new VirtualServerGroupSpec
+        {
+            Name = "web",
+            Members =
+            [
+                new GroupMemberSpec { Address = IPAddress.Parse("198.51.100.100"), Port = 80 },
+                new GroupMemberSpec { Address = IPAddress.Parse("198.51.100.101"), LastAddress = IPAddress.Parse("198.51.100.102"), Port = 443 },
+                new GroupMemberSpec { Fwmark = 7 },
+            ],
+        },
+        Scheduler = IpvsScheduler.Rr,
+        Forwarding = forwarding,
+        SorryServer = new SorryServerSpec { Address = IPAddress.Parse("198.51.100.30") },
+        Quorum = 2,
+        RealServers = [.. reals],
+    };
+
+    private static string Pools(IpvsTable table) => string.Join("; ", table.Services.Select(s =>
+        $"{s.Key} " + string.Join(" ", s.Destinations.Select(d => $"{d.Key.Address.GetAddressBytes()[3]}:{d.Key.Port}"))));
+
+    [Fact]
+    public void Build_Group_IsOneServicePerAddressAndMark_WithOnePool()
+    {
+        var nat = DesiredIpvsTable.Build([Group(IpvsForwarding.Nat, Real(21) with { Port = 8080 }, Real(22), Real(23))], IpvsTable.Empty);
+
+        // NAT: a server's own port, else each service's (a fwmark's is none: the group's ports differ).
+        Assert.Equal("TCP 198.51.100.100:80 21:8080 22:80 23:80; TCP 198.51.100.101:443 21:8080 22:443 23:443; "
+            + "TCP 198.51.100.102:443 21:8080 22:443 23:443; FWM 7 21:8080 22:0 23:0", Pools(nat));
+
+        // DR and TUN: the member's port, whatever the server says.
+        var dr = DesiredIpvsTable.Build([Group(IpvsForwarding.Dr, Real(21) with { Port = 8080 }, Real(22))], IpvsTable.Empty);
+        Assert.Equal("TCP 198.51.100.100:80 21:80 22:80; TCP 198.51.100.101:443 21:443 22:443; TCP 198.51.100.102:443 21:443 22:443; FWM 7 21:0 22:0", Pools(dr));
+    }
+
+    [Fact]
+    public void Build_Group_OneServersHealth_MovesEveryService_AndQuorumLostBringsTheSorryServerToAll()
+    {
+        var spec = Group(IpvsForwarding.Dr, Real(21), Real(22));
+
+        Assert.All(DesiredIpvsTable.Build([spec with { Quorum = 1 }], IpvsTable.Empty, Down(21)).Services,
+            s => Assert.Equal(22, Assert.Single(s.Destinations).Key.Address.GetAddressBytes()[3]));
+        Assert.Equal("TCP 198.51.100.100:80 30:80; TCP 198.51.100.101:443 30:443; TCP 198.51.100.102:443 30:443; FWM 7 30:0",
+            Pools(DesiredIpvsTable.Build([spec], IpvsTable.Empty, Down(21))));
+    }
+
+    [Theory]
+    [InlineData("198.51.100.10", "198.51.100.12", "198.51.100.10 198.51.100.11 198.51.100.12")]
+    [InlineData("198.51.100.255", "198.51.101.1", "198.51.100.255 198.51.101.0 198.51.101.1")]
+    [InlineData("2001:db8::ffff", "2001:db8::1:1", "2001:db8::ffff 2001:db8::1:0 2001:db8::1:1")]
+    [InlineData("198.51.100.12", "198.51.100.10", "")]
+    [InlineData("198.51.100.10", "2001:db8::1", "")]
+    [InlineData("198.51.96.0", "198.51.100.0", "")]
+    public void GroupMember_Addresses_FromFirstToLast(string first, string last, string expected) =>
+        Assert.Equal(expected, string.Join(" ", new GroupMemberSpec { Address = IPAddress.Parse(first), LastAddress = IPAddress.Parse(last), Port = 80 }.Addresses()));
 }
 
 public sealed class PersistencePrefixTests

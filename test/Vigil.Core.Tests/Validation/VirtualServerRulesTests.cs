@@ -134,4 +134,51 @@ public class VirtualServerRulesTests
         var server = Web() with { Persistence = new PersistenceSpec { Netmask = netmask } };
         Assert.Equal(valid, Check(server).Count == 0);
     }
+
+    private static VirtualServerSpec Grouped(params GroupMemberSpec[] members) => Web() with
+    {
+        Address = null,
+        Port = null,
+        Group = new VirtualServerGroupSpec { Name = "web", Members = [.. members] },
+    };
+
+    private static GroupMemberSpec Member(string address, int? port = 80, string? last = null) =>
+        new() { Address = IPAddress.Parse(address), Port = port, LastAddress = last is null ? null : IPAddress.Parse(last) };
+
+    [Fact]
+    public void Group_IsClean() => Assert.Empty(Check(Grouped(Member("198.51.100.100"), Member("198.51.100.101", last: "198.51.100.110"), new GroupMemberSpec { Fwmark = 3 })));
+
+    [Fact]
+    public void Group_WithAnAddressToo_IsAnError() =>
+        Assert.Equal("address-or-fwmark", Assert.Single(Check(Grouped(Member("198.51.100.100")) with { Address = IPAddress.Parse("198.51.100.100") })).Rule);
+
+    [Theory]
+    [InlineData("198.51.100.101", null, null, "spec.group.members[1].port", "group member 198.51.100.101 needs a port")]
+    [InlineData("198.51.100.110", 80, "198.51.100.101", "spec.group.members[1].lastAddress", "198.51.100.110-198.51.100.101 is not a range of at most 1024 addresses of one family, first to last")]
+    [InlineData("198.51.100.101", 80, "2001:db8::1", "spec.group.members[1].lastAddress", "198.51.100.101-2001:db8::1 is not a range of at most 1024 addresses of one family, first to last")]
+    [InlineData("2001:db8::1", 80, null, "spec.group.members[1].address", "group member 2001:db8::1 is not IPv4 like the group's first address")]
+    public void Group_BadMember_IsAnError_NamingIt(string address, int? port, string? last, string field, string message)
+    {
+        var d = Assert.Single(Check(Grouped(Member("198.51.100.100"), Member(address, port, last))));
+        Assert.Equal((field, message), (d.Field, d.Message));
+    }
+
+    [Fact]
+    public void Group_OverlappingAnotherService_IsAnError()
+    {
+        var d = Assert.Single(Check(Web(), Grouped(Member("198.51.100.90", last: "198.51.100.120"))));
+        Assert.Equal(("service-unique", "spec.group"), (d.Rule, d.Field));
+        Assert.StartsWith("TCP 198.51.100.100:80 is already defined by VirtualServer 'vs0'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Group_OfSeveralPorts_RealServerWithACheck_NeedsItsOwnPort()
+    {
+        var real = new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec() } };
+        var server = Grouped(Member("198.51.100.100"), Member("198.51.100.101", port: 443)) with { Forwarding = IpvsForwarding.Nat, RealServers = [real] };
+        var d = Assert.Single(Check(server));
+        Assert.Equal(("spec.realServers[0].port", "real server 198.51.100.21 needs a port for its check: the group's addresses do not share one"), (d.Field, d.Message));
+        Assert.Empty(Check(server with { RealServers = [real with { Port = 8080 }] }));
+        Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = null }] }));
+    }
 }
