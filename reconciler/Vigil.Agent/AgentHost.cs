@@ -331,6 +331,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             Folder = _source.Folder,
         };
         var degraded = _files.Degraded();
+        if (_notifier.FifoLinesDropped is var dropped and > 0)
+        {
+            degraded.Add($"notify FIFOs: {dropped} line(s) dropped, the pipe full (no reader, or a slow one)");
+        }
         var routers = _agent.Status();
         return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, routers, drift, counts)
         {
@@ -354,7 +358,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     {
         var state = loaded.Node;
         _cluster = loaded.Cluster;
-        _notifier.Settings = _cluster.Notification;
+        _notifier.Use(_cluster.Notification, state.SyncGroups);
         // Read before the instances start, so that they start with the priority the files give.
         _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
         var plan = _agent.Apply(state);

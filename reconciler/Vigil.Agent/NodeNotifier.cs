@@ -2,6 +2,7 @@ using Serilog;
 using Vigil.Core.Desired;
 using Vigil.Health;
 using Vigil.Notifications;
+using Vigil.Notifications.Fifo;
 using Vigil.Vrrp.Engine;
 using VrrpState = Vigil.Vrrp.StateMachine.VrrpState;
 
@@ -20,24 +21,64 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
     // Hooks, mails and POSTs under way, for the drain at exit.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _pending = new();
     private (WebhookSpec Spec, WebhookNotifier Notifier)? _webhook;
+    private readonly NotifyFifos _fifos = new(log);
+    private readonly SyncGroupStates _groupStates = new();
+    private IReadOnlyList<NodeSyncGroup> _groups = [];
 
-    /// <summary>The notification settings (recipients, webhook) of the revision running.</summary>
-    public NotificationSpec? Settings { get; set; }
+    /// <summary>The notification settings (recipients, webhook, FIFOs) of the revision running.</summary>
+    public NotificationSpec? Settings { get; private set; }
 
-    /// <summary>An instance's transition; leaving for Initialize is a stop (SIGTERM, or the instance removed by a revision).</summary>
+    /// <summary>Lines the notify FIFOs had to drop (a full pipe), for the status.</summary>
+    public long FifoLinesDropped => _fifos.Dropped;
+
+    /// <summary>A revision's notification settings and sync groups: FIFOs it changed are opened anew.</summary>
+    public void Use(NotificationSpec? settings, IReadOnlyList<NodeSyncGroup> groups)
+    {
+        Settings = settings;
+        lock (_gate)
+        {
+            _groups = groups;
+        }
+        _fifos.Apply(settings);
+    }
+
+    /// <summary>
+    /// An instance's transition; leaving for Initialize is a stop (SIGTERM, or the instance removed by a revision). A
+    /// sync group's state that moves with it is told as keepalived tells it (GROUP to the hooks and the FIFOs).
+    /// </summary>
     public void Transition(StateTransition transition, NotifySpec? spec)
     {
         var state = transition.To == VrrpState.Initialize ? "STOP" : Keepalived(transition.To);
-        foreach (var hook in _scripts.Run(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec))
+        IReadOnlyList<GroupChange> groups;
+        // Transitions come from several instances' threads: the FIFO lines keep the order the group states were found in.
+        lock (_gate)
+        {
+            groups = _groupStates.Observe(transition.Instance, state, _groups);
+            foreach (var change in groups.Where(g => g.BeforeInstance)) _fifos.Vrrp(FifoLines.Group(change.Group.Name, change.State));
+            _fifos.Vrrp(FifoLines.Instance(transition.Instance, state, transition.Priority));
+            foreach (var change in groups.Where(g => !g.BeforeInstance)) _fifos.Vrrp(FifoLines.Group(change.Group.Name, change.State));
+        }
+        Told(new TransitionNotice("INSTANCE", transition.Instance, state, transition.Priority), spec, Keepalived(transition.From), transition.Reason, transition.At);
+        foreach (var change in groups)
+        {
+            Told(new TransitionNotice("GROUP", change.Group.Name, change.State, 0), change.Group.Notify, null, $"{transition.Instance}: {transition.Reason}", transition.At);
+        }
+    }
+
+    /// <summary>The hooks, webhook and email of one instance's or group's transition.</summary>
+    private void Told(TransitionNotice notice, NotifySpec? spec, string? from, string reason, DateTimeOffset at)
+    {
+        foreach (var hook in _scripts.Run(notice, spec))
         {
             Track(hook);
         }
-        Track(Webhook()?.Send(new TransitionEvent(node, transition.Instance, Keepalived(transition.From), state,
-            transition.Priority, transition.Reason, transition.At, commit())));
+        if (notice.Type == "INSTANCE")
+        {
+            Track(Webhook()?.Send(new TransitionEvent(node, notice.Name, from!, notice.State, notice.Priority, reason, at, commit())));
+        }
         if (spec?.Email == true && Settings?.Email is { } email)
         {
-            Track(new EmailNotifier(email, log).Send(new TransitionEmail(node, transition.Instance, Keepalived(transition.From), state,
-                transition.Priority, transition.Reason, transition.At, commit())));
+            Track(new EmailNotifier(email, log).Send(new TransitionEmail(node, notice.Name, from ?? "-", notice.State, notice.Priority, reason, at, commit())));
         }
     }
 
@@ -45,6 +86,7 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
     public void RealServer(RealServerCheck check, RealServerState state)
     {
         var hook = state.Up ? check.Real.Notify?.OnUp : check.Real.Notify?.OnDown;
+        _fifos.Lvs(FifoLines.RealServer(check.Server, check.Real, state.Up));
         Pool(check.Server, check.VirtualServer, $"real server {check.RealServer}", check.RealServer, state.Up, state.Reason, state.Since, hook);
     }
 
@@ -60,6 +102,7 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
             log.Warning("{VirtualServer}: quorum lost: {Reason}", change.VirtualServer, change.Reason);
         }
         var hook = change.Up ? change.Spec.Notify?.OnQuorumUp : change.Spec.Notify?.OnQuorumDown;
+        _fifos.Lvs(FifoLines.VirtualServer(change.Spec, change.Up));
         Pool(change.Spec, change.VirtualServer, "quorum", null, change.Up, change.Reason, DateTimeOffset.UtcNow, hook);
     }
 
@@ -148,5 +191,6 @@ public sealed class NodeNotifier(string node, ILogger log, Func<string?> commit)
         {
             _webhook?.Notifier.Dispose();
         }
+        _fifos.Dispose();
     }
 }

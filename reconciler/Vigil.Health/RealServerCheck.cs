@@ -37,7 +37,7 @@ public sealed class RealServerCheck : IScheduledCheck
         Interval = check.DelayLoop ?? server.DelayLoop;
         FirstWithin = check.Warmup ?? Interval;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
-        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? real.Port
+        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? check.Udp?.Port ?? real.Port
             ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.DefaultPort ?? 0);
         Target = new ProbeTarget(check.ConnectIp ?? real.Address, port);
         _probe = check switch
@@ -48,6 +48,8 @@ public sealed class RealServerCheck : IScheduledCheck
             { Misc: { } misc } => new MiscProbe(misc),
             { Dns: { } dns } => new DnsProbe(dns),
             { Smtp: { } smtp } => new SmtpProbe(smtp),
+            { Udp: { } udp } => new UdpProbe(udp),
+            { Ping: not null } => new PingProbe(),
             _ => throw new NotSupportedException($"{virtualServer}: real server {RealServer} has no probe"),
         };
         _delay = delay ?? Task.Delay;

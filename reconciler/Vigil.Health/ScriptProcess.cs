@@ -22,11 +22,7 @@ public static class ScriptProcess
         {
             return new ScriptExit(null, "empty script");
         }
-        IEnumerable<string> runAs = [.. user is null ? [] : new[] { "-u", user }, .. group is null ? [] : new[] { "-g", group }];
-        var start = user is null && group is null
-            ? new ProcessStartInfo(words[0], words.Skip(1))
-            : new ProcessStartInfo("runuser", [.. runAs, "--", .. words]);
-        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        var start = StartInfo(words, user, group);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(timeout);
         Process process;
@@ -54,5 +50,16 @@ public static class ScriptProcess
             }
             return new ScriptExit(process.ExitCode, $"exit {process.ExitCode}");
         }
+    }
+
+    /// <summary>How a script's words start: as they are, or through runuser as <paramref name="user"/> and <paramref name="group"/>; output redirected.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> words, string? user, string? group)
+    {
+        IEnumerable<string> runAs = [.. user is null ? [] : new[] { "-u", user }, .. group is null ? [] : new[] { "-g", group }];
+        var start = user is null && group is null
+            ? new ProcessStartInfo(words[0], words.Skip(1))
+            : new ProcessStartInfo("runuser", [.. runAs, "--", .. words]);
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        return start;
     }
 }

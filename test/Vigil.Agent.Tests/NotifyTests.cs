@@ -60,4 +60,40 @@ public sealed class NotifyTests
         Assert.Contains("ka1: vi_1 went from BACKUP to MASTER at ", Mail(), StringComparison.Ordinal);
         Assert.Contains("Commit: (a folder, not git)", Mail(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// keepalived's vrrp_notify_fifo read by a real reader (cat): both agents write their instance's states in keepalived's
+    /// lines as they elect, and as the master stops and the backup takes over. (The lab's nodes share one file system, so
+    /// they share the FIFO, which the test makes; each node's lines carry its own priority.)
+    /// </summary>
+    [Fact]
+    public async Task Transitions_AreWrittenToTheNotifyFifo_InKeepalivedsLines()
+    {
+        Skips.IfMissing(FailoverLab.SkipReason);
+        using var lab = new FailoverLab(new Scenario());
+        var fifo = Path.Combine(lab.Directory, "vrrp.fifo");
+        using (var make = System.Diagnostics.Process.Start("mkfifo", [fifo])) make.WaitForExit();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var reader = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", [fifo]) { RedirectStandardOutput = true })!;
+        reader.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        reader.BeginOutputReadLine();
+        try
+        {
+            var cluster = Path.Combine(lab.ConfigFolder, "cluster.yaml");
+            File.WriteAllText(cluster, File.ReadAllText(cluster).TrimEnd() + $"\n  notification:\n    vrrpFifo:\n      path: {fifo}\n");
+            var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
+            string[] Of(int priority) => [.. lines.Where(l => l.EndsWith($" {priority}", StringComparison.Ordinal))];
+
+            Assert.True(await Vigil.Tests.Poll.Until(() => Of(100).Contains("INSTANCE \"vi_1\" MASTER 100") && Of(80).Length > 0, TimeSpan.FromSeconds(10)), string.Join('\n', lines) + lab.Explain());
+            NamespaceLab.Signal(ka1, "TERM");
+            Assert.True(await Vigil.Tests.Poll.Until(() => Of(80).Contains("INSTANCE \"vi_1\" MASTER 80") && Of(100).Contains("INSTANCE \"vi_1\" STOP 100"), TimeSpan.FromSeconds(10)), string.Join('\n', lines) + lab.Explain());
+
+            Assert.Equal(["INSTANCE \"vi_1\" BACKUP 100", "INSTANCE \"vi_1\" MASTER 100", "INSTANCE \"vi_1\" STOP 100"], Of(100));
+            Assert.Equal(["INSTANCE \"vi_1\" BACKUP 80", "INSTANCE \"vi_1\" MASTER 80"], Of(80));
+        }
+        finally
+        {
+            reader.Kill();
+        }
+    }
 }

@@ -66,7 +66,7 @@ internal sealed partial class KeepalivedConfigTest : IDisposable
     [GeneratedRegex(@"^\s*user \S+( \S+)?$")]
     private static partial Regex UserLine();
 
-    [GeneratedRegex(@"^(\s*(?:notify\w*|quorum_up|quorum_down) "".*"")( \S+){1,2}$")]
+    [GeneratedRegex(@"^(\s*(?:\w*notify\w*|quorum_up|quorum_down) "".*"")( \S+){1,2}$")]
     public static partial Regex ScriptUsers();
 
     public void Dispose()

@@ -68,6 +68,14 @@ internal static class KeepalivedMeaning
         {
             facts.Add($"global: smtp {smtp.Argument(0)} port {smtp.Argument(1) ?? "25"} from {Value(global, "notification_email_from")} timeout {Seconds(Value(global, "smtp_connect_timeout") ?? "30")}");
         }
+        foreach (var fifo in new[] { "notify_fifo", "vrrp_notify_fifo", "lvs_notify_fifo" })
+        {
+            if (Child(global, fifo) is { } path)
+            {
+                var script = Child(global, fifo + "_script");
+                facts.Add($"global: {fifo} {string.Join(' ', path.Arguments)} read by {(script is null ? "-" : Argv(script))} as {string.Join(' ', script?.Arguments.Skip(1).DefaultIfEmpty("-") ?? ["-"])}");
+            }
+        }
         if (runsScripts)
         {
             facts.Add($"global: script_user {string.Join(' ', Child(global, "script_user")?.Arguments ?? ["root"])}");
@@ -245,7 +253,8 @@ internal static class KeepalivedMeaning
     }
 
     private static bool RunsScripts(IEnumerable<ConfStatement> statements) =>
-        statements.Any(s => s.Keyword is "script" or "misc_path" or "quorum_up" or "quorum_down" || s.Keyword.StartsWith("notify", StringComparison.Ordinal) || RunsScripts(s.Block ?? []));
+        statements.Any(s => s.Keyword is "script" or "misc_path" or "quorum_up" or "quorum_down" || s.Keyword.EndsWith("_fifo_script", StringComparison.Ordinal)
+            || (s.Keyword.StartsWith("notify", StringComparison.Ordinal) && !s.Keyword.EndsWith("_fifo", StringComparison.Ordinal)) || RunsScripts(s.Block ?? []));
 
     private static ConfStatement? Child(ConfStatement? block, string keyword) => block?.Children(keyword).LastOrDefault();
 

@@ -50,6 +50,27 @@ public sealed record NotificationSpec
 {
     public EmailSpec? Email { get; init; }
     public WebhookSpec? Webhook { get; init; }
+    /// <summary>keepalived's notify_fifo: every VRRP and IPVS line.</summary>
+    public NotifyFifoSpec? Fifo { get; init; }
+    /// <summary>keepalived's vrrp_notify_fifo: INSTANCE and GROUP lines.</summary>
+    public NotifyFifoSpec? VrrpFifo { get; init; }
+    /// <summary>keepalived's lvs_notify_fifo: VS and RS lines.</summary>
+    public NotifyFifoSpec? LvsFifo { get; init; }
+
+    /// <summary>The FIFOs set, with the field each is at.</summary>
+    public IEnumerable<(string Field, NotifyFifoSpec Fifo)> Fifos() =>
+        new[] { ("fifo", Fifo), ("vrrpFifo", VrrpFifo), ("lvsFifo", LvsFifo) }.Where(f => f.Item2 is not null).Select(f => (f.Item1, f.Item2!));
+}
+
+/// <summary>A named pipe for keepalived's notify lines, made when missing, with an optional reader the agent runs.</summary>
+public sealed record NotifyFifoSpec
+{
+    public string Path { get; init; } = "";
+    /// <summary>Started with the FIFO's path appended; stopped with SIGTERM when the FIFO goes.</summary>
+    public string? Script { get; init; }
+    /// <summary>Owner of a FIFO the agent makes, and the script's user and group.</summary>
+    public string? User { get; init; }
+    public string? Group { get; init; }
 }
 
 /// <summary>Each transition POSTed as JSON to a URL.</summary>

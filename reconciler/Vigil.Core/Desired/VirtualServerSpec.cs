@@ -172,6 +172,8 @@ public sealed record HealthCheckSpec
     public MiscCheckSpec? Misc { get; init; }
     public DnsCheckSpec? Dns { get; init; }
     public SmtpCheckSpec? Smtp { get; init; }
+    public UdpCheckSpec? Udp { get; init; }
+    public PingCheckSpec? Ping { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public int Retry { get; init; } = 1;
     public TimeSpan DelayBeforeRetry { get; init; } = TimeSpan.FromSeconds(1);
@@ -182,7 +184,7 @@ public sealed record HealthCheckSpec
     /// <summary>keepalived's warmup: the first run comes at a random moment within it (0: at once); the period when not set.</summary>
     public TimeSpan? Warmup { get; init; }
 
-    public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp"];
+    public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp", "udp", "ping"];
 
     public IEnumerable<string> ConfiguredProbes()
     {
@@ -192,6 +194,8 @@ public sealed record HealthCheckSpec
         if (Misc is not null) yield return "misc";
         if (Dns is not null) yield return "dns";
         if (Smtp is not null) yield return "smtp";
+        if (Udp is not null) yield return "udp";
+        if (Ping is not null) yield return "ping";
     }
 }
 
@@ -249,6 +253,27 @@ public sealed record DnsCheckSpec
     public string Type { get; init; } = "SOA";
     public int? Port { get; init; }
 }
+
+/// <summary>
+/// keepalived's UDP_CHECK: a datagram to the server; down on an ICMP error (port or host unreachable), and, with
+/// <see cref="RequireReply"/>, without a reply of the right length (and bytes) within the timeout.
+/// </summary>
+public sealed record UdpCheckSpec
+{
+    public int? Port { get; init; }
+    /// <summary>What is sent, in keepalived's hex form ("Ab12f 3"); random bytes when not set.</summary>
+    public string? Payload { get; init; }
+    public bool RequireReply { get; init; }
+    /// <summary>What the reply must start with, hex with x for a nibble not checked; implies <see cref="RequireReply"/>.</summary>
+    public string? Reply { get; init; }
+    public int MinReplyLength { get; init; }
+    public int MaxReplyLength { get; init; } = 255;
+
+    public bool NeedsReply => RequireReply || Reply is not null;
+}
+
+/// <summary>keepalived's PING_CHECK: an ICMP echo answered within the timeout.</summary>
+public sealed record PingCheckSpec;
 
 public sealed record SmtpCheckSpec
 {

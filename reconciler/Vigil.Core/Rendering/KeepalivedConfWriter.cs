@@ -42,6 +42,14 @@ public sealed class KeepalivedConfWriter
             Line(port is null ? $"smtp_server {host}" : $"smtp_server {host} {port}");
             Line($"smtp_connect_timeout {Seconds(email.ConnectTimeout)}");
         }
+        foreach (var (field, fifo) in node.Notification?.Fifos() ?? [])
+        {
+            // fifo, vrrpFifo, lvsFifo: keepalived's notify_fifo, vrrp_notify_fifo, lvs_notify_fifo.
+            var keyword = field switch { "vrrpFifo" => "vrrp_notify_fifo", "lvsFifo" => "lvs_notify_fifo", _ => "notify_fifo" };
+            var owner = RunAs(fifo.User, fifo.Group);
+            Line($"{keyword} {KeepalivedText.Plain(fifo.Path, "FIFO path")}{owner}");
+            if (fifo.Script is { } script) Line($"{keyword}_script {KeepalivedText.Script(script)}{owner}");
+        }
         // Vigil runs scripts without a shell as the configured user, and refuses a root script others can change;
         // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
@@ -312,6 +320,20 @@ public sealed class KeepalivedConfWriter
             Open("SMTP_CHECK");
             if (smtp.Helo is not null) Line($"helo_name {KeepalivedText.Plain(smtp.Helo, "helo")}");
             if ((smtp.Port ?? serverPort) is { } smtpPort) Line($"connect_port {smtpPort}");
+        }
+        else if (check.Udp is { } udp)
+        {
+            Open("UDP_CHECK");
+            if ((udp.Port ?? serverPort) is { } udpPort) Line($"connect_port {udpPort}");
+            // The schema allows hex digits, x and spaces only: nothing keepalived's parser reads otherwise.
+            if (udp.Payload is not null) Line($"payload {udp.Payload}");
+            if (udp.NeedsReply) Line(udp.Reply is null ? "require_reply" : $"require_reply {udp.Reply}");
+            if (udp.MinReplyLength != 0) Line($"min_reply_length {udp.MinReplyLength}");
+            if (udp.MaxReplyLength != 255) Line($"max_reply_length {udp.MaxReplyLength}");
+        }
+        else if (check.Ping is not null)
+        {
+            Open("PING_CHECK");
         }
         else
         {

@@ -11,6 +11,15 @@ internal static class NotificationRules
 {
     public static void Check(Resource<ClusterSpec> cluster, DiagnosticBag bag)
     {
+        // keepalived's rule: each FIFO its own path (one pipe written as two would mix its lines up).
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, fifo) in cluster.Spec.Notification?.Fifos() ?? [])
+        {
+            if (!paths.TryAdd(fifo.Path, field))
+            {
+                bag.Error(cluster.Origin, $"spec.notification.{field}.path", "fifo-unique", $"{fifo.Path} is already notification.{paths[fifo.Path]}'s FIFO: give each its own");
+            }
+        }
         if (cluster.Spec.Notification?.Email is not { } email)
         {
             return;

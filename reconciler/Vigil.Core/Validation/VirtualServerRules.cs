@@ -138,6 +138,10 @@ internal static class VirtualServerRules
                 {
                     CheckHttp(server, $"{at}.{(check.HttpGet is not null ? "httpGet" : "sslGet")}", http, bag);
                 }
+                if (check.Udp is { MinReplyLength: var min, MaxReplyLength: var max } && min > max)
+                {
+                    bag.Error(server.Origin, at + ".udp.minReplyLength", "reply-length", $"minReplyLength {min} is above maxReplyLength {max}: the check always fails");
+                }
             }
         }
         if (spec.RealServers.Count > 0 && spec.Quorum > totalWeight)

@@ -80,6 +80,41 @@ public static class NodeReader
         }
     }
 
+    /// <summary>
+    /// keepalived's notify_fifo, vrrp_notify_fifo, lvs_notify_fifo (PATH [user [group]]) and their _script (COMMAND
+    /// [user [group]]). Vigil has one user for both, the FIFO's owner and its script's: a script's other user is reported.
+    /// </summary>
+    private static void NotifyFifo(NodeConf conf, ConfValues values, ConfStatement s)
+    {
+        var script = s.Keyword.EndsWith("_script", StringComparison.Ordinal);
+        var field = s.Keyword.Replace("_script", "", StringComparison.Ordinal) switch
+        {
+            "vrrp_notify_fifo" => "vrrpFifo",
+            "lvs_notify_fifo" => "lvsFifo",
+            _ => "fifo",
+        };
+        var prefix = $"notification.{field}.";
+        if (!script)
+        {
+            if (s.Argument(0) is not { } path || !path.StartsWith('/'))
+            {
+                conf.Findings.NotImported(s, $"'{s.Argument(0)}' is not an absolute path");
+                return;
+            }
+            conf.Cluster.Set(prefix + "path", path, s.Position);
+            if (s.Argument(1) is { } owner) conf.Cluster.Set(prefix + "user", owner, s.Position);
+            if (s.Argument(2) is { } group) conf.Cluster.Set(prefix + "group", group, s.Position);
+            return;
+        }
+        if (values.Script(s) is not { } command) return;
+        conf.Cluster.Set(prefix + "script", command.Command, s.Position);
+        var fifoUser = conf.Cluster.Get(prefix + "user") as string;
+        if (command.User is not null && command.User != fifoUser)
+        {
+            conf.Findings.NotImported(s, $"Vigil runs a FIFO's script as the FIFO's user ({fifoUser ?? "the agent's"}), not {command.User}: set {field}.user");
+        }
+    }
+
     private static void GlobalDefs(NodeConf conf, ConfStatement block)
     {
         var values = new ConfValues(conf.Findings);
@@ -118,6 +153,9 @@ public static class NodeReader
                     break;
                 case "vrrp_version" when values.Integer(s, 0, 2, 3) is { } version:
                     cluster.Set("defaults.vrrpVersion", version, s.Position);
+                    break;
+                case "notify_fifo" or "vrrp_notify_fifo" or "lvs_notify_fifo" or "notify_fifo_script" or "vrrp_notify_fifo_script" or "lvs_notify_fifo_script":
+                    NotifyFifo(conf, values, s);
                     break;
                 case "lvs_id":
                     conf.Findings.Translated(s, "keepalived 2 ignores lvs_id, and so does Vigil");

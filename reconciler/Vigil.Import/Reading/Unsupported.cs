@@ -5,7 +5,7 @@ internal static class Unsupported
 {
     private const string Strict = "vrrp_strict, accept mode and their firewall rules are not in Vigil yet";
     private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
-    private const string Fifo = "notify FIFOs are not in Vigil yet: use notify scripts, the webhook or the agent's status";
+    private const string FifoEvents = "Vigil's notify FIFOs carry state changes (INSTANCE, GROUP, VS, RS), not MASTER_RX_LOWER_PRI or priority changes";
     private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -30,20 +30,16 @@ internal static class Unsupported
         ["vrrp_garp_master_refresh_repeat"] = Garp,
         ["vrrp_garp_lower_prio_delay"] = Garp,
         ["vrrp_garp_lower_prio_repeat"] = Garp,
-        ["notify_fifo"] = Fifo,
-        ["notify_fifo_script"] = Fifo,
-        ["vrrp_notify_fifo"] = Fifo,
-        ["vrrp_notify_fifo_script"] = Fifo,
-        ["lvs_notify_fifo"] = Fifo,
-        ["lvs_notify_fifo_script"] = Fifo,
+        ["vrrp_notify_priority_changes"] = FifoEvents,
+        ["notify_priority_changes"] = FifoEvents,
+        ["notify_master_rx_lower_pri"] = FifoEvents,
+        ["fifo_write_vrrp_states_on_reload"] = "Vigil writes a FIFO line when a state changes, and a reload that changes none writes none",
         ["vrrp_track_process"] = Process,
         ["track_process"] = Process,
         ["mcast_dst_ip"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["unicast_ttl"] = "Vigil sends unicast adverts with TTL 255 and checks it, as RFC 5798 asks",
-        ["UDP_CHECK"] = "UDP_CHECK is not in Vigil yet",
-        ["PING_CHECK"] = "PING_CHECK is not in Vigil yet",
         ["FILE_CHECK"] = "FILE_CHECK is not in Vigil yet: a MISC_CHECK can read the file",
         ["BFD_CHECK"] = "BFD is not in Vigil",
         ["track_bfd"] = "BFD is not in Vigil",

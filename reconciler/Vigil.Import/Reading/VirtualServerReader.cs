@@ -185,7 +185,7 @@ internal sealed class VirtualServerReader(NodeConf node)
             }
         }
         // One checker is the real server's healthCheck; several (all must pass, as keepalived's) its healthChecks.
-        var read = checks.Select(c => Check(c, inherited, delayLoop)).OfType<YamlMap>().ToList();
+        var read = checks.SelectMany(c => Checks(c, inherited, delayLoop)).ToList();
         if (read.Count == 1)
         {
             real.Set("healthCheck", read[0]);
@@ -220,6 +220,8 @@ internal sealed class VirtualServerReader(NodeConf node)
             "SSL_GET" => "sslGet",
             "MISC_CHECK" => "misc",
             "DNS_CHECK" => "dns",
+            "UDP_CHECK" => "udp",
+            "PING_CHECK" => "ping",
             _ => "smtp",
         });
         var (retry, delay, timeout, virtualHost) = inherited;
@@ -280,8 +282,20 @@ internal sealed class VirtualServerReader(NodeConf node)
                 case "helo_name" when block.Keyword == "SMTP_CHECK" && s.Argument(0) is { } helo:
                     probe.Set("helo", helo);
                     break;
+                case "host" when block.Keyword == "SMTP_CHECK":
+                    break; // read by Checks: each host is a check of its own
+                case "payload" when block.Keyword == "UDP_CHECK" && Hex(s, false) is { } payload:
+                    probe.Set("payload", payload);
+                    break;
+                case "require_reply" when block.Keyword == "UDP_CHECK":
+                    if (s.Arguments.Count == 0) probe.Set("requireReply", true);
+                    else if (Hex(s, true) is { } reply) probe.Set("reply", reply);
+                    break;
+                case "min_reply_length" or "max_reply_length" when block.Keyword == "UDP_CHECK" && _values.Integer(s, 0, 0, 65535) is { } length:
+                    probe.Set(s.Keyword == "min_reply_length" ? "minReplyLength" : "maxReplyLength", length);
+                    break;
                 case "connect_port" or "connect_timeout" or "retry" or "nb_get_retry" or "delay_before_retry" or "misc_timeout" or "misc_path"
-                    or "delay_loop" or "warmup" or "connect_ip":
+                    or "delay_loop" or "warmup" or "connect_ip" or "payload" or "require_reply" or "min_reply_length" or "max_reply_length":
                     break; // the value was reported
                 default:
                     Unknowns.Report(node.Findings, s, block.Keyword);
@@ -311,6 +325,38 @@ internal sealed class VirtualServerReader(NodeConf node)
         }
         Defaults(block, check, retry, delay, timeout, delayLoop);
         return check;
+    }
+
+    /// <summary>keepalived's free-form hex (UDP_CHECK's payload, require_reply), its words joined by spaces; null (reported) when it is not hex.</summary>
+    private string? Hex(ConfStatement s, bool wildcards)
+    {
+        var text = string.Join(' ', s.Arguments);
+        if (HexString.TryParse(text, wildcards, out _, out _)) return text;
+        node.Findings.NotImported(s, $"'{text}' is not hex{(wildcards ? " (with x for a nibble not compared)" : "")}");
+        return null;
+    }
+
+    /// <summary>
+    /// A checker as Vigil's checks: one, or for an SMTP_CHECK with keepalived's deprecated host blocks, one per host (each
+    /// with its connect_ip and connect_port, all must pass, as keepalived's), plus the checker itself when it names where
+    /// it connects.
+    /// </summary>
+    private IEnumerable<YamlMap> Checks(ConfStatement block, Inherited inherited, string delayLoop)
+    {
+        if (Check(block, inherited, delayLoop) is not { } check) yield break;
+        var hosts = block.Keyword == "SMTP_CHECK" ? block.Children("host").ToList() : [];
+        if (hosts.Count == 0 || (block.Block ?? []).Any(s => s.Keyword is "connect_ip" or "connect_port"))
+        {
+            yield return check;
+        }
+        foreach (var host in hosts)
+        {
+            if (Check(host with { Words = ["SMTP_CHECK"], Block = [.. (block.Block ?? []).Where(s => s.Keyword is not ("host" or "connect_ip" or "connect_port")), .. host.Block ?? []] },
+                inherited, delayLoop) is { } one)
+            {
+                yield return one;
+            }
+        }
     }
 
     /// <summary>keepalived's per-checker defaults where they differ from Vigil's (retry 1, delayBeforeRetry 1s, connectTimeout 5s).</summary>
