@@ -211,8 +211,29 @@ internal static class KeepalivedMeaning
             var fromServer = (Retry: Value(real, "retry") ?? inherited.Retry, Delay: Value(real, "delay_before_retry") ?? inherited.Delay, Timeout: Value(real, "connect_timeout") ?? inherited.Timeout);
             foreach (var check in (real.Block ?? []).Where(s => s.Keyword.EndsWith("_CHECK", StringComparison.Ordinal) || s.Keyword.EndsWith("_GET", StringComparison.Ordinal)))
             {
-                Check(check, $"{rs} {check.Keyword}", port, delayLoop, fromServer, Value(service, "virtualhost"), facts);
+                foreach (var one in Hosts(check))
+                {
+                    Check(one, $"{rs} {check.Keyword}", port, delayLoop, fromServer, Value(service, "virtualhost"), facts);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7's SMTP_CHECK host blocks (check_smtp.c): each host is checked, with the checker's own settings
+    /// and the host's connect_ip and connect_port; the checker is a host too when it sets either itself.
+    /// </summary>
+    private static IEnumerable<ConfStatement> Hosts(ConfStatement check)
+    {
+        var hosts = check.Keyword == "SMTP_CHECK" ? check.Children("host").ToList() : [];
+        var own = (check.Block ?? []).Where(s => s.Keyword != "host").ToList();
+        if (hosts.Count == 0 || own.Any(s => s.Keyword is "connect_ip" or "connect_port"))
+        {
+            yield return check with { Block = own };
+        }
+        foreach (var host in hosts)
+        {
+            yield return check with { Block = [.. own.Where(s => s.Keyword is not ("connect_ip" or "connect_port")), .. host.Block ?? []] };
         }
     }
 
@@ -245,6 +266,10 @@ internal static class KeepalivedMeaning
         if (check.Keyword == "DNS_CHECK")
         {
             facts.Add($"{name}: {Value(check, "type")?.ToUpperInvariant() ?? "SOA"} {Value(check, "name")}");
+        }
+        if (check.Keyword == "UDP_CHECK")
+        {
+            facts.Add($"{name}: payload {string.Join(' ', Child(check, "payload")?.Arguments ?? ["random"])} reply {(Child(check, "require_reply") is { } reply ? string.Join(' ', reply.Arguments.DefaultIfEmpty("any")) : "-")} length {Value(check, "min_reply_length") ?? "0"}-{Value(check, "max_reply_length") ?? "255"}");
         }
         if (check.Keyword == "SMTP_CHECK")
         {
