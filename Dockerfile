@@ -17,7 +17,7 @@ RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release --no-self-co
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpcap0.8 iproute2 ca-certificates curl \
+ && apt-get install -y --no-install-recommends libpcap0.8 iproute2 nftables ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out /opt/vigil
 ENTRYPOINT ["/opt/vigil/vigil"]

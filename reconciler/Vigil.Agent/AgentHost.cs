@@ -81,6 +81,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private double? _lastDuration;
     private IReadOnlyList<string> _notApplied = [];
     private readonly RoutingApplier _routing;
+    private readonly Firewall.FirewallApplier _firewall;
     private (string?, ReconcileOutcome) _lastRecorded;
     private int _failedPasses;
     private PassResult? _lastPass;
@@ -112,11 +113,13 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             Witness = predecessor is { Masters.Count: > 0 } ? _kernel.Witness(predecessor.Masters, _time, log) : null,
         };
         _routing = new RoutingApplier(_kernel.Routing, _agent.WantedRouting, log);
+        _firewall = new Firewall.FirewallApplier(_kernel.Nftables, _agent.WantedFirewall, log);
         // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
         // thread, not here; notify scripts run on their own tasks.
         _agent.Transitioned += (transition, instance) =>
         {
             _routing.Poke();
+            _firewall.Poke();
             _statusTimer?.Change(TimeSpan.Zero, StatusPeriod);
             _notifier.Transition(transition, instance.Notify);
         };
@@ -269,6 +272,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         }
         _drift = _ipvs.Read((ipvs, owned) => _driftCheck.Run(desired, _cluster, desired.VirtualServers.Count > 0 ? ipvs : null, _health.Lookup, owned));
         _routing.Poke(); // after the report, which says what was found: a route someone deleted comes back
+        _firewall.Poke(recheck: true);
         WriteStatus();
         return _drift;
     }
@@ -295,6 +299,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _agent.Stop();
         _routing.Dispose();
         _routing.Converge(RoutingEntries.None); // keepalived clears its static routes and rules at stop too
+        _firewall.Dispose();
+        _firewall.Converge(Firewall.NoAcceptRules.None); // the VIPs are gone: so are the tables, as keepalived's
         _notifier.Drain(TimeSpan.FromSeconds(5));
         _watcher?.Dispose();
         _watcher = null;
@@ -318,6 +324,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _stopped = true;
         }
         _routing.Dispose(); // routes and rules stay for the next agent, as the VIPs do
+        _firewall.Dispose(); // and the tables with the VIPs they guard
         _agent.Leave();
         _log.Information("left for a restart: VIPs kept, no priority-0 advert sent");
     }
@@ -326,7 +333,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     {
         var (drift, counts) = _agent.AddressDrifts();
         var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
-            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, [.. _notApplied, .. _routing.Problems])
+            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, [.. _notApplied, .. _routing.Problems, .. _firewall.Problems])
         {
             Folder = _source.Folder,
         };
@@ -363,6 +370,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
         var plan = _agent.Apply(state);
         _routing.Poke();
+        _firewall.Poke();
         foreach (var step in plan.Where(s => s.Action != InstanceAction.Keep))
         {
             _log.Information("{Revision}: {Instance}: {Action}", revision.Label, step.Instance, step.Action);
@@ -542,6 +550,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _notifier.Dispose();
         _trackFiles.Dispose();
         _routing.Dispose();
+        _firewall.Dispose();
         _agent.Dispose();
         _kernel.Dispose();
         _precise?.Dispose();

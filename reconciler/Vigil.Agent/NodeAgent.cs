@@ -219,6 +219,22 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
     }
 
+    /// <summary>Accept mode off as wanted now: the tables while any instance runs without it, and the VIPs of those that are master.</summary>
+    public Firewall.NoAcceptRules WantedFirewall()
+    {
+        lock (_gate)
+        {
+            if (Running is not { } state || state.VrrpInstances.All(i => i.Accept))
+            {
+                return Firewall.NoAcceptRules.None;
+            }
+            var dropped = _routers.Values.Where(r => r.WantsVips && !r.Instance.Accept)
+                .SelectMany(r => r.Instance.VirtualAddresses.Concat(r.Instance.ExcludedAddresses))
+                .Select(a => a.Address.Address).Distinct().ToList();
+            return new Firewall.NoAcceptRules(true, dropped);
+        }
+    }
+
     public IReadOnlyList<VirtualRouterStatus> Status()
     {
         lock (_gate)

@@ -19,6 +19,9 @@ public interface INodeKernel : IDisposable
     /// <summary>The routes and rules of instances and of the node (see <see cref="RoutingApplier"/>).</summary>
     IRoutingTable Routing { get; }
 
+    /// <summary>nftables, for accept mode off (see <see cref="Firewall.FirewallApplier"/>).</summary>
+    Firewall.INftables Nftables { get; }
+
     /// <summary>The IPVS table; throws <see cref="IpvsUnavailableException"/> (or a netlink error) where there is none.</summary>
     IIpvsKernel OpenIpvs();
 
@@ -46,6 +49,8 @@ public sealed class NodeKernel : INodeKernel
     public IAddressTable Addresses => _rtnetlink;
 
     public IRoutingTable Routing => _rtnetlink;
+
+    public Firewall.INftables Nftables { get; } = new Firewall.NftCommand();
 
     public IIpvsKernel OpenIpvs()
     {

@@ -9,9 +9,9 @@ namespace Vigil.Agent;
 /// virtual ones while it is master. Level-based: every pass compares what <see cref="RoutingApplier"/>'s source says
 /// is wanted now with the kernel's entries marked with Vigil's protocol, adds what is missing and deletes what is
 /// Vigil's and no longer wanted; anything not marked as Vigil's is never touched. Passes run on the applier's own
-/// thread, asked for by <see cref="Poke"/> (a transition, a reload, a drift check), so the engine's timer and
-/// receive threads never wait for netlink. A route whose add the kernel refuses at first (its source is a VIP that
-/// is being added at that moment) is tried again a few times, 100 ms apart.
+/// <see cref="PassThread"/>, asked for by <see cref="Poke"/> (a transition, a reload, a drift check); a route whose
+/// add the kernel refuses at first (its source is a VIP that is being added at that moment) is tried again a few
+/// times, 100 ms apart.
 /// </summary>
 public sealed class RoutingApplier : IDisposable
 {
@@ -21,11 +21,8 @@ public sealed class RoutingApplier : IDisposable
     private readonly IRoutingTable _kernel;
     private readonly Func<RoutingEntries> _wanted;
     private readonly ILogger _log;
-    private readonly Thread _thread;
-    private readonly object _gate = new(); // Monitor.Wait needs an object, not a Lock
+    private readonly PassThread _passes;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
-    private bool _poked;
-    private bool _closing;
     private volatile string[] _problems = [];
 
     public RoutingApplier(IRoutingTable kernel, Func<RoutingEntries> wanted, ILogger log)
@@ -33,22 +30,14 @@ public sealed class RoutingApplier : IDisposable
         _kernel = kernel;
         _wanted = wanted;
         _log = log;
-        _thread = new Thread(Run) { IsBackground = true, Name = "routes" };
-        _thread.Start();
+        _passes = new PassThread("routes", () => Converge().Count == 0, RetryAfter, Retries);
     }
 
     /// <summary>What the last pass could not bring about, one line each (for the status' notApplied); empty when all is in place.</summary>
     public IReadOnlyList<string> Problems => _problems;
 
     /// <summary>Asks for a pass; cheap, never waits.</summary>
-    public void Poke()
-    {
-        lock (_gate)
-        {
-            _poked = true;
-            Monitor.Pulse(_gate);
-        }
-    }
+    public void Poke() => _passes.Poke();
 
     /// <summary>
     /// One pass now, on the caller's thread, to <paramref name="wanted"/> or else what the source says (the agent's
@@ -116,42 +105,5 @@ public sealed class RoutingApplier : IDisposable
         }
     }
 
-    private void Run()
-    {
-        var retries = 0;
-        while (true)
-        {
-            lock (_gate)
-            {
-                var deadline = retries > 0 ? RetryAfter : Timeout.InfiniteTimeSpan;
-                while (!_poked && !_closing)
-                {
-                    if (!Monitor.Wait(_gate, deadline) && retries > 0)
-                    {
-                        break; // time to try again
-                    }
-                }
-                if (_closing)
-                {
-                    return;
-                }
-                if (_poked)
-                {
-                    retries = Retries;
-                }
-                _poked = false;
-            }
-            retries = Converge().Count == 0 ? 0 : retries - 1;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _closing = true;
-            Monitor.Pulse(_gate);
-        }
-        _thread.Join(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _passes.Dispose();
 }

@@ -38,6 +38,20 @@ internal sealed class FakeKernel : IVirtualRouterPorts, INodeKernel
 
     IRoutingTable INodeKernel.Routing => Routing;
 
+    /// <summary>Each nft script applied, in order.</summary>
+    public List<string> NftScripts { get; } = [];
+
+    Firewall.INftables INodeKernel.Nftables => new RecordingNftables(NftScripts);
+
+    private sealed class RecordingNftables(List<string> scripts) : Firewall.INftables
+    {
+        public string? Apply(string script)
+        {
+            lock (scripts) scripts.Add(script);
+            return null;
+        }
+    }
+
     public IIpvsKernel OpenIpvs() => throw new IpvsUnavailableException();
 
     public IDisposable? Watch(Action<IReadOnlyList<NetworkLink>> linksChanged, Action<AddressEvent> addressChanged, Action missed, Serilog.ILogger log, int receiveBuffer) => null;

@@ -40,7 +40,7 @@ public sealed class ImportRoundTripTests : IDisposable
         ["lvs-group"] = (0, [], []),
         ["unsupported"] = (2, [],
         [
-            "unsupported/ka1.conf:32` **status_code**", "unsupported/ka1.conf:4` **vrrp_strict**",
+            "unsupported/ka1.conf:32` **status_code**",
             "unsupported/ka1.conf:5` **vrrp_garp_interval**", "unsupported/ka1.conf:23` **protocol**",
         ]),
     };

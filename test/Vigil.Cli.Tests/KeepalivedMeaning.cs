@@ -36,7 +36,7 @@ internal static class KeepalivedMeaning
         }
         foreach (var instance in all.Where(s => s.Keyword == "vrrp_instance"))
         {
-            Instance(instance, globalVersion, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
+            Instance(instance, globalVersion, Child(global, "vrrp_strict") is not null, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
         }
         foreach (var script in scripts.Values.Where(s => facts.Any(f => f.Contains($": tracks script {s.Argument(0)} ", StringComparison.Ordinal))))
         {
@@ -82,7 +82,8 @@ internal static class KeepalivedMeaning
         }
     }
 
-    private static void Instance(ConfStatement instance, string globalVersion, Dictionary<string, ConfStatement> scripts,
+    /// <param name="strict">vrrp_strict: keepalived then sets lower_prio_no_advert, garp_lower_prio_repeat 0 and no_accept (but for the owner).</param>
+    private static void Instance(ConfStatement instance, string globalVersion, bool strict, Dictionary<string, ConfStatement> scripts,
         Dictionary<string, ConfStatement> files, bool? groupWeights, SortedSet<string> facts)
     {
         var name = $"instance {instance.Argument(0)}";
@@ -95,7 +96,9 @@ internal static class KeepalivedMeaning
         facts.Add($"{name}: interface {Value(instance, "interface")} vrid {Value(instance, "virtual_router_id")} version {version} advert {advert.ToString("0.###", CultureInfo.InvariantCulture)}");
         facts.Add($"{name}: priority {Value(instance, "priority") ?? "100"}");
         facts.Add($"{name}: preempt {(Child(instance, "nopreempt") is null ? "yes" : "no")} delay {Seconds(Value(instance, "preempt_delay") ?? "0")}");
-        facts.Add($"{name}: lower priority answered {(Child(instance, "lower_prio_no_advert") is null ? "yes" : "no")}");
+        facts.Add($"{name}: lower priority answered {(Child(instance, "lower_prio_no_advert") is null && !strict ? "yes" : "no")}");
+        var owner = Value(instance, "priority") == "255";
+        facts.Add($"{name}: accept {(owner || Child(instance, "accept") is not null || (Child(instance, "no_accept") is null && !strict) ? "yes" : "no")}");
         if (Child(instance, "authentication") is { } auth)
         {
             facts.Add($"{name}: auth {Value(auth, "auth_type")} {Value(auth, "auth_pass")}");
@@ -145,7 +148,7 @@ internal static class KeepalivedMeaning
         KeepalivedRoutingMeaning.Add(Child(instance, "virtual_rules"), name, facts);
         Notify(instance, name, facts);
         facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? "5")} repeat {Value(instance, "garp_master_repeat") ?? "5"} " +
-            $"refresh {Seconds(Value(instance, "garp_master_refresh") ?? "0")} x{Value(instance, "garp_master_refresh_repeat") ?? "1"} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? "5"}");
+            $"refresh {Seconds(Value(instance, "garp_master_refresh") ?? "0")} x{Value(instance, "garp_master_refresh_repeat") ?? "1"} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? (strict ? "0" : "5")}");
         facts.Add($"{name}: vmac {(Child(instance, "use_vmac") is null ? "no" : "yes")}");
     }
 

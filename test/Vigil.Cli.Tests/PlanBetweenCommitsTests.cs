@@ -34,6 +34,7 @@ public sealed class PlanBetweenCommitsTests : IDisposable
         ],
         ["notify-email"] = [("vi_1.yaml", "      priority: 80", "      priority: 120")],
         ["preempt-delay"] = [("vi_1.yaml", "preemptDelay: 5s", "preemptDelay: 10s")],
+        ["strict-router"] = [("gateway.yaml", "  virtualRouterId: 61\n  accept: true", "  virtualRouterId: 61\n  accept: false")],
         ["unicast"] = [
             ("cluster.yaml", "          addresses: [198.51.100.12/24]", "          addresses: [198.51.100.12/24]\n    - name: ka3\n      interfaces:\n        - name: eth0\n          addresses: [198.51.100.13/24]"),
             ("vi_1.yaml", "      priority: 80", "      priority: 80\n    - node: ka3\n      priority: 60"),

@@ -118,11 +118,11 @@ public class ClusterImportTests
     [Fact]
     public void WhatVigilLacks_IsReportedWithFileAndLine_AndExitsForAttention()
     {
-        var result = Import("global_defs {\n  vrrp_strict\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1 onlink\n}"));
+        var result = Import("global_defs {\n  vrrp_garp_interval 0.001\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1 onlink\n}"));
         var lacking = result.Findings.Where(f => f.Kind == FindingKind.NotImported).Select(f => f.ToString()).ToList();
         Assert.Equal(
         [
-            "/k/ka1.conf:2: vrrp_strict: vrrp_strict, accept mode and their firewall rules are not in Vigil yet",
+            "/k/ka1.conf:2: vrrp_garp_interval: Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally",
             "/k/ka1.conf:3: no_such_keyword: no Vigil field for 'no_such_keyword' in global_defs",
             "/k/ka1.conf:13: virtual_routes: 203.0.113.0/24 via 198.51.100.1 onlink: 'onlink' on a route is not in Vigil (it has to, via, dev, src, scope, table, metric and the route type)",
         ], lacking);

@@ -44,6 +44,11 @@ public sealed record ClusterDefaults
     public int VrrpVersion { get; init; } = 2;
     public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
     public string? Interface { get; init; }
+    /// <summary>
+    /// keepalived's vrrp_strict: RFC 5798 as written (validation refuses what it forbids), a master does not answer
+    /// lower-priority adverts, and accept mode is off except for the address owner unless an instance says otherwise.
+    /// </summary>
+    public bool Strict { get; init; }
 }
 
 public sealed record NotificationSpec

@@ -17,6 +17,8 @@ public sealed record NodeDesiredState
     /// <summary>Kept on the kernel whatever the instances' states (keepalived's static_routes, static_rules).</summary>
     public ValueList<RouteSpec> StaticRoutes { get; init; } = [];
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
+    /// <summary>The Cluster's defaults.strict (keepalived's vrrp_strict), already applied to the instances; kept for rendering.</summary>
+    public bool Strict { get; init; }
 }
 
 public sealed record NodeVrrpInstance
@@ -51,6 +53,8 @@ public sealed record NodeVrrpInstance
     public GarpSpec Garp { get; init; } = new();
     public bool UseVirtualMac { get; init; }
     public string? SyncGroup { get; init; }
+    /// <summary>Accept mode in force: false has the VIPs' traffic dropped while this node is master (unless it owns them).</summary>
+    public bool Accept { get; init; } = true;
 }
 
 public sealed record NodeSyncGroup(string Name, ValueList<string> Instances, NotifySpec? Notify);

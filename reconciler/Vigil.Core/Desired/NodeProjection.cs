@@ -38,6 +38,7 @@ public static class NodeProjection
             Scripts = cluster.Scripts,
             StaticRoutes = node.StaticRoutes,
             StaticRules = node.StaticRules,
+            Strict = cluster.Defaults.Strict,
         };
     }
 
@@ -79,7 +80,8 @@ public static class NodeProjection
             PreferredMaster = member.Priority == top && spec.Members.Count(m => m.Priority == top) == 1,
             Preempt = spec.Preempt,
             PreemptDelay = spec.PreemptDelay,
-            AnswerLowerPriority = spec.AnswerLowerPriority,
+            // keepalived's vrrp_strict sets lower_prio_no_advert.
+            AnswerLowerPriority = spec.AnswerLowerPriority && !cluster.Defaults.Strict,
             Transport = spec.Transport,
             SourceAddress = AddressOf(node),
             UnicastPeers = [.. peers],
@@ -96,9 +98,12 @@ public static class NodeProjection
             })],
             TrackFiles = spec.TrackFiles,
             Notify = spec.Notify,
-            Garp = spec.Garp,
+            // keepalived's vrrp_strict sends no gratuitous ARP for a lower-priority advert (garp_lower_prio_repeat 0).
+            Garp = cluster.Defaults.Strict ? spec.Garp with { LowerPriorityRepeat = 0, LowerPriorityDelay = TimeSpan.Zero } : spec.Garp,
             UseVirtualMac = spec.UseVirtualMac,
             SyncGroup = syncGroup,
+            // The address owner (255) always accepts: its VIPs are its own addresses.
+            Accept = member.Priority == 255 || (spec.Accept ?? !cluster.Defaults.Strict),
         };
     }
 }

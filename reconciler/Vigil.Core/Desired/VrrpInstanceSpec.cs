@@ -37,6 +37,11 @@ public sealed record VrrpInstanceSpec
     public NotifySpec? Notify { get; init; }
     public GarpSpec Garp { get; init; } = new();
     public bool UseVirtualMac { get; init; }
+    /// <summary>
+    /// RFC 5798's Accept_Mode (keepalived's accept / no_accept): false drops traffic to the VIPs on the master (nftables),
+    /// which then only route. Not set: true, as keepalived, or under strict only for the address owner (priority 255).
+    /// </summary>
+    public bool? Accept { get; init; }
 }
 
 public enum VrrpAuthenticationType { Pass }

@@ -6,7 +6,7 @@ public enum InstanceAction
 {
     /// <summary>Unchanged: state and VIPs untouched.</summary>
     Keep,
-    /// <summary>Changed only in what can change in place (VIPs, priority, GARP, tracking, hooks): state kept.</summary>
+    /// <summary>Changed only in what can change in place (VIPs, priority, GARP, tracking, hooks, accept mode): state kept.</summary>
     Adjust,
     /// <summary>Changed in what the wire or the election depends on: stopped cleanly, started again.</summary>
     Restart,
@@ -59,6 +59,8 @@ public static class ReloadPlan
             TrackInterfaces = next.TrackInterfaces,
             TrackScripts = next.TrackScripts,
             TrackFiles = next.TrackFiles,
+            // Only the firewall follows accept mode.
+            Accept = next.Accept,
         } == next;
 
     /// <summary>

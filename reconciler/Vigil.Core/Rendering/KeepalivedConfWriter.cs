@@ -23,7 +23,7 @@ public sealed class KeepalivedConfWriter
         foreach (var script in node.VrrpScripts) writer.VrrpScript(script);
         foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
-        foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance);
+        foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance, node.Strict);
         foreach (var server in node.VirtualServers) writer.VirtualServer(server);
         return writer._text.ToString();
     }
@@ -53,6 +53,7 @@ public sealed class KeepalivedConfWriter
         // Vigil runs scripts without a shell as the configured user, and refuses a root script others can change;
         // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
+        if (node.Strict) Line("vrrp_strict");
         if (node.Scripts?.User is { } user)
         {
             Line($"script_user {user}{(node.Scripts.Group is { } group ? " " + group : "")}");
@@ -105,11 +106,12 @@ public sealed class KeepalivedConfWriter
         Close();
     }
 
-    private void VrrpInstance(NodeVrrpInstance instance)
+    private void VrrpInstance(NodeVrrpInstance instance, bool strict)
     {
         Open($"vrrp_instance {instance.Name}");
-        // keepalived honours nopreempt and preempt_delay only when the instance starts as BACKUP.
-        var startAsMaster = instance.PreferredMaster && instance.Preempt && instance.PreemptDelay == TimeSpan.Zero;
+        // keepalived honours nopreempt and preempt_delay only when the instance starts as BACKUP; vrrp_strict allows
+        // MASTER only for the address owner.
+        var startAsMaster = instance.PreferredMaster && instance.Preempt && instance.PreemptDelay == TimeSpan.Zero && (!strict || instance.Priority == 255);
         Line($"state {(startAsMaster ? "MASTER" : "BACKUP")}");
         Line($"interface {instance.Interface}");
         Line($"virtual_router_id {instance.VirtualRouterId}");
@@ -119,6 +121,9 @@ public sealed class KeepalivedConfWriter
         if (!instance.Preempt) Line("nopreempt");
         if (instance.PreemptDelay > TimeSpan.Zero) Line($"preempt_delay {Seconds(instance.PreemptDelay)}");
         if (!instance.AnswerLowerPriority) Line("lower_prio_no_advert");
+        // keepalived's own default is accept, no_accept under vrrp_strict: each written where it is not the default.
+        if (!instance.Accept) Line("no_accept");
+        else if (strict) Line("accept");
         if (instance.Authentication is { } auth)
         {
             Open("authentication");

@@ -37,6 +37,7 @@ internal static class VrrpInstanceRules
                 CheckPriorities(instance, cluster, bag);
             }
             CheckPreempt(instance, bag);
+            StrictRules.Check(instance, resolved, cluster.Defaults, bag);
             CheckTrackWeights(instance, state, bag);
             if (spec.Transport == VrrpTransport.Unicast && resolved.Interface is not null && clusterKnown)
             {

@@ -157,6 +157,12 @@ public static class NodeReader
                 case "notify_fifo" or "vrrp_notify_fifo" or "lvs_notify_fifo" or "notify_fifo_script" or "vrrp_notify_fifo_script" or "lvs_notify_fifo_script":
                     NotifyFifo(conf, values, s);
                     break;
+                case "vrrp_strict":
+                    cluster.Set("defaults.strict", true, s.Position);
+                    break;
+                case "vrrp_iptables" or "vrrp_ipsets" or "vrrp_nftables" or "nftables" or "nftables_priority" or "nftables_counters" or "nftables_ifindex":
+                    conf.Findings.Translated(s, "Vigil enforces accept mode off with nftables tables of its own, ip vigil and ip6 vigil (input and output at priority -1)");
+                    break;
                 case "lvs_id":
                     conf.Findings.Translated(s, "keepalived 2 ignores lvs_id, and so does Vigil");
                     break;

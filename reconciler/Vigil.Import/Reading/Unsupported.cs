@@ -3,7 +3,6 @@ namespace Vigil.Import.Reading;
 /// <summary>keepalived keywords real configurations use that Vigil cannot express yet, and what is missing.</summary>
 internal static class Unsupported
 {
-    private const string Strict = "vrrp_strict, accept mode and their firewall rules are not in Vigil yet";
     private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
     private const string FifoEvents = "Vigil's notify FIFOs carry state changes (INSTANCE, GROUP, VS, RS), not MASTER_RX_LOWER_PRI or priority changes";
     private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
@@ -11,12 +10,6 @@ internal static class Unsupported
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["static_ipaddress"] = "static addresses are not in Vigil yet",
-        ["vrrp_strict"] = Strict,
-        ["accept"] = Strict,
-        ["no_accept"] = Strict,
-        ["vrrp_iptables"] = Strict,
-        ["vrrp_ipsets"] = Strict,
-        ["nftables"] = Strict,
         ["vrrp_skip_check_adv_addr"] = "Vigil always checks the advert's address list (a rollout window is planned)",
         ["garp_group"] = Garp,
         ["garp_interval"] = Garp,

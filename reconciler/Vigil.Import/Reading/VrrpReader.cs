@@ -168,6 +168,9 @@ internal sealed class VrrpReader(NodeConf node)
                 case "preempt_delay" when _values.Duration(s) is { } delay:
                     draft.Set("preemptDelay", delay, s.Position);
                     break;
+                case "accept" or "no_accept":
+                    draft.Set("accept", s.Keyword == "accept", s.Position);
+                    break;
                 case "lower_prio_no_advert":
                     draft.Set("answerLowerPriority", s.Argument(0) is "false" or "off" or "no", s.Position);
                     break;

@@ -187,4 +187,55 @@ public class VrrpInstanceRulesTests
         var cluster = Cluster() with { Defaults = new ClusterDefaults() };
         Assert.Equal("spec.interface", Single(State(cluster, Instance()), "interface-missing").Field);
     }
+
+    private static ClusterSpec Strict(int version = 2) => Cluster(version) with { Defaults = Cluster(version).Defaults with { Strict = true } };
+
+    [Fact]
+    public void Strict_Basic_IsClean() => Assert.Empty(Check(State(Strict(), Instance())));
+
+    [Theory]
+    [InlineData("vips", "strict-vips", "spec.virtualAddresses", "an instance needs at least one virtual address")]
+    [InlineData("unicast", "strict-unicast", "spec.transport", "VRRP is multicast: unicast is not allowed")]
+    [InlineData("auth", "strict-auth", "spec.authentication", "authentication is not in VRRP (RFC 5798 removed it)")]
+    [InlineData("delay", "strict-preempt-delay", "spec.preemptDelay", "preemptDelay is not in VRRP")]
+    [InlineData("accept", "strict-accept-v2", "spec.accept", "accept mode is VRRPv3's (RFC 3768 has none): set version 3 or remove accept")]
+    public void Strict_RefusesWhatRfc5798LeavesOut_AtItsField(string what, string rule, string field, string message)
+    {
+        var instance = what switch
+        {
+            "vips" => Instance() with { VirtualAddresses = [] },
+            "unicast" => Instance() with { Transport = VrrpTransport.Unicast },
+            "auth" => Instance() with { Authentication = new VrrpAuthenticationSpec { Password = "secret" } },
+            "delay" => Instance() with { PreemptDelay = TimeSpan.FromSeconds(5) },
+            _ => Instance() with { Accept = true },
+        };
+        var d = Single(State(Strict(), instance), rule);
+        Assert.Equal((field, $"strict (Cluster defaults.strict): {message}"), (d.Field, d.Message));
+        // Without strict, keepalived allows each.
+        Assert.DoesNotContain(Check(State(null, instance)), x => x.Rule.StartsWith("strict", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Strict_Ipv6_FirstVipMustBeLinkLocal_AndAcceptIsV3s()
+    {
+        var v6 = Instance(vip: "2001:db8::100/64") with { Version = 3 };
+        Assert.Equal("spec.virtualAddresses[0].address", Single(State(Strict(3), v6), "strict-link-local").Field);
+        var linkLocalFirst = v6 with { VirtualAddresses = [new VirtualAddressSpec { Address = IpPrefix.Parse("fe80::100/64") }, .. v6.VirtualAddresses], Accept = true };
+        Assert.DoesNotContain(Check(State(Strict(3), linkLocalFirst)), d => d.Rule.StartsWith("strict", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Strict_ProjectsKeepalivedsDefaults_NoAcceptButForTheOwner_NoLowerPriorityAnswerNorGarp()
+    {
+        var state = State(Strict(), Instance());
+        var ka1 = NodeProjection.For(state, "ka1").VrrpInstances[0];
+        Assert.False(ka1.Accept);
+        Assert.False(ka1.AnswerLowerPriority);
+        Assert.Equal(0, ka1.Garp.LowerPriorityRepeat);
+        Assert.True(NodeProjection.For(state with { VrrpInstances = [Named("vi_1", Instance() with { Accept = true })] }, "ka1").VrrpInstances[0].Accept);
+        // Not strict: keepalived's accept, and its answers.
+        var plain = NodeProjection.For(State(null, Instance()), "ka1").VrrpInstances[0];
+        Assert.True(plain.Accept && plain.AnswerLowerPriority);
+        Assert.Equal(5, plain.Garp.LowerPriorityRepeat);
+    }
 }
