@@ -112,7 +112,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             // Listens from now on, while the first revision is read: a slow start must not look like a takeover.
             Witness = predecessor is { Masters.Count: > 0 } ? _kernel.Witness(predecessor.Masters, _time, log) : null,
         };
-        _routing = new RoutingApplier(_kernel.Routing, _agent.WantedRouting, log);
+        _routing = new RoutingApplier(_kernel.Routing, _kernel.Addresses, _agent.WantedRouting, log);
         _firewall = new Firewall.FirewallApplier(_kernel.Nftables, _agent.WantedFirewall, log);
         // Transitions are told on the engine's timer or receive thread: the status is written from the status timer's
         // thread, not here; notify scripts run on their own tasks.

@@ -214,7 +214,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
             }
             var links = ports.Links();
             return _routers.Values.Where(r => r.WantsVips).Select(r => r.Instance)
-                .Aggregate(RoutingEntries.Resolve(state.StaticRoutes, state.StaticRules, links, "node"),
+                .Aggregate(RoutingEntries.StaticAddresses(state.StaticAddresses, links).And(RoutingEntries.Resolve(state.StaticRoutes, state.StaticRules, links, "node")),
                     (all, i) => all.And(RoutingEntries.Resolve(i.VirtualRoutes, i.VirtualRules, links, i.Name)));
         }
     }

@@ -19,15 +19,19 @@ public sealed class RoutingApplier : IDisposable
     private const int Retries = 20;
 
     private readonly IRoutingTable _kernel;
+    private readonly IAddressTable _addresses;
+    // The static addresses this agent has put on: the kernel marks no address as Vigil's, so these are the ones it removes.
+    private readonly HashSet<(int Interface, System.Net.IPAddress Address, int PrefixLength)> _owned = [];
     private readonly Func<RoutingEntries> _wanted;
     private readonly ILogger _log;
     private readonly PassThread _passes;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private volatile string[] _problems = [];
 
-    public RoutingApplier(IRoutingTable kernel, Func<RoutingEntries> wanted, ILogger log)
+    public RoutingApplier(IRoutingTable kernel, IAddressTable addresses, Func<RoutingEntries> wanted, ILogger log)
     {
         _kernel = kernel;
+        _addresses = addresses;
         _wanted = wanted;
         _log = log;
         _passes = new PassThread("routes", () => Converge().Count == 0, RetryAfter, Retries);
@@ -60,6 +64,18 @@ public sealed class RoutingApplier : IDisposable
             {
                 Change(() => _kernel.Delete(route), $"delete route {route}", problems);
             }
+            var keep = wanted.Addresses.Select(a => (a.InterfaceIndex, a.Address, a.PrefixLength)).ToHashSet();
+            foreach (var gone in _owned.Where(o => !keep.Contains(o)).ToList())
+            {
+                Change(() => _addresses.Delete(new InterfaceAddress(gone.Interface, gone.Address, gone.PrefixLength, 0, null)), $"delete static address {gone.Address}/{gone.PrefixLength}", problems);
+                _owned.Remove(gone);
+            }
+            foreach (var address in wanted.Addresses)
+            {
+                _owned.Add((address.InterfaceIndex, address.Address, address.PrefixLength));
+                // Add is true only when the address was not there: an unchanged pass logs nothing.
+                Change(() => _addresses.Add(address), $"add static address {address.Address}/{address.PrefixLength}", problems, logUnchanged: false);
+            }
             foreach (var route in wanted.Routes.Where(w => !routes.Any(w.Matches)))
             {
                 Change(() => _kernel.Add(route), $"add route {route}", problems);
@@ -78,12 +94,14 @@ public sealed class RoutingApplier : IDisposable
         return problems;
     }
 
-    private void Change(Func<bool> change, string what, List<string> problems)
+    private void Change(Func<bool> change, string what, List<string> problems, bool logUnchanged = true)
     {
         try
         {
-            change();
-            _log.Information("routing: {Change}", what);
+            if (change() || logUnchanged)
+            {
+                _log.Information("routing: {Change}", what);
+            }
         }
         catch (NetlinkException e)
         {

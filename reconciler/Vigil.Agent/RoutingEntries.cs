@@ -5,14 +5,34 @@ using Vigil.Netlink.Rtnetlink;
 
 namespace Vigil.Agent;
 
-/// <summary>Routes and rules as the kernel takes them: Vigil's specs resolved against this node's links.</summary>
+/// <summary>Routes, rules and the node's static addresses as the kernel takes them: Vigil's specs resolved against this node's links.</summary>
 /// <param name="Problems">One line per entry left out because it names a device this node does not have.</param>
 public sealed record RoutingEntries(IReadOnlyList<KernelRoute> Routes, IReadOnlyList<KernelRule> Rules, IReadOnlyList<string> Problems)
 {
     public static readonly RoutingEntries None = new([], [], []);
 
+    /// <summary>keepalived's static_ipaddress: added before the routes (a route's src may be one), removed after them.</summary>
+    public IReadOnlyList<InterfaceAddress> Addresses { get; init; } = [];
+
     public RoutingEntries And(RoutingEntries other) =>
-        new([.. Routes, .. other.Routes], [.. Rules, .. other.Rules], [.. Problems, .. other.Problems]);
+        new([.. Routes, .. other.Routes], [.. Rules, .. other.Rules], [.. Problems, .. other.Problems]) { Addresses = [.. Addresses, .. other.Addresses] };
+
+    /// <summary>The node's static addresses on its links; one whose device is missing is left out, and said.</summary>
+    public static RoutingEntries StaticAddresses(IReadOnlyList<VirtualAddressSpec> addresses, IReadOnlyList<NetworkLink> links)
+    {
+        var problems = new List<string>();
+        var resolved = new List<InterfaceAddress>();
+        foreach (var spec in addresses)
+        {
+            if (links.FirstOrDefault(l => l.Name == spec.Dev) is not { } link)
+            {
+                problems.Add($"node: static address {spec.Address} not added: interface {spec.Dev} does not exist on this node");
+                continue;
+            }
+            resolved.Add(new InterfaceAddress(link.Index, spec.Address.Address, spec.Address.PrefixLength, Vrrp.Engine.VirtualAddresses.Scope(spec.Scope), spec.Label));
+        }
+        return new RoutingEntries([], [], problems) { Addresses = resolved };
+    }
 
     /// <summary>Resolves <paramref name="routes"/> and <paramref name="rules"/> of <paramref name="owner"/> (for the problems' lines).</summary>
     public static RoutingEntries Resolve(IReadOnlyList<RouteSpec> routes, IReadOnlyList<RuleSpec> rules, IReadOnlyList<NetworkLink> links, string owner)

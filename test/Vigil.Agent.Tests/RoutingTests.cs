@@ -19,7 +19,7 @@ public sealed class RoutingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static SourceRevision Revision(string commit, string virtualRoutes) => AgentHostTests.Revision(commit, $"""
+    private static SourceRevision Revision(string commit, string virtualRoutes, string staticAddresses = StaticAddress) => AgentHostTests.Revision(commit, $"""
         apiVersion: vigil/v1
         kind: VrrpInstance
         metadata:
@@ -32,7 +32,8 @@ public sealed class RoutingTests : IDisposable
           virtualAddresses:
             - address: 198.51.100.100/24
         {virtualRoutes}
-        """, node: """
+        """, node: $"""
+        {staticAddresses}
               staticRoutes:
                 - to: 203.0.113.0/26
                   via: 198.51.100.1
@@ -41,6 +42,12 @@ public sealed class RoutingTests : IDisposable
                   table: 100
                   priority: 1000
         """);
+
+    private const string StaticAddress = """
+              staticAddresses:
+                - address: 198.51.100.60/24
+                  dev: eth0
+        """;
 
     private const string VirtualRoutes = """
           virtualRoutes:
@@ -77,6 +84,7 @@ public sealed class RoutingTests : IDisposable
         var foreignText = foreign.ToString();
         Assert.True(await Poll.Until(() => Routes().SequenceEqual([Static, foreignText])), string.Join(" | ", Routes()));
         Assert.Equal([StaticRule], Rules());
+        Assert.Equal(["198.51.100.60"], _kernel.Held()); // keepalived's static_ipaddress, before any VIP
 
         _time.Advance(TimeSpan.FromSeconds(1)); // Master_Down_Interval runs out: master
 
@@ -91,14 +99,28 @@ public sealed class RoutingTests : IDisposable
         Assert.True(await Poll.Until(() => Routes().Contains(Virtual)), string.Join(" | ", Routes()));
         Assert.DoesNotContain(host.CheckDrift()!.Items, i => i.Subject == "routing");
 
+        // Someone deletes the static address: back after the drift check.
+        _kernel.Table.Delete(_kernel.Table.Held().Single(a => a.Address.ToString() == "198.51.100.60"));
+        host.CheckDrift();
+        Assert.True(await Poll.Until(() => _kernel.Held().SequenceEqual(["198.51.100.100", "198.51.100.60"])), string.Join(" | ", _kernel.Held()));
+
         // A revision without virtual routes: they go at once, though the instance stays master.
         _source.Next = Revision(new string('b', 40), "");
         host.Reconcile(fromInterval: true);
         Assert.True(await Poll.Until(() => Routes().SequenceEqual([Static, foreignText]) && Rules().SequenceEqual([StaticRule])), string.Join(" | ", Routes()));
 
+        // One without the static address: it goes, the VIP stays.
+        _source.Next = Revision(new string('c', 40), "", staticAddresses: "");
+        host.Reconcile(fromInterval: true);
+        Assert.True(await Poll.Until(() => _kernel.Held().SequenceEqual(["198.51.100.100"])), string.Join(" | ", _kernel.Held()));
+        _source.Next = Revision(new string('d', 40), "");
+        host.Reconcile(fromInterval: true);
+        Assert.True(await Poll.Until(() => _kernel.Held().SequenceEqual(["198.51.100.100", "198.51.100.60"])), string.Join(" | ", _kernel.Held()));
+
         // SIGTERM: keepalived clears its static entries too; anyone else's stay.
         host.Stop();
         Assert.Equal([foreignText], Routes());
         Assert.Empty(Rules());
+        Assert.Empty(_kernel.Held());
     }
 }

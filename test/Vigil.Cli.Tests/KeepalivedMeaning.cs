@@ -20,6 +20,10 @@ internal static class KeepalivedMeaning
         var global = all.FirstOrDefault(s => s.Keyword == "global_defs");
         var globalVersion = Value(global, "vrrp_version") ?? "2";
         Global(global, RunsScripts(all), facts);
+        foreach (var address in all.FirstOrDefault(s => s.Keyword == "static_ipaddress")?.Block ?? [])
+        {
+            facts.Add($"node: static address {Address(address.Words[0])} {string.Join(' ', address.Words.Skip(1))}".TrimEnd());
+        }
         KeepalivedRoutingMeaning.Add(all.FirstOrDefault(s => s.Keyword == "static_routes"), "node", facts);
         KeepalivedRoutingMeaning.Add(all.FirstOrDefault(s => s.Keyword == "static_rules"), "node", facts);
         var grouped = new Dictionary<string, bool>(StringComparer.Ordinal); // instance → its group applies weights

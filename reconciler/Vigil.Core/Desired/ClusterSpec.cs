@@ -24,6 +24,8 @@ public sealed record NodeSpec
     /// <summary>keepalived's router_id; the node name when not set.</summary>
     public string? RouterId { get; init; }
     public ValueList<NodeInterfaceSpec> Interfaces { get; init; } = [];
+    /// <summary>keepalived's static_ipaddress: kept on the node while the agent runs.</summary>
+    public ValueList<VirtualAddressSpec> StaticAddresses { get; init; } = [];
     public ValueList<RouteSpec> StaticRoutes { get; init; } = [];
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
 

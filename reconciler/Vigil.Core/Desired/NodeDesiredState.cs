@@ -15,6 +15,7 @@ public sealed record NodeDesiredState
     public NotificationSpec? Notification { get; init; }
     public ScriptsSpec? Scripts { get; init; }
     /// <summary>Kept on the kernel whatever the instances' states (keepalived's static_routes, static_rules).</summary>
+    public ValueList<VirtualAddressSpec> StaticAddresses { get; init; } = [];
     public ValueList<RouteSpec> StaticRoutes { get; init; } = [];
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
     /// <summary>The Cluster's defaults.strict (keepalived's vrrp_strict), already applied to the instances; kept for rendering.</summary>

@@ -36,6 +36,7 @@ public static class NodeProjection
             VirtualServers = [.. state.VirtualServers.Select(v => new NodeVirtualServer(v.Name, runAs.Fill(v.Spec)))],
             Notification = cluster.Notification,
             Scripts = cluster.Scripts,
+            StaticAddresses = node.StaticAddresses,
             StaticRoutes = node.StaticRoutes,
             StaticRules = node.StaticRules,
             Strict = cluster.Defaults.Strict,

@@ -18,6 +18,7 @@ public sealed class KeepalivedConfWriter
         var writer = new KeepalivedConfWriter();
         writer.Line($"# keepalived.conf for node {node.Node}, rendered by vigil from the cluster's desired state");
         writer.GlobalDefs(node);
+        if (node.StaticAddresses.Count > 0) writer.Addresses("static_ipaddress", node.StaticAddresses);
         writer.Lines("static_routes", node.StaticRoutes.Select(KeepalivedRouting.Route));
         writer.Lines("static_rules", node.StaticRules.Select(KeepalivedRouting.Rule));
         foreach (var script in node.VrrpScripts) writer.VrrpScript(script);

@@ -300,6 +300,7 @@ public static partial class ClusterImport
             {
                 node.Set("interfaces", interfaces.Select(i => (object)new YamlMap().Set("name", i.Name).Set("addresses", i.Prefixes.Cast<object>().ToList())).ToList());
             }
+            if (conf.StaticAddresses.Count > 0) node.Set("staticAddresses", conf.StaticAddresses.Cast<object>().ToList());
             if (conf.StaticRoutes.Count > 0) node.Set("staticRoutes", conf.StaticRoutes.Cast<object>().ToList());
             if (conf.StaticRules.Count > 0) node.Set("staticRules", conf.StaticRules.Cast<object>().ToList());
             nodes.Add(node);

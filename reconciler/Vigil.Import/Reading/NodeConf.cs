@@ -22,6 +22,7 @@ public sealed class NodeConf(string node, string file)
     public Dictionary<string, InstanceMember> Members { get; } = new(StringComparer.Ordinal);
 
     /// <summary>static_routes and static_rules: this node's own, for its nodes[] entry.</summary>
+    public List<Output.YamlMap> StaticAddresses { get; } = [];
     public List<Output.YamlMap> StaticRoutes { get; } = [];
     public List<Output.YamlMap> StaticRules { get; } = [];
     public NodeFindings Findings { get; } = new();

@@ -45,6 +45,9 @@ public static class NodeReader
                 case "virtual_server":
                     services.VirtualServer(s);
                     break;
+                case "static_ipaddress":
+                    vrrp.StaticAddresses(s);
+                    break;
                 case "static_routes" or "static_rules":
                     var lines = new RouteLineReader(conf.Findings, s.Keyword);
                     foreach (var line in s.Block ?? [])
@@ -156,6 +159,9 @@ public static class NodeReader
                     break;
                 case "notify_fifo" or "vrrp_notify_fifo" or "lvs_notify_fifo" or "notify_fifo_script" or "vrrp_notify_fifo_script" or "lvs_notify_fifo_script":
                     NotifyFifo(conf, values, s);
+                    break;
+                case "vrrp_skip_check_adv_addr":
+                    conf.Findings.Translated(s, "Vigil takes an advert whose address list differs from its own (it counts and reports it, RFC 5798 7.1), so there is no check to skip");
                     break;
                 case "vrrp_strict":
                     cluster.Set("defaults.strict", true, s.Position);

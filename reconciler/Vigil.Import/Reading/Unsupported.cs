@@ -9,8 +9,6 @@ internal static class Unsupported
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["static_ipaddress"] = "static addresses are not in Vigil yet",
-        ["vrrp_skip_check_adv_addr"] = "Vigil always checks the advert's address list (a rollout window is planned)",
         ["garp_group"] = Garp,
         ["garp_interval"] = Garp,
         ["gna_interval"] = Garp,

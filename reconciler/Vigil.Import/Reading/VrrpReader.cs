@@ -286,6 +286,21 @@ internal sealed class VrrpReader(NodeConf node)
         }
     }
 
+    /// <summary>keepalived's static_ipaddress block: each line as a virtual address's, with the device Vigil requires.</summary>
+    public void StaticAddresses(ConfStatement block)
+    {
+        foreach (var line in block.Block ?? [])
+        {
+            if (VirtualAddress(line) is not { } address) continue;
+            if (address["dev"] is null)
+            {
+                node.Findings.NotImported(line, "a static address without dev: name its interface");
+                continue;
+            }
+            node.StaticAddresses.Add(address);
+        }
+    }
+
     private YamlMap? VirtualAddress(ConfStatement line)
     {
         if (_values.Prefix(line, line.Words[0]) is not { } prefix)
