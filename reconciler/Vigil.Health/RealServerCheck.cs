@@ -34,7 +34,8 @@ public sealed class RealServerCheck : IScheduledCheck
         Key = KeyOf(RealKey, index, Of);
         ProbeName = check.ConfiguredProbes().FirstOrDefault() ?? "check";
         Spec = check;
-        Interval = check.DelayLoop ?? server.DelayLoop;
+        // keepalived reads a track file when it is written (inotify); Vigil reads it every second unless told otherwise.
+        Interval = check.DelayLoop ?? (check.File is not null ? TimeSpan.FromSeconds(1) : server.DelayLoop);
         FirstWithin = check.Warmup ?? Interval;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
         var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? check.Udp?.Port ?? real.Port
@@ -50,6 +51,7 @@ public sealed class RealServerCheck : IScheduledCheck
             { Smtp: { } smtp } => new SmtpProbe(smtp),
             { Udp: { } udp } => new UdpProbe(udp),
             { Ping: not null } => new PingProbe(),
+            { File: { } file } => new FileProbe(file, real.Weight),
             _ => throw new NotSupportedException($"{virtualServer}: real server {RealServer} has no probe"),
         };
         _delay = delay ?? Task.Delay;

@@ -55,7 +55,7 @@ internal static class KeepalivedMeaning
         var groups = all.Where(s => s.Keyword == "virtual_server_group").ToDictionary(s => s.Argument(0)!, s => s);
         foreach (var service in all.Where(s => s.Keyword == "virtual_server"))
         {
-            VirtualServer(service, groups, facts);
+            VirtualServer(service, groups, files, facts);
         }
         return facts;
     }
@@ -171,7 +171,7 @@ internal static class KeepalivedMeaning
         }
     }
 
-    private static void VirtualServer(ConfStatement service, Dictionary<string, ConfStatement> groups, SortedSet<string> facts)
+    private static void VirtualServer(ConfStatement service, Dictionary<string, ConfStatement> groups, Dictionary<string, ConfStatement> files, SortedSet<string> facts)
     {
         var fwmark = service.Argument(0) == "fwmark";
         var kind = Value(service, "lb_kind") ?? Value(service, "lvs_method") ?? "NAT";
@@ -218,6 +218,14 @@ internal static class KeepalivedMeaning
             var fromServer = (Retry: Value(real, "retry") ?? inherited.Retry, Delay: Value(real, "delay_before_retry") ?? inherited.Delay, Timeout: Value(real, "connect_timeout") ?? inherited.Timeout);
             foreach (var check in (real.Block ?? []).Where(s => s.Keyword.EndsWith("_CHECK", StringComparison.Ordinal) || s.Keyword.EndsWith("_GET", StringComparison.Ordinal)))
             {
+                if (check.Keyword == "FILE_CHECK")
+                {
+                    // keepalived's track_file by name: its file, the checker's weight else the track_file's (1).
+                    var file = files.GetValueOrDefault(Value(check, "track_file") ?? "");
+                    var weight = Child(check, "weight");
+                    facts.Add($"{rs} FILE_CHECK: {Value(file, "file")} weight {weight?.Argument(0) ?? Value(file, "weight") ?? "1"}{(weight?.Argument(1) == "reverse" ? " reverse" : "")}");
+                    continue;
+                }
                 foreach (var one in Hosts(check))
                 {
                     Check(one, $"{rs} {check.Keyword}", port, delayLoop, fromServer, Value(service, "virtualhost"), facts);

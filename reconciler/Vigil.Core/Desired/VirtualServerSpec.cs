@@ -174,6 +174,7 @@ public sealed record HealthCheckSpec
     public SmtpCheckSpec? Smtp { get; init; }
     public UdpCheckSpec? Udp { get; init; }
     public PingCheckSpec? Ping { get; init; }
+    public FileCheckSpec? File { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public int Retry { get; init; } = 1;
     public TimeSpan DelayBeforeRetry { get; init; } = TimeSpan.FromSeconds(1);
@@ -184,7 +185,7 @@ public sealed record HealthCheckSpec
     /// <summary>keepalived's warmup: the first run comes at a random moment within it (0: at once); the period when not set.</summary>
     public TimeSpan? Warmup { get; init; }
 
-    public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp", "udp", "ping"];
+    public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp", "udp", "ping", "file"];
 
     public IEnumerable<string> ConfiguredProbes()
     {
@@ -196,6 +197,7 @@ public sealed record HealthCheckSpec
         if (Smtp is not null) yield return "smtp";
         if (Udp is not null) yield return "udp";
         if (Ping is not null) yield return "ping";
+        if (File is not null) yield return "file";
     }
 }
 
@@ -270,6 +272,18 @@ public sealed record UdpCheckSpec
     public int MaxReplyLength { get; init; } = 255;
 
     public bool NeedsReply => RequireReply || Reply is not null;
+}
+
+/// <summary>
+/// keepalived's FILE_CHECK (a track_file read for a real server): the number in the file (0 when missing or not a
+/// number) times <see cref="Weight"/>, negated under <see cref="Reverse"/>, is added to the server's weight; with weight
+/// 0 the file says up (0) or down (anything else, or 0 under reverse).
+/// </summary>
+public sealed record FileCheckSpec
+{
+    public string Path { get; init; } = "";
+    public int Weight { get; init; } = 1;
+    public bool Reverse { get; init; }
 }
 
 /// <summary>keepalived's PING_CHECK: an ICMP echo answered within the timeout.</summary>

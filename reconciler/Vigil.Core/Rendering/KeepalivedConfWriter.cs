@@ -12,6 +12,8 @@ public sealed class KeepalivedConfWriter
 {
     private readonly StringBuilder _text = new();
     private int _depth;
+    // keepalived's FILE_CHECK reads a top-level track_file by name: one per file check, named for its server.
+    private readonly Dictionary<FileCheckSpec, string> _fileChecks = [];
 
     public static string Write(NodeDesiredState node)
     {
@@ -25,6 +27,7 @@ public sealed class KeepalivedConfWriter
         foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
         foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance, node.Strict);
+        writer.FileCheckTrackFiles(node.VirtualServers);
         foreach (var server in node.VirtualServers) writer.VirtualServer(server);
         return writer._text.ToString();
     }
@@ -92,6 +95,24 @@ public sealed class KeepalivedConfWriter
             Open($"track_file {TrackFileName(instance, i)}");
             Line($"file {KeepalivedText.Plain(instance.TrackFiles[i].File, "track file")}");
             Close();
+        }
+    }
+
+    private void FileCheckTrackFiles(IEnumerable<NodeVirtualServer> servers)
+    {
+        foreach (var server in servers)
+        {
+            for (var r = 0; r < server.Spec.RealServers.Count; r++)
+            {
+                foreach (var file in server.Spec.RealServers[r].Checks.Select(c => c.File).OfType<FileCheckSpec>().Where(f => !_fileChecks.ContainsKey(f)))
+                {
+                    var name = $"{server.Name}_rs{r + 1}_file{_fileChecks.Count + 1}";
+                    _fileChecks[file] = name;
+                    Open($"track_file {name}");
+                    Line($"file {KeepalivedText.Plain(file.Path, "file check path")}");
+                    Close();
+                }
+            }
         }
     }
 
@@ -340,6 +361,15 @@ public sealed class KeepalivedConfWriter
         else if (check.Ping is not null)
         {
             Open("PING_CHECK");
+        }
+        else if (check.File is { } file)
+        {
+            // keepalived's FILE_CHECK takes none of the other checkers' options.
+            Open("FILE_CHECK");
+            Line($"track_file {_fileChecks[file]}");
+            Line($"weight {file.Weight}{(file.Reverse ? " reverse" : "")}");
+            Close();
+            return;
         }
         else
         {

@@ -13,7 +13,7 @@ public static class NodeReader
             conf.Findings.Add(new ImportFinding(FindingKind.NotImported, "parse", diagnostic.Message, [diagnostic.Position]));
         }
         var vrrp = new VrrpReader(conf);
-        var services = new VirtualServerReader(conf);
+        var services = new VirtualServerReader(conf, vrrp.TrackFileNamed);
         // keepalived reads a track_file before the instances that use it wherever it is; so does the import.
         foreach (var s in document.Statements.Where(s => s.Keyword is "track_file" or "vrrp_track_file"))
         {

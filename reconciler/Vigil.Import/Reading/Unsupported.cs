@@ -31,7 +31,6 @@ internal static class Unsupported
         ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["unicast_ttl"] = "Vigil sends unicast adverts with TTL 255 and checks it, as RFC 5798 asks",
-        ["FILE_CHECK"] = "FILE_CHECK is not in Vigil yet: a MISC_CHECK can read the file",
         ["BFD_CHECK"] = "BFD is not in Vigil",
         ["track_bfd"] = "BFD is not in Vigil",
         ["bfd_instance"] = "BFD is not in Vigil",

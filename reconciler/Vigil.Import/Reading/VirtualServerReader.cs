@@ -5,7 +5,7 @@ using Vigil.Import.Output;
 namespace Vigil.Import.Reading;
 
 /// <summary>virtual_server blocks, their real servers and checkers, as VirtualServer drafts; keepalived's defaults written where Vigil's differ.</summary>
-internal sealed class VirtualServerReader(NodeConf node)
+internal sealed class VirtualServerReader(NodeConf node, Func<string, (string File, int Weight)?> trackFile)
 {
     private static readonly string[] Schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];
     private static readonly string[] Checkers = ["TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "DNS_CHECK", "SMTP_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK", "BFD_CHECK"];
@@ -212,6 +212,10 @@ internal sealed class VirtualServerReader(NodeConf node)
             node.Findings.NotImported(block, why);
             return null;
         }
+        if (block.Keyword == "FILE_CHECK")
+        {
+            return FileCheck(block);
+        }
         var check = new YamlMap();
         var probe = check.Map(block.Keyword switch
         {
@@ -325,6 +329,45 @@ internal sealed class VirtualServerReader(NodeConf node)
         }
         Defaults(block, check, retry, delay, timeout, delayLoop);
         return check;
+    }
+
+    /// <summary>
+    /// FILE_CHECK { track_file NAME; weight W [reverse] }: the track_file's path, the checker's weight else the
+    /// track_file's (1 by default). keepalived's checker takes none of the common options.
+    /// </summary>
+    private YamlMap? FileCheck(ConfStatement block)
+    {
+        (string File, int Weight)? file = null;
+        int? weight = null;
+        var reverse = false;
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "track_file" when s.Argument(0) is { } name:
+                    file = trackFile(name);
+                    if (file is null) node.Findings.NotImported(s, $"no track_file {name} is defined");
+                    break;
+                case "weight" when _values.Integer(s, 0, -65535, 65535) is { } w:
+                    weight = w;
+                    reverse = s.Argument(1) == "reverse";
+                    break;
+                case "weight":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(node.Findings, s, block.Keyword);
+                    break;
+            }
+        }
+        if (file is not { } found)
+        {
+            if (!(block.Block ?? []).Any(s => s.Keyword == "track_file")) node.Findings.NotImported(block, "names no track_file");
+            return null;
+        }
+        var spec = new YamlMap().Set("path", found.File);
+        if ((weight ?? found.Weight) != 1) spec.Set("weight", weight ?? found.Weight);
+        if (reverse) spec.Set("reverse", true);
+        return new YamlMap().Set("file", spec);
     }
 
     /// <summary>keepalived's free-form hex (UDP_CHECK's payload, require_reply), its words joined by spaces; null (reported) when it is not hex.</summary>

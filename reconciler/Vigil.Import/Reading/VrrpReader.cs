@@ -64,6 +64,9 @@ internal sealed class VrrpReader(NodeConf node)
         node.Scripts.Add(draft);
     }
 
+    /// <summary>A track_file block read so far, for a real server's FILE_CHECK.</summary>
+    public (string File, int Weight)? TrackFileNamed(string name) => _trackFiles.TryGetValue(name, out var file) ? file : null;
+
     public void TrackFile(ConfStatement block)
     {
         var name = block.Argument(0) ?? "";
