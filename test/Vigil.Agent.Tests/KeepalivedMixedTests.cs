@@ -153,4 +153,61 @@ public sealed class KeepalivedMixedTests
             $"{returning} took the VIP back {tookBack.Time - backupAt:F3} s after entering backup; off keepalived's rule by {errors.Min() * 1000:F1} ms");
         Assert.True(errors.Count > 0 && errors.Min() < 0.020, $"took the VIP back at {tookBack.Time:F3}, rule: {string.Join(" or ", candidates.Select(c => $"{c + masterDown:F3}"))}\n{lab.Explain()}");
     }
+
+    /// <summary>
+    /// A migration's first step: ka1 moves to Vigil, in a Cluster of its own, and ka2 still runs keepalived, named only
+    /// as an external peer. Unicast adverts reach keepalived, which stays backup; when the Vigil node stops (its priority-0
+    /// advert goes to keepalived too), keepalived takes the VIP.
+    /// </summary>
+    [Fact]
+    public void ExternalPeer_AKeepalivedRouterOutsideTheCluster_BacksUpAVigilMaster()
+    {
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason);
+        using var lab = new FailoverLab(new Scenario(Version: 3, Interval: "100ms", Transport: "unicast"));
+        var alone = Path.Combine(lab.Directory, "ka1-alone");
+        Directory.CreateDirectory(alone);
+        File.WriteAllText(Path.Combine(alone, "cluster.yaml"), """
+            apiVersion: vigil/v1
+            kind: Cluster
+            metadata:
+              name: moved
+            spec:
+              defaults:
+                interface: eth0
+                vrrpVersion: 3
+                advertInterval: 100ms
+              nodes:
+                - name: ka1
+                  interfaces:
+                    - name: eth0
+                      addresses: [198.51.100.11/24]
+            """);
+        File.WriteAllText(Path.Combine(alone, "vi_1.yaml"), $"""
+            apiVersion: vigil/v1
+            kind: VrrpInstance
+            metadata:
+              name: vi_1
+            spec:
+              virtualRouterId: 51
+              transport: unicast
+              externalPeers: [198.51.100.12]
+              members:
+                - node: ka1
+                  priority: 100
+              virtualAddresses:
+                - address: {lab.Scenario.Vip}/24
+            """);
+        var keepalived = lab.StartKeepalived("ka2");
+        var vigil = lab.StartVigil("ka1", alone);
+
+        Assert.True(FailoverLab.WaitUntil(() => lab.State("ka1") == "Master" && lab.Lab.Holds(lab.Ka1, lab.Scenario.Vip), TimeSpan.FromSeconds(15)), lab.Explain());
+        // keepalived hears ka1 (unicast to it) and stays backup: the VIP on ka1 alone, a while later too.
+        Assert.False(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip), TimeSpan.FromSeconds(2)), lab.Explain());
+        Assert.Contains(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination == "198.51.100.12");
+
+        NamespaceLab.Signal(vigil, "TERM");
+
+        Assert.True(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka2, lab.Scenario.Vip), TimeSpan.FromSeconds(5)), lab.Explain());
+        NamespaceLab.Signal(keepalived, "TERM");
+    }
 }

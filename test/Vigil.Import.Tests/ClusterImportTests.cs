@@ -130,6 +130,19 @@ public class ClusterImportTests
         Assert.Contains("## Not carried over (3)", result.Files["IMPORT.md"], StringComparison.Ordinal);
     }
 
+    /// <summary>A migration: a third keepalived router not imported is every node's peer, so it is written as an external peer.</summary>
+    [Fact]
+    public void UnicastPeerOfNoImportedNode_IsAnExternalPeer()
+    {
+        var result = Import(Instance(extra: "unicast_src_ip 198.51.100.11\nunicast_peer {\n198.51.100.12\n198.51.100.13\n}"),
+            Instance(priority: 90, extra: "unicast_src_ip 198.51.100.12\nunicast_peer {\n198.51.100.11\n198.51.100.13\n}"));
+
+        Assert.Empty(result.Errors);
+        Assert.Contains("  externalPeers: [198.51.100.13]\n", result.Files["vrrp-instances.yaml"], StringComparison.Ordinal);
+        var said = Assert.Single(result.Findings, f => f.Keyword == "unicast_peer");
+        Assert.Equal(FindingKind.Translated, said.Kind);
+    }
+
     [Fact]
     public void UnicastWithoutAnAddress_IsAnError_AndNothingIsWritten()
     {

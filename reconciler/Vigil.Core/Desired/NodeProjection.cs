@@ -85,7 +85,7 @@ public static class NodeProjection
             AnswerLowerPriority = spec.AnswerLowerPriority && !cluster.Defaults.Strict,
             Transport = spec.Transport,
             SourceAddress = AddressOf(node),
-            UnicastPeers = [.. peers],
+            UnicastPeers = [.. peers.Concat(spec.Transport == VrrpTransport.Unicast ? spec.ExternalPeers : []).Distinct()],
             Authentication = spec.Authentication,
             VirtualAddresses = spec.VirtualAddresses,
             ExcludedAddresses = spec.ExcludedAddresses,

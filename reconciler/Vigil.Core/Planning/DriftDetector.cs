@@ -130,7 +130,8 @@ public static class DriftDetector
                     Identity: observed.LastAddressListMismatch));
             }
             var heard = observed.Routers.Where(r => r.AdvertsSinceLastCheck > 0).ToList();
-            var foreign = heard.Where(r => !members.Contains(Unscoped(r.Address))).ToList();
+            // An external peer (a keepalived router outside the Cluster) is expected to advertise.
+            var foreign = heard.Where(r => !members.Contains(Unscoped(r.Address)) && !instance.UnicastPeers.Contains(Unscoped(r.Address))).ToList();
             var masters = heard.Where(r => r.WhileMasterSinceLastCheck >= SplitBrainAdverts).ToList();
             if (foreign.Count > ManyRouters || masters.Count > ManyRouters)
             {

@@ -47,6 +47,7 @@ internal static class VrrpInstanceRules
             {
                 CheckLinkLocals(instance, resolved, cluster, bag);
             }
+            CheckExternalPeers(instance, resolved, cluster, bag);
         }
     }
 
@@ -210,6 +211,29 @@ internal static class VrrpInstanceRules
             bag.Warning(instance.Origin, field, "weight-too-small",
                 $"{what} with weight {weight} can never cause a failover: node '{master.Node}' priority {master.Priority} {weight} = {master.Priority + weight} " +
                 $"is not below node '{next.Node}' priority {next.Priority}; use a weight of {-(gap + 1)} or lower");
+        }
+    }
+
+    /// <summary>External peers: unicast only, of the instance's family, and no member's own address (members are peers already).</summary>
+    private static void CheckExternalPeers(Resource<VrrpInstanceSpec> instance, ResolvedVrrpInstance resolved, ClusterSpec cluster, DiagnosticBag bag)
+    {
+        var spec = instance.Spec;
+        if (spec.ExternalPeers.Count > 0 && spec.Transport != VrrpTransport.Unicast)
+        {
+            bag.Error(instance.Origin, "spec.externalPeers", "external-peers-unicast", "externalPeers are unicast peers: set transport: unicast (multicast reaches every router on the link)");
+            return;
+        }
+        for (var i = 0; i < spec.ExternalPeers.Count; i++)
+        {
+            var peer = spec.ExternalPeers[i];
+            if (ResolvedVrrpInstance.FamilyOf(peer) != resolved.Family)
+            {
+                bag.Error(instance.Origin, $"spec.externalPeers[{i}]", "family-mismatch", $"external peer {peer} is not {resolved.Family} like the instance");
+            }
+            else if (cluster.Nodes.FirstOrDefault(n => n.Interfaces.Any(f => f.Addresses.Any(a => a.Address.Equals(peer)))) is { } node)
+            {
+                bag.Error(instance.Origin, $"spec.externalPeers[{i}]", "external-peer-member", $"{peer} is the address of node '{node.Name}': a Cluster node is a member, not an external peer");
+            }
         }
     }
 

@@ -315,6 +315,7 @@ public static partial class ClusterImport
     {
         foreach (var instance in instances.Where(i => i.Draft.Get("transport") as string == "unicast"))
         {
+            var external = new List<string>();
             var sources = instance.Members.ToDictionary(m => m.Node.Node, m => m.Member.SourceAddress
                 ?? options.Addresses.FirstOrDefault(a => a.Node == m.Node.Node && a.Interface == m.Member.Interface)?.Prefix.Split('/')[0]);
             foreach (var (node, member) in instance.Members)
@@ -324,12 +325,17 @@ public static partial class ClusterImport
                     errors.Add($"{member.Position}: vrrp_instance {instance.Draft.Name} is unicast, and {node.Node}'s address on {member.Interface} is not known: add unicast_src_ip, or --address {node.Node}:{member.Interface}=ADDR/LEN");
                 }
                 var members = sources.Where(s => s.Key != node.Node && s.Value is not null).Select(s => IPAddress.Parse(s.Value!)).ToList();
-                foreach (var peer in member.Peers.Where(p => !members.Contains(IPAddress.Parse(p))))
+                foreach (var peer in member.Peers.Where(p => !members.Contains(IPAddress.Parse(p)) && !external.Contains(IPAddress.Parse(p).ToString())))
                 {
-                    findings.Add(new ImportFinding(FindingKind.NotImported, "unicast_peer",
-                        $"vrrp_instance {instance.Draft.Name}: {node.Node}'s peer {peer} is no member's address: unicast peers outside the cluster are not in Vigil yet (import that node's file too)",
+                    external.Add(IPAddress.Parse(peer).ToString());
+                    findings.Add(new ImportFinding(FindingKind.Translated, "unicast_peer",
+                        $"vrrp_instance {instance.Draft.Name}: {node.Node}'s peer {peer} is no member's address: written as an external peer (a router outside the cluster, which every member sends to); import its file too once it moves",
                         [member.Position]));
                 }
+            }
+            if (external.Count > 0)
+            {
+                instance.Draft.Set("externalPeers", external.Cast<object>().ToList(), instance.Draft.Position);
             }
         }
     }

@@ -110,6 +110,19 @@ public sealed class DriftDetectorTests
         Assert.Equal("fe80::11/64 on eth0", Assert.Single(ownGone).Subject);
     }
 
+    /// <summary>A keepalived router outside the Cluster, named as the instance's external peer, is expected; another is not.</summary>
+    [Fact]
+    public void Detect_AnExternalPeersAdverts_AreNoForeignRouters()
+    {
+        var unicast = TestStates.Instance() with { Transport = VrrpTransport.Unicast, ExternalPeers = [IPAddress.Parse("198.51.100.13")] };
+        var ka1 = NodeProjection.For(TestStates.State(Cluster, unicast), "ka1");
+        ObservedInstance Heard(string sender) => Vi1("Master", new ObservedRouter(IPAddress.Parse(sender), 80, 2, 0));
+
+        Assert.Equal(["198.51.100.12", "198.51.100.13"], ka1.VrrpInstances[0].UnicastPeers.Select(p => p.ToString()));
+        Assert.Empty(DriftDetector.Detect(ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Heard("198.51.100.13")], []));
+        Assert.Equal(DriftKind.ForeignRouter, Assert.Single(DriftDetector.Detect(ka1, Cluster, [.. Clean, Eth0("198.51.100.100/24")], [Heard("198.51.100.14")], [])).Kind);
+    }
+
     /// <summary>A rolling change half done: the master advertises another address list; a VIP may be served by nobody.</summary>
     [Fact]
     public void Detect_AdvertsWithAnotherAddressList_AreDrift_OnlyWhenSomeCameSinceTheLastCheck()

@@ -114,7 +114,7 @@ public class VirtualServerRulesTests
         var d = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = two }] }));
         Assert.Equal("a check has tcp and httpGet: one probe per check (several checks go in healthChecks)", d.Message);
         var none = Assert.Single(Check(Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = new HealthCheckSpec() }] }));
-        Assert.Equal("a check needs one of tcp, httpGet, sslGet, misc, dns, smtp, udp, ping", none.Message);
+        Assert.Equal("a check needs one of tcp, httpGet, sslGet, misc, dns, smtp, udp, ping, file", none.Message);
     }
 
     [Fact]

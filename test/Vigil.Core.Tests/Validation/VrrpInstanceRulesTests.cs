@@ -238,4 +238,15 @@ public class VrrpInstanceRulesTests
         Assert.True(plain.Accept && plain.AnswerLowerPriority);
         Assert.Equal(5, plain.Garp.LowerPriorityRepeat);
     }
+
+    [Fact]
+    public void ExternalPeers_UnicastOnly_OfTheFamily_AndNoMembersAddress()
+    {
+        var unicast = Instance() with { Transport = VrrpTransport.Unicast, ExternalPeers = [System.Net.IPAddress.Parse("198.51.100.13")] };
+        Assert.Empty(Check(State(null, unicast)));
+        Assert.Equal("spec.externalPeers", Single(State(null, unicast with { Transport = VrrpTransport.Multicast }), "external-peers-unicast").Field);
+        Assert.Equal("spec.externalPeers[0]", Single(State(null, unicast with { ExternalPeers = [System.Net.IPAddress.Parse("2001:db8::13")] }), "family-mismatch").Field);
+        Assert.Equal("198.51.100.12 is the address of node 'ka2': a Cluster node is a member, not an external peer",
+            Single(State(null, unicast with { ExternalPeers = [System.Net.IPAddress.Parse("198.51.100.12")] }), "external-peer-member").Message);
+    }
 }
