@@ -272,7 +272,12 @@ internal static class KeepalivedMeaning
         }
         foreach (var url in check.Children("url"))
         {
-            facts.Add($"{name}: url {Value(url, "path")} status {Statuses(Child(url, "status_code")?.Arguments)} digest {Value(url, "digest") ?? "-"} host {Value(url, "virtualhost") ?? Value(check, "virtualhost") ?? virtualHost ?? "-"}");
+            facts.Add($"{name}: url {Value(url, "path")} status {Statuses(Child(url, "status_code")?.Arguments)} digest {Value(url, "digest") ?? "-"} host {Value(url, "virtualhost") ?? Value(check, "virtualhost") ?? virtualHost ?? "-"}"
+                + $" regex {Value(url, "regex") ?? "-"}{(Child(url, "regex_no_match") is null ? "" : " no match")}");
+        }
+        if (check.Keyword is "HTTP_GET" or "SSL_GET")
+        {
+            facts.Add($"{name}: http {Value(check, "http_protocol") ?? "1.0"}");
         }
         if (Child(check, "misc_path") is { } misc)
         {

@@ -51,6 +51,33 @@ public sealed class ProbeTests : IDisposable
         Assert.Equal(ProbeResult.Success("status 200"), await Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = "www.example.org" }, tls: false), server.Port));
     }
 
+    /// <summary>keepalived's http_protocol (1.0 the default, as keepalived's; 1.0C and 1.1 with Connection: close) and its url regex, matching or not.</summary>
+    [Fact]
+    public async Task Http_ProtocolVersion_AndBodyRegex()
+    {
+        using var server = new SmallHttpServer();
+        server.Answers["/status"] = (200, "{\"status\": \"ok\", \"load\": 3}");
+        HttpProbe Probe(string? protocol, string? regex = null, bool noMatch = false) => new(new HttpCheckSpec
+        {
+            HttpProtocol = protocol,
+            Urls = [new HttpUrlSpec { Path = "/status", StatusCodes = "200", Regex = regex, RegexNoMatch = noMatch }],
+        }, tls: false);
+
+        foreach (var protocol in new[] { null, "1.0C", "1.1" })
+        {
+            Assert.True((await ProbeTests.Probe(Probe(protocol), server.Port)).Up);
+        }
+        var seen = server.Requests.ToList();
+        Assert.Equal([new Version(1, 0), new Version(1, 0), new Version(1, 1)], seen.Select(r => r.Version));
+        Assert.NotEqual("close", seen[0].Connection);
+        Assert.Equal(["close", "close"], seen.Skip(1).Select(r => r.Connection?.ToLowerInvariant()));
+
+        Assert.Equal(ProbeResult.Success("status 200"), await ProbeTests.Probe(Probe(null, "\"status\": *\"ok\""), server.Port));
+        Assert.Equal(ProbeResult.Failure("body does not match maintenance"), await ProbeTests.Probe(Probe(null, "maintenance"), server.Port));
+        Assert.Equal(ProbeResult.Failure("body matches load\": [0-9]"), await ProbeTests.Probe(Probe(null, "load\": [0-9]", noMatch: true), server.Port));
+        Assert.True((await ProbeTests.Probe(Probe(null, "maintenance", noMatch: true), server.Port)).Up);
+    }
+
     /// <summary>keepalived's status_code lists and ranges, and several url blocks that must all pass (each with its own Host).</summary>
     [Fact]
     public async Task Http_StatusCodeRanges_AndSeveralUrls_AllMustPass()

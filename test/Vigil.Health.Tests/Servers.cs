@@ -31,6 +31,9 @@ internal sealed class SmallHttpServer : IDisposable
     /// <summary>When set, other Host headers get 404 (a name-based virtual host).</summary>
     public string? RequiredHost { get; set; }
 
+    /// <summary>Each request's HTTP version and Connection header, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(Version Version, string? Connection)> Requests { get; } = new();
+
     private void Serve()
     {
         while (_listener.IsListening)
@@ -38,6 +41,7 @@ internal sealed class SmallHttpServer : IDisposable
             try
             {
                 var context = _listener.GetContext();
+                Requests.Enqueue((context.Request.ProtocolVersion, context.Request.Headers["Connection"]));
                 var host = context.Request.Headers["Host"]?.Split(':')[0];
                 var (status, body) = RequiredHost is { } required && host != required ? (404, "no such site")
                     : Answers.TryGetValue(context.Request.Url!.AbsolutePath, out var answer) ? answer : (404, "not found");

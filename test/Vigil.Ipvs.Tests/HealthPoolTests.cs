@@ -15,31 +15,87 @@ namespace Vigil.Ipvs.Tests;
 [Trait(IpvsGuest.Trait, IpvsGuest.Value)]
 public sealed class HealthPoolTests
 {
+    /// <summary>
+    /// What both tests stand on: the director's namespace in the guest, two real servers in namespaces of their own
+    /// listening on 8080 (198.51.100.2 and .18), a cluster folder for node lb1, and the agent once started.
+    /// </summary>
+    private sealed class PoolLab : IDisposable
+    {
+        // First: outside the guest it skips the test before any namespace is made.
+        public IpvsGuest Director { get; } = new();
+
+        private readonly Vigil.Tests.TestNamespace _real1 = new();
+        private readonly Vigil.Tests.TestNamespace _real2 = new();
+        private readonly CancellationTokenSource _cancel = new(TimeSpan.FromSeconds(120));
+        private readonly TcpListener _first;
+        private TcpListener _second;
+        private Process? _agent;
+
+        public PoolLab()
+        {
+            IpvsGuest.Wire(Director.Namespace, "s1", "198.51.100.1/28", _real1.Name, "198.51.100.2/28", "198.51.100.1");
+            IpvsGuest.Wire(Director.Namespace, "s2", "198.51.100.17/28", _real2.Name, "198.51.100.18/28", "198.51.100.17");
+            _first = Listen(_real1.Name, _cancel.Token);
+            _second = Listen(_real2.Name, _cancel.Token);
+            File.WriteAllText(Path.Combine(Folder, "cluster.yaml"), """
+                apiVersion: vigil/v1
+                kind: Cluster
+                metadata:
+                  name: pool
+                spec:
+                  nodes:
+                    - name: lb1
+                      interfaces:
+                        - name: s1
+                          addresses: [198.51.100.1/28]
+                """);
+        }
+
+        public string Folder { get; } = Directory.CreateTempSubdirectory("vigil-health-pool-").FullName;
+
+        /// <summary>Where the real servers' notify hooks write.</summary>
+        public string Hooks => Path.Combine(Folder, "hooks.log");
+
+        public ConcurrentQueue<string> Output { get; } = new();
+
+        public string Explain() => string.Join('\n', Output);
+
+        /// <summary>The agent in the director's namespace, on the cluster and <paramref name="virtualServer"/> (web.yaml).</summary>
+        public void StartAgent(string virtualServer)
+        {
+            File.WriteAllText(Path.Combine(Folder, "web.yaml"), virtualServer);
+            var (file, prefix) = VigilExecutable.BesideAssembly();
+            _agent = Start("ip", ["netns", "exec", Director.Namespace, file, .. prefix, "agent", "--config", Folder, "--node", "lb1",
+                "--status-file", Path.Combine(Folder, "status.json"), "--log-file", Path.Combine(Folder, "agent.log")], Output);
+        }
+
+        public void StopSecond() => _second.Stop();
+
+        public void StartSecond() => _second = Listen(_real2.Name, _cancel.Token);
+
+        public void Dispose()
+        {
+            if (_agent is not null)
+            {
+                IpvsGuest.Run("kill", ["-TERM", _agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                _agent.WaitForExit(10_000);
+                _agent.Dispose();
+            }
+            _cancel.Cancel();
+            _first.Stop();
+            _second.Stop();
+            _cancel.Dispose();
+            Directory.Delete(Folder, recursive: true);
+            _real1.Dispose();
+            _real2.Dispose();
+            Director.Dispose();
+        }
+    }
+
     [Fact]
     public async Task FailedRealServer_LeavesTheKernelsPool_AndReturnsWhenItAnswers()
     {
-        using var director = new IpvsGuest();
-        using var real1 = new Vigil.Tests.TestNamespace();
-        using var real2 = new Vigil.Tests.TestNamespace();
-        IpvsGuest.Wire(director.Namespace, "s1", "198.51.100.1/28", real1.Name, "198.51.100.2/28", "198.51.100.1");
-        IpvsGuest.Wire(director.Namespace, "s2", "198.51.100.17/28", real2.Name, "198.51.100.18/28", "198.51.100.17");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var first = Listen(real1.Name, cancel.Token);
-        var second = Listen(real2.Name, cancel.Token);
-        var folder = Directory.CreateTempSubdirectory("vigil-health-pool-").FullName;
-        var hooks = Path.Combine(folder, "hooks.log");
-        File.WriteAllText(Path.Combine(folder, "cluster.yaml"), """
-            apiVersion: vigil/v1
-            kind: Cluster
-            metadata:
-              name: pool
-            spec:
-              nodes:
-                - name: lb1
-                  interfaces:
-                    - name: s1
-                      addresses: [198.51.100.1/28]
-            """);
+        using var lab = new PoolLab();
         string Real(string address) => $"""
                 - address: {address}
                   port: 8080
@@ -47,10 +103,10 @@ public sealed class HealthPoolTests
                     tcp: {"{}"}
                     connectTimeout: 3s
                   notify:
-                    onDown: sh -c 'echo down {address} >> {hooks}'
-                    onUp: sh -c 'echo up {address} >> {hooks}'
+                    onDown: sh -c 'echo down {address} >> {lab.Hooks}'
+                    onUp: sh -c 'echo up {address} >> {lab.Hooks}'
             """;
-        File.WriteAllText(Path.Combine(folder, "web.yaml"), $"""
+        lab.StartAgent($"""
             apiVersion: vigil/v1
             kind: VirtualServer
             metadata:
@@ -65,38 +121,23 @@ public sealed class HealthPoolTests
             {Real("198.51.100.2")}
             {Real("198.51.100.18")}
             """);
-        var output = new ConcurrentQueue<string>();
-        var (file, prefix) = VigilExecutable.BesideAssembly();
-        using var agent = Start("ip", ["netns", "exec", director.Namespace, file, .. prefix, "agent", "--config", folder, "--node", "lb1",
-            "--status-file", Path.Combine(folder, "status.json"), "--log-file", Path.Combine(folder, "agent.log")], output);
-        string Explain() => string.Join('\n', output);
+        var director = lab.Director;
         const string Both = "-A -t 203.0.113.100:80 -s rr\n-a -t 203.0.113.100:80 -r 198.51.100.2:8080 -m -w 1\n-a -t 203.0.113.100:80 -r 198.51.100.18:8080 -m -w 1\n";
-        try
-        {
-            Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + Explain());
 
-            second.Stop();
+        Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + lab.Explain());
 
-            Assert.True(await Vigil.Tests.Poll.Until(() => !director.Ipvsadm("-Sn").Contains("198.51.100.18", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
-            Assert.Contains("-r 198.51.100.2:8080", director.Ipvsadm("-Sn"), StringComparison.Ordinal);
-            Assert.Contains("web: real server 198.51.100.18:8080 down: connect: connection refused", Explain(), StringComparison.Ordinal);
-            Assert.Contains("health: ipvs - destination 198.51.100.18:8080 of TCP 203.0.113.100:80", Explain(), StringComparison.Ordinal);
+        lab.StopSecond();
 
-            second = Listen(real2.Name, cancel.Token);
+        Assert.True(await Vigil.Tests.Poll.Until(() => !director.Ipvsadm("-Sn").Contains("198.51.100.18", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + lab.Explain());
+        Assert.Contains("-r 198.51.100.2:8080", director.Ipvsadm("-Sn"), StringComparison.Ordinal);
+        Assert.Contains("web: real server 198.51.100.18:8080 down: connect: connection refused", lab.Explain(), StringComparison.Ordinal);
+        Assert.Contains("health: ipvs - destination 198.51.100.18:8080 of TCP 203.0.113.100:80", lab.Explain(), StringComparison.Ordinal);
 
-            Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
-            Assert.True(await Vigil.Tests.Poll.Until(() => File.Exists(hooks) && File.ReadAllLines(hooks).Length == 2, TimeSpan.FromSeconds(5)), Explain());
-            Assert.Equal(["down 198.51.100.18", "up 198.51.100.18"], File.ReadAllLines(hooks));
-        }
-        finally
-        {
-            IpvsGuest.Run("kill", ["-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            agent.WaitForExit(10_000);
-            cancel.Cancel();
-            first.Stop();
-            second.Stop();
-            Directory.Delete(folder, recursive: true);
-        }
+        lab.StartSecond();
+
+        Assert.True(await Vigil.Tests.Poll.Until(() => director.Ipvsadm("-Sn") == Both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + lab.Explain());
+        Assert.True(await Vigil.Tests.Poll.Until(() => File.Exists(lab.Hooks) && File.ReadAllLines(lab.Hooks).Length == 2, TimeSpan.FromSeconds(5)), lab.Explain());
+        Assert.Equal(["down 198.51.100.18", "up 198.51.100.18"], File.ReadAllLines(lab.Hooks));
     }
 
     /// <summary>
@@ -107,37 +148,16 @@ public sealed class HealthPoolTests
     [Fact]
     public async Task GroupOfServices_SharesOnePool_AndEachRealServerIsCheckedOnce()
     {
-        using var director = new IpvsGuest();
-        using var real1 = new Vigil.Tests.TestNamespace();
-        using var real2 = new Vigil.Tests.TestNamespace();
-        IpvsGuest.Wire(director.Namespace, "s1", "198.51.100.1/28", real1.Name, "198.51.100.2/28", "198.51.100.1");
-        IpvsGuest.Wire(director.Namespace, "s2", "198.51.100.17/28", real2.Name, "198.51.100.18/28", "198.51.100.17");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var first = Listen(real1.Name, cancel.Token);
-        var second = Listen(real2.Name, cancel.Token);
-        var folder = Directory.CreateTempSubdirectory("vigil-health-group-").FullName;
-        var hooks = Path.Combine(folder, "hooks.log");
-        File.WriteAllText(Path.Combine(folder, "cluster.yaml"), """
-            apiVersion: vigil/v1
-            kind: Cluster
-            metadata:
-              name: pool
-            spec:
-              nodes:
-                - name: lb1
-                  interfaces:
-                    - name: s1
-                      addresses: [198.51.100.1/28]
-            """);
+        using var lab = new PoolLab();
         string Real(string address) => $"""
                 - address: {address}
                   healthCheck:
                     tcp: {"{}"}
                     connectTimeout: 3s
                   notify:
-                    onDown: sh -c 'echo down {address} >> {hooks}'
+                    onDown: sh -c 'echo down {address} >> {lab.Hooks}'
             """;
-        File.WriteAllText(Path.Combine(folder, "web.yaml"), $"""
+        lab.StartAgent($"""
             apiVersion: vigil/v1
             kind: VirtualServer
             metadata:
@@ -159,39 +179,23 @@ public sealed class HealthPoolTests
             {Real("198.51.100.2")}
             {Real("198.51.100.18")}
             """);
-        var output = new ConcurrentQueue<string>();
-        var (file, prefix) = VigilExecutable.BesideAssembly();
-        using var agent = Start("ip", ["netns", "exec", director.Namespace, file, .. prefix, "agent", "--config", folder, "--node", "lb1",
-            "--status-file", Path.Combine(folder, "status.json"), "--log-file", Path.Combine(folder, "agent.log")], output);
-        string Explain() => string.Join('\n', output);
+        var director = lab.Director;
         static string Service(string service, params string[] reals) =>
             $"-A {service} -s rr\n" + string.Concat(reals.Select(r => $"-a {service} -r {r}:8080 -m -w 1\n"));
-        string Table(params string[] reals) => Service("-f 5", reals) + Service("-t 203.0.113.100:8080", reals)
+        static string Table(params string[] reals) => Service("-f 5", reals) + Service("-t 203.0.113.100:8080", reals)
             + Service("-t 203.0.113.101:8080", reals) + Service("-t 203.0.113.102:8080", reals);
-        try
-        {
-            var both = Table("198.51.100.18", "198.51.100.2");
-            Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + Explain());
+        var both = Table("198.51.100.18", "198.51.100.2");
 
-            second.Stop();
+        Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == both, TimeSpan.FromSeconds(30)), director.Ipvsadm("-Sn") + lab.Explain());
 
-            var one = Table("198.51.100.2");
-            Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == one, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
-            Assert.True(await Vigil.Tests.Poll.Until(() => File.Exists(hooks), TimeSpan.FromSeconds(5)), Explain());
-            second = Listen(real2.Name, cancel.Token);
-            Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + Explain());
-            Assert.Single(output, line => line.Contains("web: real server 198.51.100.18:8080 down", StringComparison.Ordinal));
-            Assert.Equal(["down 198.51.100.18"], File.ReadAllLines(hooks));
-        }
-        finally
-        {
-            IpvsGuest.Run("kill", ["-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            agent.WaitForExit(10_000);
-            cancel.Cancel();
-            first.Stop();
-            second.Stop();
-            Directory.Delete(folder, recursive: true);
-        }
+        lab.StopSecond();
+
+        Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == Table("198.51.100.2"), TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + lab.Explain());
+        Assert.True(await Vigil.Tests.Poll.Until(() => File.Exists(lab.Hooks), TimeSpan.FromSeconds(5)), lab.Explain());
+        lab.StartSecond();
+        Assert.True(await Vigil.Tests.Poll.Until(() => Sorted(director.Ipvsadm("-Sn")) == both, TimeSpan.FromSeconds(10)), director.Ipvsadm("-Sn") + lab.Explain());
+        Assert.Single(lab.Output, line => line.Contains("web: real server 198.51.100.18:8080 down", StringComparison.Ordinal));
+        Assert.Equal(["down 198.51.100.18"], File.ReadAllLines(lab.Hooks));
     }
 
     /// <summary>ipvsadm's -S lines, services in order and each one's destinations in order (the kernel's order is its own).</summary>

@@ -221,6 +221,8 @@ public sealed record HttpCheckSpec
     public bool VerifyCertificate { get; init; }
     /// <summary>keepalived's several url blocks: every one must pass. When set, the path, codes and digest above are not used.</summary>
     public ValueList<HttpUrlSpec> Urls { get; init; } = [];
+    /// <summary>keepalived's http_protocol: 1.0 (the default, as keepalived's), 1.0C (1.0 with Connection: close) or 1.1.</summary>
+    public string? HttpProtocol { get; init; }
 
     /// <summary>What is fetched: <see cref="Urls"/>, or the one url the fields above describe.</summary>
     public IReadOnlyList<HttpUrlSpec> EffectiveUrls => Urls.Count > 0 ? Urls
@@ -236,6 +238,9 @@ public sealed record HttpUrlSpec
     public string? Digest { get; init; }
     /// <summary>This url's Host header (and TLS name); the check's virtualHost when not set.</summary>
     public string? VirtualHost { get; init; }
+    /// <summary>keepalived's regex: the body must match it (or must not, with <see cref="RegexNoMatch"/>).</summary>
+    public string? Regex { get; init; }
+    public bool RegexNoMatch { get; init; }
 
     public HttpStatusCodes Accepted => StatusCodes is { } text && HttpStatusCodes.TryParse(text, out var codes, out _) ? codes : HttpStatusCodes.AnySuccess;
 }

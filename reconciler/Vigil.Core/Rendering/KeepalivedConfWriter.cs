@@ -322,8 +322,11 @@ public sealed class KeepalivedConfWriter
                 Line($"status_code {url.Accepted}");
                 if (url.Digest is not null) Line($"digest {url.Digest}");
                 if (url.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(url.VirtualHost, "virtualHost")}");
+                if (url.Regex is not null) Line($"regex {KeepalivedText.Plain(url.Regex, "regex")}");
+                if (url.RegexNoMatch) Line("regex_no_match");
                 Close();
             }
+            if (http.HttpProtocol is not null) Line($"http_protocol {http.HttpProtocol}");
             if ((http.Port ?? serverPort) is { } httpPort) Line($"connect_port {httpPort}");
             if (http.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(http.VirtualHost, "virtualHost")}");
         }

@@ -164,6 +164,21 @@ internal static class VirtualServerRules
             {
                 bag.Error(server.Origin, $"{field}.urls[{i}].statusCodes", "status-codes", urlError!);
             }
+            if (http.Urls[i].Regex is { } pattern)
+            {
+                try
+                {
+                    _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+                }
+                catch (ArgumentException e)
+                {
+                    bag.Error(server.Origin, $"{field}.urls[{i}].regex", "regex", $"not a regular expression: {e.Message}");
+                }
+            }
+            else if (http.Urls[i].RegexNoMatch)
+            {
+                bag.Error(server.Origin, $"{field}.urls[{i}].regexNoMatch", "regex", "regexNoMatch without regex: give the regex the body must not match");
+            }
         }
         if (http.Urls.Count > 0 && (http.Path != "/" || http.StatusCode != 200 || http.StatusCodes is not null || http.Digest is not null))
         {

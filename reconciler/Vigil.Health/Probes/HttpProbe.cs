@@ -41,13 +41,20 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     /// <summary>The most of a body digested; a larger one fails the check rather than filling the agent's memory.</summary>
     public const int MaxDigestedBody = 16 * 1024 * 1024;
 
-    /// <summary>keepalived's genhash digest of the body, in lower-case hex; null when the body is larger than the bound.</summary>
-    private static async Task<string?> Md5Of(HttpResponseMessage response, CancellationToken cancellation)
+    /// <summary>How much of a body a url's regex is matched against: its start, kept in memory.</summary>
+    public const int RegexWindow = 1024 * 1024;
+
+    /// <summary>
+    /// keepalived's genhash digest of the body, in lower-case hex (null when the body is larger than the bound), and its
+    /// first <see cref="RegexWindow"/> bytes as text for a regex.
+    /// </summary>
+    private static async Task<(string? Digest, string Head)> Read(HttpResponseMessage response, CancellationToken cancellation)
     {
 #pragma warning disable CA5351 // keepalived's genhash digest is MD5: compared, not trusted for security
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
 #pragma warning restore CA5351
         await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        using var head = new MemoryStream();
         var buffer = new byte[64 * 1024];
         long total = 0;
         int read;
@@ -56,11 +63,12 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             total += read;
             if (total > MaxDigestedBody)
             {
-                return null;
+                return (null, System.Text.Encoding.UTF8.GetString(head.ToArray()));
             }
             md5.AppendData(buffer, 0, read);
+            head.Write(buffer, 0, (int)Math.Min(read, Math.Max(0, RegexWindow - head.Length)));
         }
-        return Convert.ToHexStringLower(md5.GetHashAndReset());
+        return (Convert.ToHexStringLower(md5.GetHashAndReset()), System.Text.Encoding.UTF8.GetString(head.ToArray()));
     }
 
     /// <summary>Every url in turn, each on a fresh connection within the timeout; the first that fails fails the check, as keepalived's.</summary>
@@ -88,8 +96,13 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         limit.CancelAfter(timeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.ConnectionClose = true;
+            // keepalived's http_protocol: 1.0 (its default, and Vigil's) sends no Connection header, 1.0C and 1.1 Connection: close.
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+            {
+                Version = _spec.HttpProtocol == "1.1" ? HttpVersion.Version11 : HttpVersion.Version10,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            if (_spec.HttpProtocol is "1.0C" or "1.1") request.Headers.ConnectionClose = true;
             // Headers first: the body is read only for a digest, and then streamed and bounded (never buffered whole).
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
             var accepted = url.Accepted;
@@ -97,15 +110,23 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             {
                 return ProbeResult.Failure($"status {(int)response.StatusCode}, expected {accepted}");
             }
-            if (url.Digest is { } expected)
+            if (url.Digest is not null || url.Regex is not null)
             {
-                if (await Md5Of(response, limit.Token).ConfigureAwait(false) is not { } digest)
+                var (digest, head) = await Read(response, limit.Token).ConfigureAwait(false);
+                if (url.Digest is { } expected)
                 {
-                    return ProbeResult.Failure($"body larger than {MaxDigestedBody / (1024 * 1024)} MiB, not digested");
+                    if (digest is null)
+                    {
+                        return ProbeResult.Failure($"body larger than {MaxDigestedBody / (1024 * 1024)} MiB, not digested");
+                    }
+                    if (!digest.Equals(expected, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return ProbeResult.Failure($"digest {digest}, expected {expected.ToLowerInvariant()}");
+                    }
                 }
-                if (!digest.Equals(expected, StringComparison.OrdinalIgnoreCase))
+                if (url.Regex is { } pattern && Matches(pattern, head) is var matched && matched != !url.RegexNoMatch)
                 {
-                    return ProbeResult.Failure($"digest {digest}, expected {expected.ToLowerInvariant()}");
+                    return ProbeResult.Failure(matched is null ? $"regex {pattern}: no verdict within 1s" : url.RegexNoMatch ? $"body matches {pattern}" : $"body does not match {pattern}");
                 }
             }
             return ProbeResult.Success($"status {(int)response.StatusCode}");
@@ -125,6 +146,19 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             // The body ended before its Content-Length, or the connection broke while it was read (found by fuzzing:
             // it escaped the probe, so the check reported nothing and the server kept its last state).
             return ProbeResult.Failure($"body: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether the body's start matches; null when the regex takes over a second (a server's body is hostile input).</summary>
+    private static bool? Matches(string pattern, string head)
+    {
+        try
+        {
+            return System.Text.RegularExpressions.Regex.IsMatch(head, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return null;
         }
     }
 

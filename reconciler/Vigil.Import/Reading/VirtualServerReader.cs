@@ -261,6 +261,9 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                 case "url" when block.Keyword is "HTTP_GET" or "SSL_GET":
                     urls.Add(Url(s));
                     break;
+                case "http_protocol" when block.Keyword is "HTTP_GET" or "SSL_GET" && s.Argument(0) is "1.0" or "1.0C" or "1.1":
+                    probe.Set("httpProtocol", s.Argument(0)!);
+                    break;
                 case "virtualhost" when s.Argument(0) is { } host:
                     virtualHost = host;
                     break;
@@ -313,7 +316,7 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                 probe.Set("path", "/");
                 node.Findings.NotImported(block, "has no url: keepalived checks nothing here; Vigil checks GET / for 200");
             }
-            else if (urls.Count == 1)
+            else if (urls.Count == 1 && urls[0]["regex"] is null)
             {
                 // One url: its fields on the check itself, as most configurations read (200 is Vigil's default there).
                 foreach (var (key, value) in urls[0].Entries.Where(e => !(e.Key == "statusCodes" && (string)e.Value == "200")))
@@ -449,6 +452,12 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                     break;
                 case "virtualhost" when s.Argument(0) is { } host:
                     map.Set("virtualHost", host);
+                    break;
+                case "regex" when s.Argument(0) is { } pattern:
+                    map.Set("regex", pattern);
+                    break;
+                case "regex_no_match":
+                    map.Set("regexNoMatch", true);
                     break;
                 default:
                     Unknowns.Report(node.Findings, s, "url");
