@@ -29,7 +29,7 @@ public sealed record RoutingEntries(IReadOnlyList<KernelRoute> Routes, IReadOnly
                 problems.Add($"node: static address {spec.Address} not added: interface {spec.Dev} does not exist on this node");
                 continue;
             }
-            resolved.Add(new InterfaceAddress(link.Index, spec.Address.Address, spec.Address.PrefixLength, Vrrp.Engine.VirtualAddresses.Scope(spec.Scope), spec.Label));
+            resolved.Add(Vrrp.Engine.VirtualAddresses.On(link, spec));
         }
         return new RoutingEntries([], [], problems) { Addresses = resolved };
     }

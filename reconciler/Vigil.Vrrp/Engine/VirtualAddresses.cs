@@ -22,8 +22,12 @@ public static class VirtualAddresses
         var device = spec.Dev ?? instanceDevice;
         var link = links.FirstOrDefault(l => l.Name == device)
             ?? throw new InvalidOperationException($"instance {instance.Name}: interface {device} for {spec.Address} does not exist on this node");
-        return new InterfaceAddress(link.Index, spec.Address.Address, spec.Address.PrefixLength, Scope(spec.Scope), spec.Label);
+        return On(link, spec);
     }
+
+    /// <summary>The kernel address <paramref name="spec"/> asks for on <paramref name="link"/>: its prefix, scope and label.</summary>
+    public static InterfaceAddress On(NetworkLink link, VirtualAddressSpec spec) =>
+        new(link.Index, spec.Address.Address, spec.Address.PrefixLength, Scope(spec.Scope), spec.Label);
 
     /// <summary>RT_SCOPE_* values (linux/rtnetlink.h), for addresses and routes alike; global when not set.</summary>
     public static byte Scope(AddressScope? scope) => scope switch
