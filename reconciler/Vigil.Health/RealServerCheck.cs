@@ -38,7 +38,7 @@ public sealed class RealServerCheck : IScheduledCheck
         Interval = check.DelayLoop ?? (check.File is not null ? TimeSpan.FromSeconds(1) : server.DelayLoop);
         FirstWithin = check.Warmup ?? Interval;
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
-        var port = check.Tcp?.Port ?? check.HttpGet?.Port ?? check.SslGet?.Port ?? check.Dns?.Port ?? check.Smtp?.Port ?? check.Udp?.Port ?? real.Port
+        var port = check.OwnPort() ?? real.Port
             ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.DefaultPort ?? 0);
         Target = new ProbeTarget(check.ConnectIp ?? real.Address, port);
         _probe = check switch

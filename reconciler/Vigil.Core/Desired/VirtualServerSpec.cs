@@ -187,6 +187,13 @@ public sealed record HealthCheckSpec
 
     public static readonly IReadOnlyList<string> ProbeNames = ["tcp", "httpGet", "sslGet", "misc", "dns", "smtp", "udp", "ping", "file"];
 
+    // Methods, not properties: the rendered desired state lists a spec's properties, and these are derived.
+    /// <summary>The port the probe itself names, if any (keepalived's connect_port).</summary>
+    public int? OwnPort() => Tcp?.Port ?? HttpGet?.Port ?? SslGet?.Port ?? Dns?.Port ?? Smtp?.Port ?? Udp?.Port;
+
+    /// <summary>A probe that goes to a port and has none of its own (a DNS or SMTP check falls back to 53 or 25; ping and file use none).</summary>
+    public bool NeedsServerPort() => (Tcp ?? HttpGet ?? SslGet ?? (object?)Udp) is not null && OwnPort() is null;
+
     public IEnumerable<string> ConfiguredProbes()
     {
         if (Tcp is not null) yield return "tcp";

@@ -97,7 +97,7 @@ internal static class VirtualServerRules
             var port = real.Port ?? spec.DefaultPort;
             totalWeight += real.Weight;
             // IPVS gives a portless NAT server each service's port; a check has no such choice.
-            if (port is null && spec.Group is not null && real.Checks.Any(c => (c.Tcp ?? (object?)c.HttpGet ?? c.SslGet) is not null && (c.Tcp?.Port ?? c.HttpGet?.Port ?? c.SslGet?.Port) is null))
+            if (port is null && spec.Group is not null && real.Checks.Any(c => c.NeedsServerPort()))
             {
                 bag.Error(server.Origin, field + ".port", "port-missing",
                     $"real server {real.Address} needs a port for its check: the group's addresses do not share one");

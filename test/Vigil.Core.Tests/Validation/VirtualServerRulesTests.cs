@@ -180,5 +180,9 @@ public class VirtualServerRulesTests
         Assert.Equal(("spec.realServers[0].port", "real server 198.51.100.21 needs a port for its check: the group's addresses do not share one"), (d.Field, d.Message));
         Assert.Empty(Check(server with { RealServers = [real with { Port = 8080 }] }));
         Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = null }] }));
+        // A UDP datagram needs a port as a TCP connect does; a ping, or a check with its own port, does not.
+        Assert.Single(Check(server with { RealServers = [real with { HealthCheck = new HealthCheckSpec { Udp = new UdpCheckSpec() } }] }));
+        Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = new HealthCheckSpec { Ping = new PingCheckSpec() } }] }));
+        Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec { Port = 22 } } }] }));
     }
 }
