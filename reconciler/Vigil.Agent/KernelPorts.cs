@@ -34,9 +34,11 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
         IVrrpChannel? channel = null;
         try
         {
+            var multicast = instance.Transport == VrrpTransport.Multicast;
+            var ttl = (byte)(instance.UnicastTtl ?? Vrrp.Protocol.Ipv4Header.VrrpTimeToLive);
             channel = instance.Family == IpFamily.IPv6
-                ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, instance.Transport == VrrpTransport.Multicast)
-                : new Ipv4VrrpSocket(wire.Name, wire.Index, source, instance.Transport == VrrpTransport.Multicast);
+                ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, multicast, ttl)
+                : new Ipv4VrrpSocket(wire.Name, wire.Index, source, multicast, ttl);
             return new VirtualRouterPorts(channel, rtnetlink, new PcapAnnouncer(wire.Name, wire.HardwareAddress ?? PhysicalAddress.None), vmac);
         }
         catch

@@ -42,9 +42,11 @@ public sealed class StartupWitness : IDisposable
                     log.Information("restart: interface {Interface} is gone; cannot listen there before resuming", name);
                     continue;
                 }
+                // Any TTL: a unicast peer's adverts may come routed, or from keepalived's IPv6 unicast with hop limit 64;
+                // the worst a forged one does here is keep this node from resuming as master at once.
                 IVrrpChannel channel = ipv6
-                    ? new Ipv6VrrpSocket(name, index, IPAddress.IPv6Any, joinMulticast: true)
-                    : new Ipv4VrrpSocket(name, index, IPAddress.Any, joinMulticast: true);
+                    ? new Ipv6VrrpSocket(name, index, IPAddress.IPv6Any, joinMulticast: true, checkTtl: false)
+                    : new Ipv4VrrpSocket(name, index, IPAddress.Any, joinMulticast: true, checkTtl: false);
                 witness.Listen(channel, name, ipv6);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException or IOException)

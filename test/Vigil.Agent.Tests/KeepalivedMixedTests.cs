@@ -14,25 +14,31 @@ namespace Vigil.Agent.Tests;
 [Collection(AloneCollection.Name)]
 public sealed class KeepalivedMixedTests
 {
-    public static TheoryData<Daemon, Daemon, int, string> Pairs => new()
+    /// <summary>
+    /// IPv6 unicast is its own row: keepalived sends its IPv6 unicast adverts with the interface's default hop limit
+    /// (64), not 255, unless unicast_ttl says otherwise, and checks no TTL on unicast.
+    /// </summary>
+    public static TheoryData<Daemon, Daemon, int, string, bool> Pairs => new()
     {
-        { Daemon.Vigil, Daemon.Keepalived, 3, "multicast" },
-        { Daemon.Keepalived, Daemon.Vigil, 3, "multicast" },
-        { Daemon.Vigil, Daemon.Keepalived, 3, "unicast" },
-        { Daemon.Keepalived, Daemon.Vigil, 3, "unicast" },
-        { Daemon.Vigil, Daemon.Keepalived, 2, "multicast" },
-        { Daemon.Keepalived, Daemon.Vigil, 2, "multicast" },
-        { Daemon.Vigil, Daemon.Keepalived, 2, "unicast" },
-        { Daemon.Keepalived, Daemon.Vigil, 2, "unicast" },
+        { Daemon.Vigil, Daemon.Keepalived, 3, "multicast", false },
+        { Daemon.Keepalived, Daemon.Vigil, 3, "multicast", false },
+        { Daemon.Vigil, Daemon.Keepalived, 3, "unicast", false },
+        { Daemon.Keepalived, Daemon.Vigil, 3, "unicast", false },
+        { Daemon.Vigil, Daemon.Keepalived, 3, "unicast", true },
+        { Daemon.Keepalived, Daemon.Vigil, 3, "unicast", true },
+        { Daemon.Vigil, Daemon.Keepalived, 2, "multicast", false },
+        { Daemon.Keepalived, Daemon.Vigil, 2, "multicast", false },
+        { Daemon.Vigil, Daemon.Keepalived, 2, "unicast", false },
+        { Daemon.Keepalived, Daemon.Vigil, 2, "unicast", false },
     };
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Master_Backup_HigherPriorityWins_AndTheBackupTakesOverInTime(Daemon master, Daemon backup, int version, string transport)
+    public void Master_Backup_HigherPriorityWins_AndTheBackupTakesOverInTime(Daemon master, Daemon backup, int version, string transport, bool ipv6)
     {
         Skips.IfMissing(FailoverLab.KeepalivedSkipReason);
         var scenario = version == 3
-            ? new Scenario(Version: 3, Interval: "100ms", Transport: transport)
+            ? new Scenario(Version: 3, Interval: "100ms", Transport: transport, Ipv6: ipv6)
             : new Scenario(Version: 2, Interval: "1s", Transport: transport, Password: "s3cr3t");
         var graceful = version == 2;
         TakeoverBounds.AssertWithin(graceful ? scenario.SkewTime : scenario.MasterDownInterval, () => new FailoverLab(scenario), lab =>
@@ -43,7 +49,7 @@ public sealed class KeepalivedMixedTests
         {
             if (transport == "unicast")
             {
-                Assert.DoesNotContain(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination == "224.0.0.18");
+                Assert.DoesNotContain(lab.Wire.Events, e => e.Kind == WireKind.Advert && e.Destination is "224.0.0.18" or "ff02::12");
             }
         });
     }

@@ -115,6 +115,10 @@ internal static class KeepalivedMeaning
         {
             facts.Add($"{name}: unicast source {source}");
         }
+        if (Child(instance, "unicast_peer") is not null)
+        {
+            facts.Add($"{name}: unicast ttl {Value(instance, "unicast_ttl") ?? "default"}");
+        }
         foreach (var list in new[] { "virtual_ipaddress", "virtual_ipaddress_excluded" })
         {
             foreach (var vip in Child(instance, list)?.Block ?? [])

@@ -91,7 +91,8 @@ public sealed partial class WireCapture : IDisposable
     [GeneratedRegex(@"^(?<t>\d+\.\d+) (?<mac>[0-9a-f:]{17}) > \S+, ethertype \S+ \(0x[0-9a-f]+\), length \d+: (?<rest>.*)$")]
     private static partial Regex Frame();
 
-    [GeneratedRegex(@"^(?<src>\S+) > (?<dst>\S+): VRRPv\d, Advertisement, vrid \d+, prio (?<prio>\d+)")]
+    // tcpdump notes a TTL other than 255, "(ttl 64), ", as keepalived's IPv6 unicast adverts have.
+    [GeneratedRegex(@"^(?<src>\S+) > (?<dst>\S+): VRRPv\d, Advertisement, (?:\(ttl \d+\), )?vrid \d+, prio (?<prio>\d+)")]
     private static partial Regex Vrrp();
 
     [GeneratedRegex(@"^Request who-has (?<ip>\S+) \(ff:ff:ff:ff:ff:ff\) tell \k<ip>,")]

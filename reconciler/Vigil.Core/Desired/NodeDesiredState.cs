@@ -41,6 +41,8 @@ public sealed record NodeVrrpInstance
     public IPAddress? SourceAddress { get; init; }
     /// <summary>Derived from the other members' addresses on the same interface; empty for multicast.</summary>
     public ValueList<IPAddress> UnicastPeers { get; init; } = [];
+    /// <summary>The TTL / hop limit of unicast adverts; as set only when the spec sets it (rendered then, 255 otherwise).</summary>
+    public int? UnicastTtl { get; init; }
     public VrrpAuthenticationSpec? Authentication { get; init; }
     public ValueList<VirtualAddressSpec> VirtualAddresses { get; init; } = [];
     public ValueList<VirtualAddressSpec> ExcludedAddresses { get; init; } = [];

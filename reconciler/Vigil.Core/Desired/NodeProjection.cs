@@ -86,6 +86,7 @@ public static class NodeProjection
             Transport = spec.Transport,
             SourceAddress = AddressOf(node),
             UnicastPeers = [.. peers.Concat(spec.Transport == VrrpTransport.Unicast ? spec.ExternalPeers : []).Distinct()],
+            UnicastTtl = spec.UnicastTtl,
             Authentication = spec.Authentication,
             VirtualAddresses = spec.VirtualAddresses,
             ExcludedAddresses = spec.ExcludedAddresses,

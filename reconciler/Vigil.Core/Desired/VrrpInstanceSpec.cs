@@ -22,6 +22,8 @@ public sealed record VrrpInstanceSpec
     public ValueList<VrrpMemberSpec> Members { get; init; } = [];
     /// <summary>Unicast peers that are no Cluster node (a keepalived router during a migration): sent to, and expected.</summary>
     public ValueList<System.Net.IPAddress> ExternalPeers { get; init; } = [];
+    /// <summary>With unicast: the TTL / hop limit adverts are sent with (keepalived's unicast_ttl); 255 when not set.</summary>
+    public int? UnicastTtl { get; init; }
     public bool Preempt { get; init; } = true;
     public TimeSpan PreemptDelay { get; init; }
     /// <summary>keepalived's default: a master answers a lower-priority advert at once (false: lower_prio_no_advert).</summary>

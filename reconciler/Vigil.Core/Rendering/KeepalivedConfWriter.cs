@@ -159,6 +159,7 @@ public sealed class KeepalivedConfWriter
             Open("unicast_peer");
             foreach (var peer in instance.UnicastPeers) Line(peer.ToString());
             Close();
+            if (instance.UnicastTtl is { } ttl) Line($"unicast_ttl {ttl}");
         }
         Addresses("virtual_ipaddress", instance.VirtualAddresses);
         if (instance.ExcludedAddresses.Count > 0) Addresses("virtual_ipaddress_excluded", instance.ExcludedAddresses);

@@ -214,10 +214,14 @@ internal static class VrrpInstanceRules
         }
     }
 
-    /// <summary>External peers: unicast only, of the instance's family, and no member's own address (members are peers already).</summary>
+    /// <summary>External peers and the unicast TTL: unicast only; peers of the instance's family, and no member's own address (members are peers already).</summary>
     private static void CheckExternalPeers(Resource<VrrpInstanceSpec> instance, ResolvedVrrpInstance resolved, ClusterSpec cluster, DiagnosticBag bag)
     {
         var spec = instance.Spec;
+        if (spec.UnicastTtl is not null && spec.Transport != VrrpTransport.Unicast)
+        {
+            bag.Error(instance.Origin, "spec.unicastTtl", "unicast-ttl-unicast", "unicastTtl is the TTL of unicast adverts: multicast adverts go with TTL 255 (RFC 5798 section 5.1.1.3); set transport: unicast or remove it");
+        }
         if (spec.ExternalPeers.Count > 0 && spec.Transport != VrrpTransport.Unicast)
         {
             bag.Error(instance.Origin, "spec.externalPeers", "external-peers-unicast", "externalPeers are unicast peers: set transport: unicast (multicast reaches every router on the link)");

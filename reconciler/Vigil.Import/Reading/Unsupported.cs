@@ -30,7 +30,6 @@ internal static class Unsupported
         ["mcast_dst_ip"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",
-        ["unicast_ttl"] = "Vigil sends unicast adverts with TTL 255 and checks it, as RFC 5798 asks",
         ["BFD_CHECK"] = "BFD is not in Vigil",
         ["track_bfd"] = "BFD is not in Vigil",
         ["bfd_instance"] = "BFD is not in Vigil",

@@ -187,7 +187,7 @@ internal sealed class VrrpReader(NodeConf node)
                     draft.Set("transport", "unicast", s.Position);
                     foreach (var peer in s.Block ?? [])
                     {
-                        if (peer.Words.Count > 1) node.Findings.NotImported(peer, "min_ttl and max_ttl are not in Vigil: it checks TTL 255");
+                        if (peer.Words.Count > 1) node.Findings.NotImported(peer, "min_ttl and max_ttl are not in Vigil: a unicast instance takes adverts of any TTL, as keepalived without them");
                         if (_values.Address(peer, peer.Words[0]) is { } address) peers.Add(address);
                     }
                     break;
@@ -241,6 +241,9 @@ internal sealed class VrrpReader(NodeConf node)
                     {
                         draft.Set($"garp.{garp.Field}", value, s.Position);
                     }
+                    break;
+                case "unicast_ttl":
+                    if (_values.Integer(s, 0, 1, 255) is { } ttl) draft.Set("unicastTtl", ttl, s.Position);
                     break;
                 case "use_vmac":
                     draft.Set("useVirtualMac", true, s.Position);

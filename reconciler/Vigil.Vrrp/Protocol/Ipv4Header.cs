@@ -64,7 +64,11 @@ public readonly record struct Ipv4Header(byte TypeOfService, ushort Identificati
 /// <summary>Reads a whole IPv4 VRRP datagram: IP header checks (protocol, TTL), then the VRRP message.</summary>
 public static class VrrpDatagram
 {
-    public static VrrpRejection TryDecodeIpv4(ReadOnlySpan<byte> datagram, out Ipv4Header header, out VrrpAdvertisement? advertisement)
+    /// <param name="checkTtl">
+    /// RFC 5798 section 7.1's TTL 255; false for a unicast instance, whose peers may be routed and which keepalived does not
+    /// check either (its unicast_ttl sets what it sends).
+    /// </param>
+    public static VrrpRejection TryDecodeIpv4(ReadOnlySpan<byte> datagram, out Ipv4Header header, out VrrpAdvertisement? advertisement, bool checkTtl = true)
     {
         advertisement = null;
         var verdict = Ipv4Header.TryRead(datagram, out header, out var payload);
@@ -76,7 +80,7 @@ public static class VrrpDatagram
         {
             return VrrpRejection.NotVrrp;
         }
-        if (header.TimeToLive != Ipv4Header.VrrpTimeToLive)
+        if (checkTtl && header.TimeToLive != Ipv4Header.VrrpTimeToLive)
         {
             return VrrpRejection.TtlNot255;
         }

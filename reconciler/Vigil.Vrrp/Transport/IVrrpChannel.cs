@@ -22,4 +22,7 @@ public sealed record ReceivedAdvertisement(VrrpRejection Verdict, IPAddress Sour
 {
     /// <summary>The IPv4 header as received (TTL, TOS, DF), for IPv4 channels.</summary>
     public Ipv4Header? Ipv4Header { get; init; }
+
+    /// <summary>The hop limit as received, for IPv6 channels (-1 when the kernel gave none).</summary>
+    public int HopLimit { get; init; } = -1;
 }

@@ -7,8 +7,8 @@ using Vigil.Vrrp.Protocol;
 namespace Vigil.Vrrp.Transport;
 
 /// <summary>
-/// Raw IPv4 sockets for IP protocol 112 on one interface: sends adverts with TTL 255 and TOS 0xc0
-/// (RFC 5798 section 5.1.1.3, keepalived's TOS), joins 224.0.0.18 there for multicast, and hands received
+/// Raw IPv4 sockets for IP protocol 112 on one interface: sends adverts with TTL 255 (or a unicast instance's own)
+/// and TOS 0xc0 (RFC 5798 section 5.1.1.3, keepalived's TOS), joins 224.0.0.18 there for multicast, and hands received
 /// datagrams (IP header included) to the codec. Parsing stays in <see cref="VrrpDatagram"/>.
 /// </summary>
 public sealed class Ipv4VrrpSocket : IVrrpChannel
@@ -27,17 +27,23 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
     private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
     private bool _filtered;
     private readonly byte[] _receive = new byte[65535];
+    private readonly bool _checkTtl;
 
     /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
-    public Ipv4VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast)
+    /// <param name="joinMulticast">A multicast instance: joins the group and takes only adverts with TTL 255.</param>
+    /// <param name="unicastTtl">The TTL of adverts sent to a unicast peer (keepalived's unicast_ttl).</param>
+    /// <param name="checkTtl">Whether received adverts must have TTL 255: by default a multicast instance's only (see <see cref="VrrpDatagram.TryDecodeIpv4"/>).</param>
+    public Ipv4VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast,
+        byte unicastTtl = Ipv4Header.VrrpTimeToLive, bool? checkTtl = null)
     {
+        _checkTtl = checkTtl ?? joinMulticast;
         _out = Interop.RawSockets.OpenOnDevice(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol, interfaceName);
         try
         {
             _in = Interop.RawSockets.OpenOnDevice(AddressFamily.InterNetwork, InternetChecksum.VrrpProtocol, interfaceName);
             Interop.RawSockets.ReceiveNothing(_out);
             _out.Bind(new IPEndPoint(sourceAddress, 0));
-            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, Ipv4Header.VrrpTimeToLive);
+            _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.IpTimeToLive, (int)unicastTtl);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, Ipv4Header.VrrpTimeToLive);
             _out.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.TypeOfService, Ipv4Header.VrrpTypeOfService);
             // DF clear, as keepalived sends (Linux sets DF on raw sockets for path-MTU discovery otherwise).
@@ -76,7 +82,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
             return null;
         }
         var length = _in.Receive(_receive);
-        var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement);
+        var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement, _checkTtl);
         return new ReceivedAdvertisement(verdict, header.Source, header.Destination, advertisement) { Ipv4Header = header };
     }
 

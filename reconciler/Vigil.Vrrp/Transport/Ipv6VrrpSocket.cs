@@ -8,8 +8,8 @@ namespace Vigil.Vrrp.Transport;
 
 /// <summary>
 /// A raw IPv6 socket for next header 112 on one interface (VRRPv3 only): sends from the link-local address
-/// with hop limit 255 and traffic class 0xc0, joins ff02::12 for multicast, and reads the received hop limit
-/// from ancillary data so that packets from off the link are dropped and counted.
+/// with hop limit 255 (or a unicast instance's own) and traffic class 0xc0, joins ff02::12 for multicast, and reads
+/// the received hop limit from ancillary data so that a multicast instance drops and counts packets from off the link.
 /// </summary>
 public sealed class Ipv6VrrpSocket : IVrrpChannel
 {
@@ -29,10 +29,20 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
     private bool _filtered;
     private readonly byte[] _receive = new byte[65535];
     private readonly int _interfaceIndex;
+    private readonly bool _checkHopLimit;
 
-    public Ipv6VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast)
+    /// <param name="joinMulticast">A multicast instance: joins the group and takes only adverts with hop limit 255.</param>
+    /// <param name="unicastTtl">The hop limit of adverts sent to a unicast peer (keepalived's unicast_ttl).</param>
+    /// <param name="checkTtl">
+    /// Whether received adverts must have hop limit 255: by default a multicast instance's only. keepalived checks no
+    /// unicast advert, and sends its own IPv6 unicast adverts with the interface's default hop limit (64) unless
+    /// unicast_ttl is set: a Vigil backup checking them took over from a keepalived master.
+    /// </param>
+    public Ipv6VrrpSocket(string interfaceName, int interfaceIndex, IPAddress sourceAddress, bool joinMulticast,
+        byte unicastTtl = Ipv4Header.VrrpTimeToLive, bool? checkTtl = null)
     {
         _interfaceIndex = interfaceIndex;
+        _checkHopLimit = checkTtl ?? joinMulticast;
         _out = RawSockets.OpenOnDevice(AddressFamily.InterNetworkV6, InternetChecksum.VrrpProtocol, interfaceName);
         _in = RawSockets.OpenOnDevice(AddressFamily.InterNetworkV6, InternetChecksum.VrrpProtocol, interfaceName);
         try
@@ -40,7 +50,7 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
             var ipv6 = ReceiveMessage.IpProtoIpv6;
             RawSockets.ReceiveNothing(_out);
             _out.Bind(new IPEndPoint(Scoped(sourceAddress), 0));
-            _out.SetRawSocketOption(ipv6, Ipv6UnicastHops, BitConverter.GetBytes(255));
+            _out.SetRawSocketOption(ipv6, Ipv6UnicastHops, BitConverter.GetBytes((int)unicastTtl));
             _out.SetRawSocketOption(ipv6, Ipv6MulticastHops, BitConverter.GetBytes(255));
             _out.SetRawSocketOption(ipv6, Ipv6TrafficClass, BitConverter.GetBytes((int)Ipv4Header.VrrpTypeOfService));
             _out.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, false);
@@ -83,12 +93,12 @@ public sealed class Ipv6VrrpSocket : IVrrpChannel
             return null;
         }
         var length = ReceiveMessage.Receive(_in.SafeHandle, _receive, out var source, out var destination, out var hopLimit);
-        if (hopLimit != Ipv4Header.VrrpTimeToLive)
+        if (_checkHopLimit && hopLimit != Ipv4Header.VrrpTimeToLive)
         {
-            return new ReceivedAdvertisement(VrrpRejection.TtlNot255, source, destination, null);
+            return new ReceivedAdvertisement(VrrpRejection.TtlNot255, source, destination, null) { HopLimit = hopLimit };
         }
         var verdict = VrrpCodec.TryDecode(_receive.AsSpan(0, length), source, destination, out var advertisement);
-        return new ReceivedAdvertisement(verdict, source, destination, advertisement);
+        return new ReceivedAdvertisement(verdict, source, destination, advertisement) { HopLimit = hopLimit };
     }
 
     /// <summary>Raw IPv6 sockets deliver the payload alone.</summary>

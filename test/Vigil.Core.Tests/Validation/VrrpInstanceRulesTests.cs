@@ -249,4 +249,16 @@ public class VrrpInstanceRulesTests
         Assert.Equal("198.51.100.12 is the address of node 'ka2': a Cluster node is a member, not an external peer",
             Single(State(null, unicast with { ExternalPeers = [System.Net.IPAddress.Parse("198.51.100.12")] }), "external-peer-member").Message);
     }
+
+    [Fact]
+    public void UnicastTtl_UnicastOnly_ProjectedAndRendered()
+    {
+        var unicast = Instance() with { Transport = VrrpTransport.Unicast, UnicastTtl = 64 };
+        Assert.Empty(Check(State(null, unicast)));
+        Assert.Equal("spec.unicastTtl", Single(State(null, unicast with { Transport = VrrpTransport.Multicast }), "unicast-ttl-unicast").Field);
+        var ka1 = NodeProjection.For(State(null, unicast), "ka1");
+        Assert.Equal(64, ka1.VrrpInstances[0].UnicastTtl);
+        Assert.Contains("unicast_ttl 64", Vigil.Core.Rendering.KeepalivedConfWriter.Write(ka1), StringComparison.Ordinal);
+        Assert.DoesNotContain("unicast_ttl", Vigil.Core.Rendering.KeepalivedConfWriter.Write(NodeProjection.For(State(null, unicast with { UnicastTtl = null }), "ka1")), StringComparison.Ordinal);
+    }
 }

@@ -147,4 +147,61 @@ public sealed class VrrpSocketTests : IDisposable
             Assert.False(Passes(Advert(2, 51, 50)));
         }
     }
+
+    /// <summary>
+    /// keepalived's unicast_ttl: a unicast instance sends with its own TTL / hop limit and takes adverts of any, as
+    /// keepalived (whose IPv6 unicast adverts carry hop limit 64 by default); a multicast instance still drops them
+    /// (RFC 5798 section 7.1).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UnicastTtl_IsSent_AndOnlyAMulticastInstanceRequires255(bool ipv6)
+    {
+        if (!_ready)
+        {
+            Skips.Missing(TestNamespace.SkipReason);
+        }
+        IPAddress from = Ka1, to = Ka2;
+        if (ipv6)
+        {
+            (from, to) = (IPAddress.Parse("2001:db8::11"), IPAddress.Parse("2001:db8::12"));
+            Assert.Equal(0, _ka1.InNamespace("addr", "add", "2001:db8::11/64", "dev", "d0", "nodad").ExitCode);
+            Assert.Equal(0, _ka2.InNamespace("addr", "add", "2001:db8::12/64", "dev", "d1", "nodad").ExitCode);
+        }
+        IVrrpChannel Open(TestNamespace node, string device, IPAddress address, bool multicast) => NetworkNamespace.Run(node.Name, () => ipv6
+            ? (IVrrpChannel)new Ipv6VrrpSocket(device, node.IndexOf(device), address, joinMulticast: multicast, unicastTtl: 64)
+            : new Ipv4VrrpSocket(device, node.IndexOf(device), address, joinMulticast: multicast, unicastTtl: 64));
+        using var sender = Open(_ka1, "d0", from, multicast: false);
+        var advert = Ka1Advert(100) with
+        {
+            Version = 3, AdvertisementInterval = 100, AuthType = VrrpAuthType.NoAuthentication, AuthenticationData = default,
+            IpAddresses = [ipv6 ? IPAddress.Parse("2001:db8::100") : IPAddress.Parse("198.51.100.100")],
+        };
+        ReceivedAdvertisement? Arrival(IVrrpChannel receiver)
+        {
+            ReceivedAdvertisement? received = null;
+            for (var attempt = 0; attempt < 25 && received is null; attempt++) // the link may need a moment after coming up
+            {
+                sender.Send(advert, to);
+                received = receiver.Receive(TimeSpan.FromMilliseconds(200));
+            }
+            return received;
+        }
+
+        using (var unicast = Open(_ka2, "d1", to, multicast: false))
+        {
+            var received = Arrival(unicast);
+            Assert.NotNull(received);
+            Assert.Equal(VrrpRejection.None, received.Verdict);
+            Assert.Equal(advert, received.Advertisement);
+            Assert.Equal(64, ipv6 ? received.HopLimit : received.Ipv4Header!.Value.TimeToLive);
+        }
+        using (var multicast = Open(_ka2, "d1", to, multicast: true))
+        {
+            var received = Arrival(multicast);
+            Assert.NotNull(received);
+            Assert.Equal(VrrpRejection.TtlNot255, received.Verdict);
+        }
+    }
 }
