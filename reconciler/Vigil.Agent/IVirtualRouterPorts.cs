@@ -17,4 +17,9 @@ public interface IVirtualRouterPorts
 
     /// <summary>The links now, for trackInterfaces.</summary>
     IReadOnlyList<NetworkLink> Links();
+
+    /// <summary>How announcements are paced from now on, each revision's (garp groups, default intervals).</summary>
+    void Pace(AnnouncementPacing pacing)
+    {
+    }
 }

@@ -11,6 +11,10 @@ namespace Vigil.Agent;
 /// <summary>The real edges: raw VRRP sockets, rtnetlink for addresses and links, libpcap for announcements.</summary>
 public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) : IVirtualRouterPorts
 {
+    // One pacer per garp group that has paced anything, for the agent's life (a revision changes its intervals).
+    private readonly Dictionary<string, AnnouncementPacer> _pacers = [];
+    private AnnouncementPacing _pacing = new();
+
     public IReadOnlyList<NetworkLink> Links() => rtnetlink.Links();
 
     public IReadOnlyList<InterfaceAddress> Addresses() => rtnetlink.Addresses();
@@ -39,13 +43,42 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
             channel = instance.Family == IpFamily.IPv6
                 ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, multicast, ttl)
                 : new Ipv4VrrpSocket(wire.Name, wire.Index, source, multicast, ttl);
-            return new VirtualRouterPorts(channel, rtnetlink, new PcapAnnouncer(wire.Name, wire.HardwareAddress ?? PhysicalAddress.None), vmac);
+            // Paced by the instance's own interface, not the macvlan: keepalived paces the physical interface.
+            var announcer = new PacedAnnouncer(new PcapAnnouncer(wire.Name, wire.HardwareAddress ?? PhysicalAddress.None), () => PacerFor(link.Name));
+            return new VirtualRouterPorts(channel, rtnetlink, announcer, vmac);
         }
         catch
         {
             channel?.Dispose();
             vmac?.Dispose();
             throw;
+        }
+    }
+
+    public void Pace(AnnouncementPacing pacing)
+    {
+        lock (_pacers)
+        {
+            _pacing = pacing;
+        }
+    }
+
+    /// <summary>The pacer of the interface's group, at the revision's intervals; null while nothing paces it.</summary>
+    private AnnouncementPacer? PacerFor(string interfaceName)
+    {
+        lock (_pacers)
+        {
+            var (group, garp, gna) = _pacing.For(interfaceName);
+            if (garp <= TimeSpan.Zero && gna <= TimeSpan.Zero)
+            {
+                return null;
+            }
+            if (!_pacers.TryGetValue(group, out var pacer))
+            {
+                _pacers[group] = pacer = new AnnouncementPacer(group, TimeProvider.System, log);
+            }
+            pacer.Pace(garp, gna);
+            return pacer;
         }
     }
 

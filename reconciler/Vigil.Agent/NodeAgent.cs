@@ -63,6 +63,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         lock (_gate)
         {
             var plan = ReloadPlan.Between(Running, next);
+            ports.Pace(next.Pacing);
             var instances = next.VrrpInstances.ToDictionary(i => i.Name);
             foreach (var step in plan.Where(s => s.Action is InstanceAction.Stop or InstanceAction.Restart))
             {

@@ -97,9 +97,9 @@ public sealed class ImportCommandTests : IDisposable
         var json = JsonNode.Parse(run.Output)!;
         Assert.True(json["written"]!.GetValue<bool>());
         Assert.Contains("IMPORT.md", json["files"]!.AsArray().Select(f => f!.GetValue<string>()));
-        var garp = json["findings"]!.AsArray().Single(f => f!["keyword"]!.GetValue<string>() == "vrrp_garp_interval")!;
-        Assert.Equal(("NotImported", true), (garp["kind"]!.GetValue<string>(), garp["needsAttention"]!.GetValue<bool>()));
-        Assert.Equal($"{Configs}/unsupported/ka1.conf:5", garp["at"]![0]!.GetValue<string>());
+        var polling = json["findings"]!.AsArray().Single(f => f!["keyword"]!.GetValue<string>() == "linkbeat_use_polling")!;
+        Assert.Equal(("NotImported", true), (polling["kind"]!.GetValue<string>(), polling["needsAttention"]!.GetValue<bool>()));
+        Assert.Equal($"{Configs}/unsupported/ka1.conf:5", polling["at"]![0]!.GetValue<string>());
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class ImportRoundTripTests : IDisposable
         ["single"] = (0, [], []),
         ["includes"] = (0, [], []),
         ["dual-master"] = (0, [], ["dual-master/ka1.conf:11` **advert_int**", "dual-master/ka1.conf:27` **advert_int**"]),
-        ["sync-group"] = (0, [], ["sync-group/ka1.conf:37` **trackScripts**"]),
+        ["sync-group"] = (0, [], ["sync-group/ka1.conf:40` **trackScripts**"]),
         ["pair"] = (2,
         [
             "ka2 - global: smtp 203.0.113.25 port 25 from ka2@example.org timeout 30",
@@ -41,7 +41,7 @@ public sealed class ImportRoundTripTests : IDisposable
         ["unsupported"] = (2, [],
         [
             "unsupported/ka1.conf:32` **status_code**",
-            "unsupported/ka1.conf:5` **vrrp_garp_interval**", "unsupported/ka1.conf:23` **protocol**",
+            "unsupported/ka1.conf:5` **linkbeat_use_polling**", "unsupported/ka1.conf:23` **protocol**",
         ]),
     };
 

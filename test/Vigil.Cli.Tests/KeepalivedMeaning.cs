@@ -38,9 +38,15 @@ internal static class KeepalivedMeaning
             }
             Notify(group, name, facts);
         }
+        var garp = GarpDefaults.Of(global);
+        foreach (var group in all.Where(s => s.Keyword == "garp_group"))
+        {
+            var interfaces = string.Join(' ', group.Children("interface").Select(i => i.Argument(0)).Concat(group.Children("interfaces").SelectMany(i => i.Block ?? []).SelectMany(i => i.Words)));
+            facts.Add($"garp group {interfaces}: garp {Seconds(Value(group, "garp_interval") ?? "0")} gna {Seconds(Value(group, "gna_interval") ?? "0")}");
+        }
         foreach (var instance in all.Where(s => s.Keyword == "vrrp_instance"))
         {
-            Instance(instance, globalVersion, Child(global, "vrrp_strict") is not null, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
+            Instance(instance, globalVersion, Child(global, "vrrp_strict") is not null, garp, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
         }
         foreach (var script in scripts.Values.Where(s => facts.Any(f => f.Contains($": tracks script {s.Argument(0)} ", StringComparison.Ordinal))))
         {
@@ -64,6 +70,7 @@ internal static class KeepalivedMeaning
     private static void Global(ConfStatement? global, bool runsScripts, SortedSet<string> facts)
     {
         facts.Add($"global: router_id {Value(global, "router_id") ?? "-"}");
+        facts.Add($"global: garp interval {Seconds(Value(global, "vrrp_garp_interval") ?? "0")} gna interval {Seconds(Value(global, "vrrp_gna_interval") ?? "0")}");
         foreach (var to in Child(global, "notification_email")?.Block?.SelectMany(s => s.Words) ?? [])
         {
             facts.Add($"global: email to {to}");
@@ -86,8 +93,23 @@ internal static class KeepalivedMeaning
         }
     }
 
+    /// <summary>
+    /// global_defs' GARP defaults as keepalived applies them to each instance: vrrp_min_garp means one announcement and no
+    /// second burst unless the file says otherwise; the lower-priority repeat falls back to the (global) repeat.
+    /// </summary>
+    private sealed record GarpDefaults(string Delay, string Repeat, string Refresh, string RefreshRepeat, string LowerRepeat)
+    {
+        public static GarpDefaults Of(ConfStatement? global)
+        {
+            var min = Child(global, "vrrp_min_garp") is { } m && m.Argument(0) is not ("false" or "off" or "no");
+            var repeat = Value(global, "vrrp_garp_master_repeat") ?? (min ? "1" : "5");
+            return new(Value(global, "vrrp_garp_master_delay") ?? (min ? "0" : "5"), repeat, Value(global, "vrrp_garp_master_refresh") ?? "0",
+                Value(global, "vrrp_garp_master_refresh_repeat") ?? "1", Value(global, "vrrp_garp_lower_prio_repeat") ?? repeat);
+        }
+    }
+
     /// <param name="strict">vrrp_strict: keepalived then sets lower_prio_no_advert, garp_lower_prio_repeat 0 and no_accept (but for the owner).</param>
-    private static void Instance(ConfStatement instance, string globalVersion, bool strict, Dictionary<string, ConfStatement> scripts,
+    private static void Instance(ConfStatement instance, string globalVersion, bool strict, GarpDefaults garp, Dictionary<string, ConfStatement> scripts,
         Dictionary<string, ConfStatement> files, bool? groupWeights, SortedSet<string> facts)
     {
         var name = $"instance {instance.Argument(0)}";
@@ -155,8 +177,10 @@ internal static class KeepalivedMeaning
         KeepalivedRoutingMeaning.Add(Child(instance, "virtual_routes"), name, facts);
         KeepalivedRoutingMeaning.Add(Child(instance, "virtual_rules"), name, facts);
         Notify(instance, name, facts);
-        facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? "5")} repeat {Value(instance, "garp_master_repeat") ?? "5"} " +
-            $"refresh {Seconds(Value(instance, "garp_master_refresh") ?? "0")} x{Value(instance, "garp_master_refresh_repeat") ?? "1"} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? (strict ? "0" : "5")}");
+        // A refresh of 0 sends none, whatever its repeat.
+        var refresh = Seconds(Value(instance, "garp_master_refresh") ?? garp.Refresh);
+        facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? garp.Delay)} repeat {Value(instance, "garp_master_repeat") ?? garp.Repeat} " +
+            $"refresh {refresh}{(refresh == "0" ? "" : $" x{Value(instance, "garp_master_refresh_repeat") ?? garp.RefreshRepeat}")} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? (strict ? "0" : garp.LowerRepeat)}");
         facts.Add($"{name}: vmac {(Child(instance, "use_vmac") is null ? "no" : "yes")}");
     }
 

@@ -115,14 +115,32 @@ public class ClusterImportTests
             result.Findings.Where(f => f.Kind is FindingKind.DefaultWritten or FindingKind.Translated && f.Keyword != "garp_lower_prio_delay").Select(f => f.Keyword).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// keepalived copies global_defs' GARP defaults into each instance (vrrp_min_garp: one announcement, no second burst,
+    /// unless set); the lower-priority repeat falls back to the global repeat; an instance's own keyword wins.
+    /// </summary>
+    [Fact]
+    public void GlobalGarpDefaults_AreWrittenIntoEachInstance_UnlessItSetsItsOwn()
+    {
+        var result = Import("global_defs {\n  vrrp_garp_master_repeat 3\n  vrrp_min_garp\n  vrrp_garp_interval 0.002\n}\n" +
+            "garp_group {\n  gna_interval 0.01\n  interface eth1\n}\n" + Instance(extra: "garp_master_delay 2"));
+        Assert.False(result.NeedsAttention);
+        var instance = result.Files["vrrp-instances.yaml"];
+        Assert.Contains("garp:\n    delay: 2s\n    repeat: 3\n    lowerPriorityRepeat: 3\n", instance, StringComparison.Ordinal);
+        var cluster = result.Files["cluster.yaml"];
+        Assert.Contains("defaults:\n    garpInterval: 2ms\n", cluster, StringComparison.Ordinal);
+        Assert.Contains("garpGroups:\n    - interfaces: [eth1]\n      gnaInterval: 10ms\n", cluster, StringComparison.Ordinal);
+        Assert.Contains(result.Findings, f => f.Keyword == "vrrp_min_garp" && f.Kind == FindingKind.Translated);
+    }
+
     [Fact]
     public void WhatVigilLacks_IsReportedWithFileAndLine_AndExitsForAttention()
     {
-        var result = Import("global_defs {\n  vrrp_garp_interval 0.001\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1 onlink\n}"));
+        var result = Import("global_defs {\n  linkbeat_use_polling\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1 onlink\n}"));
         var lacking = result.Findings.Where(f => f.Kind == FindingKind.NotImported).Select(f => f.ToString()).ToList();
         Assert.Equal(
         [
-            "/k/ka1.conf:2: vrrp_garp_interval: Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally",
+            "/k/ka1.conf:2: linkbeat_use_polling: Vigil follows links through netlink only",
             "/k/ka1.conf:3: no_such_keyword: no Vigil field for 'no_such_keyword' in global_defs",
             "/k/ka1.conf:13: virtual_routes: 203.0.113.0/24 via 198.51.100.1 onlink: 'onlink' on a route is not in Vigil (it has to, via, dev, src, scope, table, metric and the route type)",
         ], lacking);

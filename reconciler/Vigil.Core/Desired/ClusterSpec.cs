@@ -10,6 +10,8 @@ public sealed record ClusterSpec
     public NotificationSpec? Notification { get; init; }
     /// <summary>Who runs the scripts that name no user (keepalived's script_user); see <see cref="Security.ScriptRunAs"/>.</summary>
     public ScriptsSpec? Scripts { get; init; }
+    /// <summary>keepalived's garp_group: interfaces whose gratuitous ARPs / NAs are paced together (one switch behind them).</summary>
+    public ValueList<GarpGroupSpec> GarpGroups { get; init; } = [];
 }
 
 public sealed record ScriptsSpec
@@ -51,6 +53,21 @@ public sealed record ClusterDefaults
     /// lower-priority adverts, and accept mode is off except for the address owner unless an instance says otherwise.
     /// </summary>
     public bool Strict { get; init; }
+    /// <summary>The least time between two gratuitous ARPs on an interface in no garp group (keepalived's vrrp_garp_interval); 0: none.</summary>
+    public TimeSpan GarpInterval { get; init; }
+    /// <summary>As <see cref="GarpInterval"/>, for unsolicited neighbour advertisements (vrrp_gna_interval).</summary>
+    public TimeSpan GnaInterval { get; init; }
+}
+
+/// <summary>
+/// Interfaces whose announcements share one pace: at most one gratuitous ARP per <see cref="GarpInterval"/> and one
+/// unsolicited NA per <see cref="GnaInterval"/> across all of them (0: unpaced), for a switch that drops a burst.
+/// </summary>
+public sealed record GarpGroupSpec
+{
+    public ValueList<string> Interfaces { get; init; } = [];
+    public TimeSpan GarpInterval { get; init; }
+    public TimeSpan GnaInterval { get; init; }
 }
 
 public sealed record NotificationSpec

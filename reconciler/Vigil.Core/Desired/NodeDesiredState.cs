@@ -20,6 +20,25 @@ public sealed record NodeDesiredState
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
     /// <summary>The Cluster's defaults.strict (keepalived's vrrp_strict), already applied to the instances; kept for rendering.</summary>
     public bool Strict { get; init; }
+    /// <summary>How announcements are paced on this node's interfaces.</summary>
+    public AnnouncementPacing Pacing { get; init; } = new();
+}
+
+/// <summary>The Cluster's garp groups and default intervals: the pace of the announcements on each interface.</summary>
+public sealed record AnnouncementPacing
+{
+    public TimeSpan GarpInterval { get; init; }
+    public TimeSpan GnaInterval { get; init; }
+    public ValueList<GarpGroupSpec> Groups { get; init; } = [];
+
+    /// <summary>
+    /// The group an interface's announcements are paced in (its own, named after it, when it is in none) and its
+    /// intervals; both zero when nothing paces them.
+    /// </summary>
+    public (string Group, TimeSpan Garp, TimeSpan Gna) For(string interfaceName) =>
+        Groups.FirstOrDefault(g => g.Interfaces.Contains(interfaceName)) is { } group
+            ? (string.Join(' ', group.Interfaces), group.GarpInterval, group.GnaInterval)
+            : (interfaceName, GarpInterval, GnaInterval);
 }
 
 public sealed record NodeVrrpInstance

@@ -40,6 +40,12 @@ public static class NodeProjection
             StaticRoutes = node.StaticRoutes,
             StaticRules = node.StaticRules,
             Strict = cluster.Defaults.Strict,
+            Pacing = new AnnouncementPacing
+            {
+                GarpInterval = cluster.Defaults.GarpInterval,
+                GnaInterval = cluster.Defaults.GnaInterval,
+                Groups = cluster.GarpGroups,
+            },
         };
     }
 

@@ -20,6 +20,7 @@ public sealed class KeepalivedConfWriter
         var writer = new KeepalivedConfWriter();
         writer.Line($"# keepalived.conf for node {node.Node}, rendered by vigil from the cluster's desired state");
         writer.GlobalDefs(node);
+        foreach (var group in node.Pacing.Groups) writer.GarpGroup(group);
         if (node.StaticAddresses.Count > 0) writer.Addresses("static_ipaddress", node.StaticAddresses);
         writer.Lines("static_routes", node.StaticRoutes.Select(KeepalivedRouting.Route));
         writer.Lines("static_rules", node.StaticRules.Select(KeepalivedRouting.Rule));
@@ -58,6 +59,8 @@ public sealed class KeepalivedConfWriter
         // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
         if (node.Strict) Line("vrrp_strict");
+        if (node.Pacing.GarpInterval > TimeSpan.Zero) Line($"vrrp_garp_interval {Seconds(node.Pacing.GarpInterval)}");
+        if (node.Pacing.GnaInterval > TimeSpan.Zero) Line($"vrrp_gna_interval {Seconds(node.Pacing.GnaInterval)}");
         if (node.Scripts?.User is { } user)
         {
             Line($"script_user {user}{(node.Scripts.Group is { } group ? " " + group : "")}");
@@ -68,6 +71,15 @@ public sealed class KeepalivedConfWriter
             Line("# Vigil runs scripts as vigil-script where that user exists, else as nobody (spec.scripts.user sets one)");
             Line("script_user nobody");
         }
+        Close();
+    }
+
+    private void GarpGroup(GarpGroupSpec group)
+    {
+        Open("garp_group");
+        if (group.GarpInterval > TimeSpan.Zero) Line($"garp_interval {Seconds(group.GarpInterval)}");
+        if (group.GnaInterval > TimeSpan.Zero) Line($"gna_interval {Seconds(group.GnaInterval)}");
+        Lines("interfaces", group.Interfaces.Select(i => KeepalivedText.Plain(i, "interface")));
         Close();
     }
 

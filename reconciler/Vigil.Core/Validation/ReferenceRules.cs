@@ -15,6 +15,7 @@ internal static class ReferenceRules
         else if (state.Cluster is not null)
         {
             CheckNodes(state.Cluster, bag);
+            CheckGarpGroups(state.Cluster, bag);
             NotificationRules.Check(state.Cluster, bag);
         }
 
@@ -97,6 +98,23 @@ internal static class ReferenceRules
         }
     }
 
+    /// <summary>An interface is paced by one garp group: keepalived refuses one named twice.</summary>
+    private static void CheckGarpGroups(Resource<ClusterSpec> cluster, DiagnosticBag bag)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < cluster.Spec.GarpGroups.Count; i++)
+        {
+            var group = cluster.Spec.GarpGroups[i];
+            for (var j = 0; j < group.Interfaces.Count; j++)
+            {
+                if (!seen.TryAdd(group.Interfaces[j], i))
+                {
+                    bag.Error(cluster.Origin, $"spec.garpGroups[{i}].interfaces[{j}]", "duplicate-name",
+                        $"interface '{group.Interfaces[j]}' is already paced by spec.garpGroups[{seen[group.Interfaces[j]]}]");
+                }
+            }
+        }
+    }
 }
 
 /// <summary>Finds the known name an operator most likely meant.</summary>

@@ -27,6 +27,12 @@ public sealed class NodeConf(string node, string file)
     public List<Output.YamlMap> StaticRules { get; } = [];
     public NodeFindings Findings { get; } = new();
 
+    /// <summary>
+    /// global_defs' vrrp_garp_* and vrrp_min_garp: the garp fields keepalived copies into each instance defined after
+    /// them (the field, its value, and the global statement that set it).
+    /// </summary>
+    public Dictionary<string, (object Value, ConfPosition At)> GarpDefaults { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether global_defs has enable_script_security (Vigil always refuses unsafe scripts when it runs as root).</summary>
     public bool ScriptSecurity { get; set; }
 

@@ -1,4 +1,5 @@
 using Vigil.Import.KeepalivedConf;
+using Vigil.Import.Output;
 
 namespace Vigil.Import.Reading;
 
@@ -47,6 +48,9 @@ public static class NodeReader
                     break;
                 case "static_ipaddress":
                     vrrp.StaticAddresses(s);
+                    break;
+                case "garp_group":
+                    GarpGroup(conf, s);
                     break;
                 case "static_routes" or "static_rules":
                     var lines = new RouteLineReader(conf.Findings, s.Keyword);
@@ -118,6 +122,43 @@ public static class NodeReader
         }
     }
 
+    /// <summary>keepalived's garp_group: its interface or interfaces, paced together at its intervals.</summary>
+    private static void GarpGroup(NodeConf conf, ConfStatement block)
+    {
+        var values = new ConfValues(conf.Findings);
+        var interfaces = new List<object>();
+        string? garp = null, gna = null;
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "garp_interval" when values.Duration(s) is { } interval:
+                    garp = interval;
+                    break;
+                case "gna_interval" when values.Duration(s) is { } interval:
+                    gna = interval;
+                    break;
+                case "interface" when s.Argument(0) is { } name:
+                    interfaces.Add(name);
+                    break;
+                case "interfaces":
+                    interfaces.AddRange((s.Block ?? []).SelectMany(i => i.Words));
+                    break;
+                case "garp_interval" or "gna_interval" or "interface":
+                    break; // the value was reported
+                default:
+                    Unknowns.Report(conf.Findings, s, "garp_group");
+                    break;
+            }
+        }
+        if (interfaces.Count == 0)
+        {
+            conf.Findings.NotImported(block, "a garp_group without interface or interfaces paces nothing");
+            return;
+        }
+        conf.Cluster.Add("garpGroups", new YamlMap().Set("interfaces", interfaces).Set("garpInterval", garp).Set("gnaInterval", gna), block.Position);
+    }
+
     private static void GlobalDefs(NodeConf conf, ConfStatement block)
     {
         var values = new ConfValues(conf.Findings);
@@ -168,6 +209,14 @@ public static class NodeReader
                     break;
                 case "vrrp_iptables" or "vrrp_ipsets" or "vrrp_nftables" or "nftables" or "nftables_priority" or "nftables_counters" or "nftables_ifindex":
                     conf.Findings.Translated(s, "Vigil enforces accept mode off with nftables tables of its own, ip vigil and ip6 vigil (input and output at priority -1)");
+                    break;
+                case "vrrp_garp_interval" or "vrrp_gna_interval" when values.Duration(s) is { } interval:
+                    cluster.Set(s.Keyword == "vrrp_garp_interval" ? "defaults.garpInterval" : "defaults.gnaInterval", interval, s.Position);
+                    break;
+                case "vrrp_garp_interval" or "vrrp_gna_interval":
+                    break; // the value was reported
+                case var keyword when keyword.StartsWith("vrrp_garp_", StringComparison.Ordinal) || keyword == "vrrp_min_garp":
+                    if (!VrrpReader.GlobalGarp(conf, values, s)) Unknowns.Report(conf.Findings, s, "global_defs");
                     break;
                 case "lvs_id":
                     conf.Findings.Translated(s, "keepalived 2 ignores lvs_id, and so does Vigil");

@@ -3,24 +3,11 @@ namespace Vigil.Import.Reading;
 /// <summary>keepalived keywords real configurations use that Vigil cannot express yet, and what is missing.</summary>
 internal static class Unsupported
 {
-    private const string Garp = "Vigil paces gratuitous ARPs per instance (garp.*), not per interface or globally";
     private const string FifoEvents = "Vigil's notify FIFOs carry state changes (INSTANCE, GROUP, VS, RS), not MASTER_RX_LOWER_PRI or priority changes";
     private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["garp_group"] = Garp,
-        ["garp_interval"] = Garp,
-        ["gna_interval"] = Garp,
-        ["vrrp_garp_interval"] = Garp,
-        ["vrrp_gna_interval"] = Garp,
-        ["vrrp_min_garp"] = Garp,
-        ["vrrp_garp_master_delay"] = Garp,
-        ["vrrp_garp_master_repeat"] = Garp,
-        ["vrrp_garp_master_refresh"] = Garp,
-        ["vrrp_garp_master_refresh_repeat"] = Garp,
-        ["vrrp_garp_lower_prio_delay"] = Garp,
-        ["vrrp_garp_lower_prio_repeat"] = Garp,
         ["vrrp_notify_priority_changes"] = FifoEvents,
         ["notify_priority_changes"] = FifoEvents,
         ["notify_master_rx_lower_pri"] = FifoEvents,

@@ -18,6 +18,49 @@ internal sealed class VrrpReader(NodeConf node)
     };
 
     private readonly ConfValues _values = new(node.Findings);
+
+    /// <summary>
+    /// A global_defs GARP default (vrrp_garp_master_delay ..., vrrp_min_garp): kept for the instances defined after it,
+    /// each of which gets it written into its own garp fields, as keepalived copies it into each.
+    /// </summary>
+    public static bool GlobalGarp(NodeConf conf, ConfValues values, ConfStatement s)
+    {
+        if (s.Keyword == "vrrp_min_garp")
+        {
+            if (s.Argument(0) is "false" or "off" or "no")
+            {
+                return true;
+            }
+            // Only one announcement, no second burst; what the file set already stays (as keepalived).
+            conf.GarpDefaults.TryAdd("repeat", (1, s.Position));
+            conf.GarpDefaults.TryAdd("delay", ("0s", s.Position));
+            conf.Findings.Translated(s, "written into each instance as garp.repeat: 1 and garp.delay: 0s (unless set), as keepalived applies it");
+            return true;
+        }
+        if (!s.Keyword.StartsWith("vrrp_", StringComparison.Ordinal) || !Garp.TryGetValue(s.Keyword["vrrp_".Length..], out var garp))
+        {
+            return false;
+        }
+        if ((garp.Duration ? values.Duration(s) : (object?)values.Integer(s, 0, garp.Minimum, 255)) is { } value)
+        {
+            conf.GarpDefaults[garp.Field] = (value, s.Position);
+            conf.Findings.Translated(s, $"keepalived's default for every instance: written into each instance's garp.{garp.Field}");
+        }
+        return true;
+    }
+
+    /// <summary>The global GARP defaults an instance does not override; a lower-priority repeat falls back to the global repeat, as keepalived's.</summary>
+    private void ApplyGarpDefaults(ResourceDraft draft)
+    {
+        foreach (var (field, (value, at)) in node.GarpDefaults)
+        {
+            if (draft.Get($"garp.{field}") is null) draft.Set($"garp.{field}", value, at);
+        }
+        if (draft.Get("garp.lowerPriorityRepeat") is null && node.GarpDefaults.TryGetValue("repeat", out var repeat))
+        {
+            draft.Set("garp.lowerPriorityRepeat", repeat.Value, repeat.At);
+        }
+    }
     private readonly Dictionary<string, (string File, int Weight)> _trackFiles = new(StringComparer.Ordinal);
 
     public void Script(ConfStatement block)
@@ -258,6 +301,7 @@ internal sealed class VrrpReader(NodeConf node)
                     break;
             }
         }
+        ApplyGarpDefaults(draft);
         // A second instance of the same name is reported (NodeReader) and dropped; its membership must not replace the first's.
         node.Members.TryAdd(draft.Name, new InstanceMember(priority, state, iface, source, peers, block.Position));
         node.Instances.Add(draft);

@@ -35,6 +35,28 @@ public class ReferenceRulesTests
     }
 
     [Fact]
+    public void GarpGroups_AnInterfaceInTwo_IsAnError_AndEachInterfaceFindsItsPace()
+    {
+        static TimeSpan ms(int n) => TimeSpan.FromMilliseconds(n);
+        var cluster = Cluster() with
+        {
+            Defaults = Cluster().Defaults with { GarpInterval = ms(1) },
+            GarpGroups =
+            [
+                new GarpGroupSpec { Interfaces = ["eth0", "eth1"], GarpInterval = ms(5) },
+                new GarpGroupSpec { Interfaces = ["eth2", "eth1"], GnaInterval = ms(2) },
+            ],
+        };
+        var d = Assert.Single(SemanticValidator.Validate(State(cluster, Instance())));
+        Assert.Equal(("spec.garpGroups[1].interfaces[1]", "interface 'eth1' is already paced by spec.garpGroups[0]"), (d.Field, d.Message));
+
+        var pacing = NodeProjection.For(State(cluster, Instance()), "ka1").Pacing;
+        Assert.Equal(("eth0 eth1", ms(5), TimeSpan.Zero), pacing.For("eth1"));
+        Assert.Equal(("eth2 eth1", TimeSpan.Zero, ms(2)), pacing.For("eth2"));
+        Assert.Equal(("eth3", ms(1), TimeSpan.Zero), pacing.For("eth3")); // alone, at the default interval
+    }
+
+    [Fact]
     public void NoCluster_IsAnError_UnlessItsDocumentFailedTheSchema()
     {
         var state = State(null, Instance()) with { Cluster = null };
