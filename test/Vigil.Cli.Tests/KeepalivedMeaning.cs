@@ -58,6 +58,10 @@ internal static class KeepalivedMeaning
             facts.Add($"{name}: fall {Value(script, "fall") ?? "1"} rise {Value(script, "rise") ?? "1"}");
             facts.Add($"{name}: user {string.Join(' ', Child(script, "user")?.Arguments ?? ["-"])}");
         }
+        if (all.FirstOrDefault(s => s.Keyword == "SSL") is { } ssl)
+        {
+            facts.Add($"global: SSL client certificate {Value(ssl, "certificate")} key {Value(ssl, "key")}");
+        }
         var groups = all.Where(s => s.Keyword == "virtual_server_group").ToDictionary(s => s.Argument(0)!, s => s);
         foreach (var service in all.Where(s => s.Keyword == "virtual_server"))
         {
@@ -305,7 +309,7 @@ internal static class KeepalivedMeaning
         }
         if (check.Keyword is "HTTP_GET" or "SSL_GET")
         {
-            facts.Add($"{name}: http {Value(check, "http_protocol") ?? "1.0"}");
+            facts.Add($"{name}: http {Value(check, "http_protocol") ?? "1.0"}{(Child(check, "enable_sni") is null ? "" : " sni")}");
         }
         if (Child(check, "misc_path") is { } misc)
         {

@@ -139,6 +139,45 @@ public sealed class ProbeTests : IDisposable
         Assert.StartsWith("TLS: ", verified.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// keepalived's enable_sni: the virtual host goes as the TLS server name only when asked; without it none is sent
+    /// (keepalived's default). The server refuses a name other than its own, and serves a client that names none.
+    /// </summary>
+    [Fact]
+    public async Task Ssl_ServerName_SentOnlyWithEnableSni()
+    {
+        Skips.IfMissing(TlsServer.SkipReason);
+        using var server = new TlsServer(_directory, onlyName: "www.example.org");
+        Task<ProbeResult> Check(string host, bool sni) => Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = host, EnableSni = sni }, tls: true), server.Port);
+
+        Assert.Equal(ProbeResult.Success("status 200"), await Check("other.example.org", sni: false));
+        Assert.Equal(ProbeResult.Success("status 200"), await Check("www.example.org", sni: true));
+        var refused = await Check("other.example.org", sni: true);
+        Assert.False(refused.Up);
+        Assert.StartsWith("TLS: ", refused.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>keepalived's SSL block: a server that asks for a client certificate serves the check that has one.</summary>
+    [Fact]
+    public async Task Ssl_ClientCertificate_FromPemFiles_WithTheKeysPasswordFromAFile()
+    {
+        Skips.IfMissing(TlsServer.SkipReason);
+        var (key, cert, passwordFile) = (Path.Combine(_directory, "client.key"), Path.Combine(_directory, "client.pem"), Path.Combine(_directory, "client.pass"));
+        TlsServer.MakeCertificate("vigil-check", key, cert, password: "s3cr3t");
+        File.WriteAllText(passwordFile, "s3cr3t\n");
+        using var server = new TlsServer(_directory, clientCa: cert);
+        var certificate = new ClientCertificateSpec { Certificate = cert, Key = key, Password = new SecretReference { File = passwordFile } };
+
+        var without = await Probe(new HttpProbe(new HttpCheckSpec(), tls: true), server.Port);
+        var with = await Probe(new HttpProbe(new HttpCheckSpec { ClientCertificate = certificate }, tls: true), server.Port);
+        var missing = await Probe(new HttpProbe(new HttpCheckSpec { ClientCertificate = certificate with { Certificate = cert + ".gone" } }, tls: true), server.Port);
+
+        Assert.False(without.Up);
+        Assert.Equal(ProbeResult.Success("status 200"), with);
+        Assert.False(missing.Up);
+        Assert.StartsWith($"client certificate {cert}.gone: ", missing.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sh -c 'exit 0'", false, true, null, "exit 0")]
     [InlineData("sh -c 'exit 1'", false, false, null, "exit 1")]

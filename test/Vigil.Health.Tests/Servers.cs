@@ -65,18 +65,24 @@ internal sealed class SmallHttpServer : IDisposable
     }
 }
 
-/// <summary>openssl s_server with a self-signed certificate made for the test: answers GET / with 200 (its -www page).</summary>
+/// <summary>
+/// openssl s_server with a self-signed certificate made for the test: answers GET / with 200 (its -www page). With
+/// <paramref name="onlyName"/>, a client naming another server (SNI) gets a fatal alert (one naming none is served); with
+/// <paramref name="clientCa"/>, a client without a certificate that CA signed is refused.
+/// </summary>
 internal sealed class TlsServer : IDisposable
 {
     private readonly Process _process;
 
-    public TlsServer(string directory)
+    public TlsServer(string directory, string? onlyName = null, string? clientCa = null)
     {
         Port = FreePort.Next();
         var (key, cert) = (Path.Combine(directory, "key.pem"), Path.Combine(directory, "cert.pem"));
-        Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=www.example.org", "-keyout", key, "-out", cert);
-        _process = Process.Start(new ProcessStartInfo("openssl", ["s_server", "-quiet", "-www", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key])
+        MakeCertificate("www.example.org", key, cert);
+        List<string> options = ["s_server", "-quiet", "-www", "-accept", $"127.0.0.1:{Port}", "-cert", cert, "-key", key];
+        if (onlyName is not null) options.AddRange(["-servername", onlyName, "-servername_fatal", "-cert2", cert, "-key2", key]);
+        if (clientCa is not null) options.AddRange(["-Verify", "1", "-CAfile", clientCa]);
+        _process = Process.Start(new ProcessStartInfo("openssl", options)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -94,6 +100,11 @@ internal sealed class TlsServer : IDisposable
     public static string? SkipReason => File.Exists("/usr/bin/openssl") ? null : "openssl is not installed (test/run installs it)";
 
     public int Port { get; }
+
+    /// <summary>A self-signed EC certificate and its key (unencrypted, or under <paramref name="password"/>), in PEM files.</summary>
+    public static void MakeCertificate(string name, string key, string cert, string? password = null) =>
+        Run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "1", "-subj", $"/CN={name}",
+            "-keyout", key, "-out", cert, password is null ? "-nodes" : $"-passout=pass:{password}"]);
 
     private static void Run(string file, params string[] arguments)
     {

@@ -226,6 +226,10 @@ public sealed record HttpCheckSpec
     public int? Port { get; init; }
     /// <summary>sslGet only: check the server certificate.</summary>
     public bool VerifyCertificate { get; init; }
+    /// <summary>sslGet only: send the virtual host as the TLS server name (keepalived's enable_sni); otherwise none is sent, as keepalived.</summary>
+    public bool EnableSni { get; init; }
+    /// <summary>sslGet only: the client certificate for a server that asks for one (keepalived's SSL block).</summary>
+    public ClientCertificateSpec? ClientCertificate { get; init; }
     /// <summary>keepalived's several url blocks: every one must pass. When set, the path, codes and digest above are not used.</summary>
     public ValueList<HttpUrlSpec> Urls { get; init; } = [];
     /// <summary>keepalived's http_protocol: 1.0 (the default, as keepalived's), 1.0C (1.0 with Connection: close) or 1.1.</summary>
@@ -234,6 +238,14 @@ public sealed record HttpCheckSpec
     /// <summary>What is fetched: <see cref="Urls"/>, or the one url the fields above describe.</summary>
     public IReadOnlyList<HttpUrlSpec> EffectiveUrls => Urls.Count > 0 ? Urls
         : [new HttpUrlSpec { Path = Path, StatusCodes = StatusCodes ?? StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Digest = Digest }];
+}
+
+/// <summary>PEM files on the node; the key's password, if any, from a file or the environment (never in git).</summary>
+public sealed record ClientCertificateSpec
+{
+    public string Certificate { get; init; } = "";
+    public string Key { get; init; } = "";
+    public SecretReference? Password { get; init; }
 }
 
 /// <summary>One url of an HTTP or SSL check (keepalived's url block).</summary>

@@ -28,6 +28,7 @@ public sealed class KeepalivedConfWriter
         foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
         foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance, node.Strict);
+        writer.SslBlock(node.VirtualServers);
         writer.FileCheckTrackFiles(node.VirtualServers);
         foreach (var server in node.VirtualServers) writer.VirtualServer(server);
         return writer._text.ToString();
@@ -108,6 +109,21 @@ public sealed class KeepalivedConfWriter
             Line($"file {KeepalivedText.Plain(instance.TrackFiles[i].File, "track file")}");
             Close();
         }
+    }
+
+    /// <summary>keepalived has one client certificate for every SSL_GET (its SSL block), Vigil one per check: the first is written.</summary>
+    private void SslBlock(IEnumerable<NodeVirtualServer> servers)
+    {
+        var certificates = servers.SelectMany(s => s.Spec.RealServers).SelectMany(r => r.Checks)
+            .Select(c => c.SslGet?.ClientCertificate).OfType<ClientCertificateSpec>().Distinct().ToList();
+        if (certificates.Count == 0) return;
+        var client = certificates[0];
+        Open("SSL");
+        if (certificates.Count > 1) Line("# keepalived has one client certificate for all SSL_GET checks; Vigil's checks name several");
+        Line($"certificate {KeepalivedText.Plain(client.Certificate, "certificate")}");
+        Line($"key {KeepalivedText.Plain(client.Key, "key")}");
+        if (client.Password is { } password) Line($"# the key's password is in {password}, which Vigil reads: keepalived needs it as password");
+        Close();
     }
 
     private void FileCheckTrackFiles(IEnumerable<NodeVirtualServer> servers)
@@ -342,6 +358,7 @@ public sealed class KeepalivedConfWriter
             if (http.HttpProtocol is not null) Line($"http_protocol {http.HttpProtocol}");
             if ((http.Port ?? serverPort) is { } httpPort) Line($"connect_port {httpPort}");
             if (http.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(http.VirtualHost, "virtualHost")}");
+            if (http.EnableSni) Line("enable_sni");
         }
         else if (check.Misc is { } misc)
         {

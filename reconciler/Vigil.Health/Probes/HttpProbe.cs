@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Vigil.Core.Desired;
 
 namespace Vigil.Health.Probes;
@@ -9,7 +10,8 @@ namespace Vigil.Health.Probes;
 /// <summary>
 /// keepalived's HTTP_GET and SSL_GET: GET the path from the real server itself (whatever the virtual host resolves
 /// to), expect the status code and, when given, the MD5 of the body as keepalived's genhash prints it. TLS checks the
-/// certificate only when asked, as keepalived does not.
+/// certificate only when asked, as keepalived does not, sends a server name only with enableSni, and a client
+/// certificate where one is configured.
 /// </summary>
 public sealed class HttpProbe : IHealthProbe, IDisposable
 {
@@ -17,6 +19,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     private readonly bool _tls;
     private readonly HttpClient _client;
     private ProbeTarget? _target;
+    private X509Certificate2Collection? _clientCertificates;
 
     public HttpProbe(HttpCheckSpec spec, bool tls)
     {
@@ -26,13 +29,9 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         {
             // Fresh connection each time, as keepalived's checker: a pooled one would hide a server that stopped accepting.
             PooledConnectionLifetime = TimeSpan.Zero,
+            // TLS is done there too (the handler takes the SslStream as it is): its own would always send the host as
+            // the server name, and keepalived sends none unless enable_sni.
             ConnectCallback = ConnectAsync,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-#pragma warning disable CA5359 // keepalived's SSL_GET does not verify unless asked: a self-signed real server is the norm
-                RemoteCertificateValidationCallback = spec.VerifyCertificate ? null : static (_, _, _, _) => true,
-#pragma warning restore CA5359
-            },
             AllowAutoRedirect = false,
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -75,6 +74,20 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
         _target = target;
+        if (_spec.ClientCertificate is { } client)
+        {
+            // Read at every run, so that a renewed certificate is taken without a reload.
+            try
+            {
+                var loaded = LoadClientCertificate(client);
+                _clientCertificates?.ToList().ForEach(c => c.Dispose());
+                _clientCertificates = [loaded];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                return ProbeResult.Failure($"client certificate {client.Certificate}: {e.Message}");
+            }
+        }
         var urls = _spec.EffectiveUrls;
         var result = ProbeResult.Failure("no url");
         foreach (var url in urls)
@@ -170,7 +183,8 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         try
         {
             await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellation).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            return _tls ? await AuthenticateAsync(stream, context.DnsEndPoint.Host, cancellation).ConfigureAwait(false) : stream;
         }
         catch
         {
@@ -179,5 +193,49 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>
+    /// The TLS handshake: the virtual host as server name only with enableSni (or where verifyCertificate must check the
+    /// certificate against it), the client certificate when one is configured.
+    /// </summary>
+    private async Task<SslStream> AuthenticateAsync(NetworkStream stream, string host, CancellationToken cancellation)
+    {
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                // An empty name sends no SNI (nor does an address).
+                TargetHost = _spec.EnableSni || _spec.VerifyCertificate ? host : "",
+                ClientCertificates = _clientCertificates,
+#pragma warning disable CA5359 // keepalived's SSL_GET does not verify unless asked: a self-signed real server is the norm
+                RemoteCertificateValidationCallback = _spec.VerifyCertificate ? null : static (_, _, _, _) => true,
+#pragma warning restore CA5359
+            }, cancellation).ConfigureAwait(false);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static X509Certificate2 LoadClientCertificate(ClientCertificateSpec spec)
+    {
+        var password = spec.Password switch
+        {
+            { File: { } file } => File.ReadAllText(file).Trim(),
+            { Env: { } name } => Environment.GetEnvironmentVariable(name) ?? throw new ArgumentException($"environment variable {name} is not set"),
+            _ => null,
+        };
+        return password is null
+            ? X509Certificate2.CreateFromPemFile(spec.Certificate, spec.Key)
+            : X509Certificate2.CreateFromEncryptedPemFile(spec.Certificate, password, spec.Key);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _clientCertificates?.ToList().ForEach(c => c.Dispose());
+    }
 }

@@ -33,6 +33,9 @@ public sealed class NodeConf(string node, string file)
     /// </summary>
     public Dictionary<string, (object Value, ConfPosition At)> GarpDefaults { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>keepalived's top-level SSL block (certificate and key): every SSL_GET's client certificate.</summary>
+    public Output.YamlMap? ClientCertificate { get; set; }
+
     /// <summary>Whether global_defs has enable_script_security (Vigil always refuses unsafe scripts when it runs as root).</summary>
     public bool ScriptSecurity { get; set; }
 

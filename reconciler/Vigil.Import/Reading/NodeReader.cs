@@ -20,6 +20,11 @@ public static class NodeReader
         {
             vrrp.TrackFile(s);
         }
+        // The SSL block serves every SSL_GET, wherever it stands.
+        foreach (var s in document.Statements.Where(s => s.Keyword == "SSL"))
+        {
+            SslBlock(conf, s);
+        }
         // keepalived finds a virtual server's group wherever it is defined.
         foreach (var s in document.Statements.Where(s => s.Keyword == "virtual_server_group"))
         {
@@ -51,6 +56,8 @@ public static class NodeReader
                     break;
                 case "garp_group":
                     GarpGroup(conf, s);
+                    break;
+                case "SSL":
                     break;
                 case "static_routes" or "static_rules":
                     var lines = new RouteLineReader(conf.Findings, s.Keyword);
@@ -120,6 +127,37 @@ public static class NodeReader
         {
             conf.Findings.NotImported(s, $"Vigil runs a FIFO's script as the FIFO's user ({fifoUser ?? "the agent's"}), not {command.User}: set {field}.user");
         }
+    }
+
+    /// <summary>keepalived's SSL block: the client certificate every SSL_GET presents (Vigil sets it per check).</summary>
+    private static void SslBlock(NodeConf conf, ConfStatement block)
+    {
+        var map = new YamlMap();
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "certificate" or "key" when s.Argument(0) is { } path:
+                    map.Set(s.Keyword, path);
+                    break;
+                case "password":
+                    conf.Findings.NotImported(s, "Vigil reads a key's password from a file or an environment variable, never from git: set each sslGet's clientCertificate.password");
+                    break;
+                case "ca":
+                    conf.Findings.NotImported(s, "a CA for the server's certificate is not in Vigil: verifyCertificate checks it against the node's CAs");
+                    break;
+                default:
+                    Unknowns.Report(conf.Findings, s, "SSL");
+                    break;
+            }
+        }
+        if (map["certificate"] is null || map["key"] is null)
+        {
+            if (!map.IsEmpty) conf.Findings.NotImported(block, "a client certificate needs both certificate and key");
+            return;
+        }
+        conf.ClientCertificate = map;
+        conf.Findings.Translated(block, "the client certificate is written into each SSL_GET check (sslGet.clientCertificate)");
     }
 
     /// <summary>keepalived's garp_group: its interface or interfaces, paced together at its intervals.</summary>

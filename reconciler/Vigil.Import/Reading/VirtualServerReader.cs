@@ -264,6 +264,9 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                 case "http_protocol" when block.Keyword is "HTTP_GET" or "SSL_GET" && s.Argument(0) is "1.0" or "1.0C" or "1.1":
                     probe.Set("httpProtocol", s.Argument(0)!);
                     break;
+                case "enable_sni" when block.Keyword == "SSL_GET":
+                    probe.Set("enableSni", true);
+                    break;
                 case "virtualhost" when s.Argument(0) is { } host:
                     virtualHost = host;
                     break;
@@ -308,6 +311,10 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                     Unknowns.Report(node.Findings, s, block.Keyword);
                     break;
             }
+        }
+        if (block.Keyword == "SSL_GET" && node.ClientCertificate is { } client)
+        {
+            probe.Set("clientCertificate", client);
         }
         if (block.Keyword is "HTTP_GET" or "SSL_GET")
         {
