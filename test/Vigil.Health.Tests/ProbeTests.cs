@@ -148,7 +148,7 @@ public sealed class ProbeTests : IDisposable
     {
         Skips.IfMissing(TlsServer.SkipReason);
         using var server = new TlsServer(_directory, onlyName: "www.example.org");
-        Task<ProbeResult> Check(string host, bool sni) => Probe(new HttpProbe(new HttpCheckSpec { VirtualHost = host, EnableSni = sni }, tls: true), server.Port);
+        Task<ProbeResult> Check(string host, bool sni) => Probe(new HttpProbe(new SslCheckSpec { VirtualHost = host, EnableSni = sni }, tls: true), server.Port);
 
         Assert.Equal(ProbeResult.Success("status 200"), await Check("other.example.org", sni: false));
         Assert.Equal(ProbeResult.Success("status 200"), await Check("www.example.org", sni: true));
@@ -169,8 +169,8 @@ public sealed class ProbeTests : IDisposable
         var certificate = new ClientCertificateSpec { Certificate = cert, Key = key, Password = new SecretReference { File = passwordFile } };
 
         var without = await Probe(new HttpProbe(new HttpCheckSpec(), tls: true), server.Port);
-        var with = await Probe(new HttpProbe(new HttpCheckSpec { ClientCertificate = certificate }, tls: true), server.Port);
-        var missing = await Probe(new HttpProbe(new HttpCheckSpec { ClientCertificate = certificate with { Certificate = cert + ".gone" } }, tls: true), server.Port);
+        var with = await Probe(new HttpProbe(new SslCheckSpec { ClientCertificate = certificate }, tls: true), server.Port);
+        var missing = await Probe(new HttpProbe(new SslCheckSpec { ClientCertificate = certificate with { Certificate = cert + ".gone" } }, tls: true), server.Port);
 
         Assert.False(without.Up);
         Assert.Equal(ProbeResult.Success("status 200"), with);

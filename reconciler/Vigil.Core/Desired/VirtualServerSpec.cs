@@ -168,7 +168,7 @@ public sealed record HealthCheckSpec
 {
     public TcpCheckSpec? Tcp { get; init; }
     public HttpCheckSpec? HttpGet { get; init; }
-    public HttpCheckSpec? SslGet { get; init; }
+    public SslCheckSpec? SslGet { get; init; }
     public MiscCheckSpec? Misc { get; init; }
     public DnsCheckSpec? Dns { get; init; }
     public SmtpCheckSpec? Smtp { get; init; }
@@ -214,7 +214,7 @@ public sealed record TcpCheckSpec
     public IPAddress? BindAddress { get; init; }
 }
 
-public sealed record HttpCheckSpec
+public record HttpCheckSpec
 {
     public string Path { get; init; } = "/";
     public int StatusCode { get; init; } = 200;
@@ -226,10 +226,6 @@ public sealed record HttpCheckSpec
     public int? Port { get; init; }
     /// <summary>sslGet only: check the server certificate.</summary>
     public bool VerifyCertificate { get; init; }
-    /// <summary>sslGet only: send the virtual host as the TLS server name (keepalived's enable_sni); otherwise none is sent, as keepalived.</summary>
-    public bool EnableSni { get; init; }
-    /// <summary>sslGet only: the client certificate for a server that asks for one (keepalived's SSL block).</summary>
-    public ClientCertificateSpec? ClientCertificate { get; init; }
     /// <summary>keepalived's several url blocks: every one must pass. When set, the path, codes and digest above are not used.</summary>
     public ValueList<HttpUrlSpec> Urls { get; init; } = [];
     /// <summary>keepalived's http_protocol: 1.0 (the default, as keepalived's), 1.0C (1.0 with Connection: close) or 1.1.</summary>
@@ -238,6 +234,15 @@ public sealed record HttpCheckSpec
     /// <summary>What is fetched: <see cref="Urls"/>, or the one url the fields above describe.</summary>
     public IReadOnlyList<HttpUrlSpec> EffectiveUrls => Urls.Count > 0 ? Urls
         : [new HttpUrlSpec { Path = Path, StatusCodes = StatusCodes ?? StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Digest = Digest }];
+}
+
+/// <summary>An sslGet check: an HTTP check over TLS, with what only TLS has.</summary>
+public sealed record SslCheckSpec : HttpCheckSpec
+{
+    /// <summary>Send the virtual host as the TLS server name (keepalived's enable_sni); otherwise none is sent, as keepalived.</summary>
+    public bool EnableSni { get; init; }
+    /// <summary>The client certificate for a server that asks for one (keepalived's SSL block).</summary>
+    public ClientCertificateSpec? ClientCertificate { get; init; }
 }
 
 /// <summary>PEM files on the node; the key's password, if any, from a file or the environment (never in git).</summary>

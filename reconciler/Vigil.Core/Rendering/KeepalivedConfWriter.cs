@@ -358,7 +358,7 @@ public sealed class KeepalivedConfWriter
             if (http.HttpProtocol is not null) Line($"http_protocol {http.HttpProtocol}");
             if ((http.Port ?? serverPort) is { } httpPort) Line($"connect_port {httpPort}");
             if (http.VirtualHost is not null) Line($"virtualhost {KeepalivedText.Plain(http.VirtualHost, "virtualHost")}");
-            if (http.EnableSni) Line("enable_sni");
+            if (check.SslGet is { EnableSni: true }) Line("enable_sni");
         }
         else if (check.Misc is { } misc)
         {

@@ -74,7 +74,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
         _target = target;
-        if (_spec.ClientCertificate is { } client)
+        if (_spec is SslCheckSpec { ClientCertificate: { } client })
         {
             // Read at every run, so that a renewed certificate is taken without a reload.
             try
@@ -205,7 +205,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 // An empty name sends no SNI (nor does an address).
-                TargetHost = _spec.EnableSni || _spec.VerifyCertificate ? host : "",
+                TargetHost = _spec is SslCheckSpec { EnableSni: true } || _spec.VerifyCertificate ? host : "",
                 ClientCertificates = _clientCertificates,
 #pragma warning disable CA5359 // keepalived's SSL_GET does not verify unless asked: a self-signed real server is the norm
                 RemoteCertificateValidationCallback = _spec.VerifyCertificate ? null : static (_, _, _, _) => true,
