@@ -65,6 +65,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private readonly VrrpScriptStates _scripts;
     private readonly QuorumTracker _quorum = new();
     private readonly TrackFileWatcher _trackFiles;
+    private readonly Processes.ProcessWatcher _trackProcesses;
     private readonly NodeNotifier _notifier;
     private CheckScheduler? _checks;
     private DateTimeOffset _loadedAt;
@@ -136,6 +137,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _trackFiles = new TrackFileWatcher(log);
         _agent.TrackFileValue = _trackFiles.Value;
         _trackFiles.Changed += _agent.TracksChanged;
+        _trackProcesses = new Processes.ProcessWatcher(log);
+        _agent.TrackProcessUp = _trackProcesses.Up;
+        _trackProcesses.Changed += _agent.TracksChanged;
     }
 
     /// <summary>
@@ -368,6 +372,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _notifier.Use(_cluster.Notification, state.SyncGroups);
         // Read before the instances start, so that they start with the priority the files give.
         _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
+        _trackProcesses.Watch(state.VrrpInstances.SelectMany(i => i.TrackProcesses));
         var plan = _agent.Apply(state);
         _routing.Poke();
         _firewall.Poke();
@@ -549,6 +554,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _notifier.Dispose();
         _trackFiles.Dispose();
+        _trackProcesses.Dispose();
         _routing.Dispose();
         _firewall.Dispose();
         _agent.Dispose();

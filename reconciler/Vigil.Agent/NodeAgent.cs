@@ -47,6 +47,9 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// <summary>The number in a track file now (the watcher's last read); 0 until told otherwise.</summary>
     public Func<string, long> TrackFileValue { get; set; } = static _ => 0;
 
+    /// <summary>Whether a tracked process's quorum holds (the process watcher's count).</summary>
+    public Func<TrackProcessSpec, bool> TrackProcessUp { get; set; } = static _ => false;
+
     /// <summary>The desired state last applied.</summary>
     public NodeDesiredState? Running { get; private set; }
 
@@ -399,6 +402,7 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
                 .. instance.TrackInterfaces.Select(t => new TrackResult($"interface {t.Name}", t.Weight, Up(t.Name))),
                 .. instance.TrackScripts.Select(t => new TrackResult($"script {t.Name}", t.Weight ?? 0, ScriptHealthy(t.Name))),
                 .. instance.TrackFiles.Select(t => TrackResult.File($"file {t.File}", TrackFileValue(t.File), t.Weight, t.Reverse)),
+                .. instance.TrackProcesses.Select(t => TrackResult.Process($"process {t.Process}", TrackProcessUp(t), t.Weight, t.Reverse)),
             ];
             var effective = TrackedPriority.Compute(instance.Priority, tracks);
             router.UpdatePriority(effective.Priority);

@@ -22,6 +22,7 @@ public sealed class NetlinkException(int errno, string message) : Exception($"{m
         93 => "EPROTONOSUPPORT (protocol not supported)",
         95 => "EOPNOTSUPP (operation not supported)",
         97 => "EAFNOSUPPORT (address family not supported)",
+        111 => "ECONNREFUSED (nothing listens: the process events connector exists only in the initial network namespace)",
         105 => "ENOBUFS (the socket's receive buffer overflowed: notifications were lost)",
         99 => "EADDRNOTAVAIL (address not available)",
         _ => $"errno {errno}",
@@ -78,6 +79,23 @@ public sealed class NetlinkSocket : IDisposable
         var socket = networkNamespace is null ? new(protocol, groups) : NetworkNamespace.Run(networkNamespace, () => new NetlinkSocket(protocol, groups));
         socket.EnlargeReceiveBuffer(receiveBuffer);
         return socket;
+    }
+
+    /// <summary>As <see cref="OpenSubscribed"/>, in the network namespace a file names (<see cref="NetworkNamespace.RunAt{T}"/>).</summary>
+    public static NetlinkSocket OpenSubscribedAt(int protocol, uint groups, string namespacePath, int receiveBuffer = NotificationBuffer)
+    {
+        var socket = NetworkNamespace.RunAt(namespacePath, () => new NetlinkSocket(protocol, groups));
+        socket.EnlargeReceiveBuffer(receiveBuffer);
+        return socket;
+    }
+
+    /// <summary>Sends a message that is not answered as a request is (a connector subscription); throws the errno.</summary>
+    public void Send(ReadOnlySpan<byte> message, string what)
+    {
+        if (Libc.SendTo(_fd, message, message.Length, 0, Kernel, Marshal.SizeOf<Libc.SockaddrNl>()) < 0)
+        {
+            throw new NetlinkException(Marshal.GetLastPInvokeError(), what);
+        }
     }
 
     /// <summary>SO_RCVBUFFORCE (past the rmem_max limit; needs CAP_NET_ADMIN), else SO_RCVBUF as far as the limit allows.</summary>

@@ -10,7 +10,13 @@ namespace Vigil.Netlink;
 /// </summary>
 public static class NetworkNamespace
 {
-    public static T Run<T>(string name, Func<T> create)
+    public static T Run<T>(string name, Func<T> create) => RunAt(Path.Combine("/var/run/netns", name), create);
+
+    /// <summary>The initial network namespace, as seen from any other one (init's; needs CAP_SYS_ADMIN to enter).</summary>
+    public const string Initial = "/proc/1/ns/net";
+
+    /// <summary>As <see cref="Run{T}"/>, for a namespace named by a file (/proc/PID/ns/net, a bind mount).</summary>
+    public static T RunAt<T>(string path, Func<T> create)
     {
         T? result = default;
         Exception? failure = null;
@@ -18,10 +24,10 @@ public static class NetworkNamespace
         {
             try
             {
-                using var target = File.OpenHandle(Path.Combine("/var/run/netns", name));
+                using var target = File.OpenHandle(path);
                 if (Libc.SetNs(target.DangerousGetHandle(), Libc.CloneNewNet) < 0)
                 {
-                    throw new NetlinkException(Marshal.GetLastPInvokeError(), $"enter network namespace {name}");
+                    throw new NetlinkException(Marshal.GetLastPInvokeError(), $"enter network namespace {path}");
                 }
                 result = create();
             }

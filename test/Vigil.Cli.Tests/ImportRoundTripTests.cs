@@ -28,7 +28,7 @@ public sealed class ImportRoundTripTests : IDisposable
     {
         ["single"] = (0, [], []),
         ["includes"] = (0, [], []),
-        ["dual-master"] = (0, [], ["dual-master/ka1.conf:11` **advert_int**", "dual-master/ka1.conf:27` **advert_int**"]),
+        ["dual-master"] = (0, [], ["dual-master/ka1.conf:35` **advert_int**", "dual-master/ka1.conf:55` **advert_int**"]),
         ["sync-group"] = (0, [], ["sync-group/ka1.conf:40` **trackScripts**"]),
         ["pair"] = (2,
         [

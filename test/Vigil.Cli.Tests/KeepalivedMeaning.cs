@@ -11,12 +11,16 @@ namespace Vigil.Cli.Tests;
 /// </summary>
 internal static class KeepalivedMeaning
 {
+    /// <summary>The top-level blocks an instance names: vrrp_script, track_file, vrrp_track_process.</summary>
+    private sealed record Blocks(Dictionary<string, ConfStatement> Scripts, Dictionary<string, ConfStatement> Files, Dictionary<string, ConfStatement> Processes);
+
     public static SortedSet<string> Of(ConfDocument document)
     {
         var facts = new SortedSet<string>(StringComparer.Ordinal);
         var all = document.Statements;
         var scripts = all.Where(s => s.Keyword == "vrrp_script").ToDictionary(s => s.Argument(0)!, s => s);
         var files = all.Where(s => s.Keyword is "track_file" or "vrrp_track_file").ToDictionary(s => s.Argument(0)!, s => s);
+        var processes = all.Where(s => s.Keyword == "vrrp_track_process").ToDictionary(s => s.Argument(0)!, s => s);
         var global = all.FirstOrDefault(s => s.Keyword == "global_defs");
         var globalVersion = Value(global, "vrrp_version") ?? "2";
         Global(global, RunsScripts(all), facts);
@@ -46,7 +50,7 @@ internal static class KeepalivedMeaning
         }
         foreach (var instance in all.Where(s => s.Keyword == "vrrp_instance"))
         {
-            Instance(instance, globalVersion, Child(global, "vrrp_strict") is not null, garp, scripts, files, grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
+            Instance(instance, globalVersion, Child(global, "vrrp_strict") is not null, garp, new Blocks(scripts, files, processes), grouped.TryGetValue(instance.Argument(0)!, out var weights) ? weights : null, facts);
         }
         foreach (var script in scripts.Values.Where(s => facts.Any(f => f.Contains($": tracks script {s.Argument(0)} ", StringComparison.Ordinal))))
         {
@@ -113,9 +117,10 @@ internal static class KeepalivedMeaning
     }
 
     /// <param name="strict">vrrp_strict: keepalived then sets lower_prio_no_advert, garp_lower_prio_repeat 0 and no_accept (but for the owner).</param>
-    private static void Instance(ConfStatement instance, string globalVersion, bool strict, GarpDefaults garp, Dictionary<string, ConfStatement> scripts,
-        Dictionary<string, ConfStatement> files, bool? groupWeights, SortedSet<string> facts)
+    private static void Instance(ConfStatement instance, string globalVersion, bool strict, GarpDefaults garp, Blocks named,
+        bool? groupWeights, SortedSet<string> facts)
     {
+        var (scripts, files, processes) = named;
         var name = $"instance {instance.Argument(0)}";
         var version = Value(instance, "version") ?? globalVersion;
         var advert = decimal.Parse(Value(instance, "advert_int") ?? "1", CultureInfo.InvariantCulture);
@@ -178,6 +183,10 @@ internal static class KeepalivedMeaning
             }
             facts.Add($"{name}: tracks file {Value(file, "file")} weight {Weight(weight)}{(track.Words.Contains("reverse") ? " reverse" : "")}");
         }
+        foreach (var track in Child(instance, "track_process")?.Block ?? [])
+        {
+            facts.Add($"{name}: tracks process {TrackedProcess(processes.GetValueOrDefault(track.Words[0]), track)}");
+        }
         KeepalivedRoutingMeaning.Add(Child(instance, "virtual_routes"), name, facts);
         KeepalivedRoutingMeaning.Add(Child(instance, "virtual_rules"), name, facts);
         Notify(instance, name, facts);
@@ -186,6 +195,28 @@ internal static class KeepalivedMeaning
         facts.Add($"{name}: garp delay {Seconds(Value(instance, "garp_master_delay") ?? garp.Delay)} repeat {Value(instance, "garp_master_repeat") ?? garp.Repeat} " +
             $"refresh {refresh}{(refresh == "0" ? "" : $" x{Value(instance, "garp_master_refresh_repeat") ?? garp.RefreshRepeat}")} lower priority x{Value(instance, "garp_lower_prio_repeat") ?? (strict ? "0" : garp.LowerRepeat)}");
         facts.Add($"{name}: vmac {(Child(instance, "use_vmac") is null ? "no" : "yes")}");
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7's vrrp_track_process (vrrp_parser.c): arguments or param_match (alone: exact) read the command
+    /// line; quorum 1 and no quorum_max unless set, quorum_max 0 making quorum 0; delay sets both delays; the instance's
+    /// weight (and reverse, only after a weight) else the block's.
+    /// </summary>
+    private static string TrackedProcess(ConfStatement? block, ConfStatement use)
+    {
+        var process = Child(block!, "process")!;
+        var match = Child(block!, "param_match") is { } m ? m.Argument(0) ?? "exact" : process.Arguments.Count > 1 ? "exact" : "none";
+        var full = match != "none" || Child(block!, "full_command") is not null;
+        var max = Value(block, "quorum_max");
+        var quorum = max == "0" ? "0" : Value(block, "quorum") ?? "1";
+        var fork = Value(block, "fork_delay") ?? Value(block, "delay") ?? "0";
+        var terminate = Value(block, "terminate_delay") ?? Value(block, "delay") ?? "0";
+        var weight = Child(block!, "weight");
+        var (w, reverse) = use.Argument(0) == "weight"
+            ? (use.Argument(1), use.Argument(2) is { } option ? option == "reverse" : weight?.Argument(1) == "reverse")
+            : (weight?.Argument(0) ?? "0", weight?.Argument(1) == "reverse");
+        return $"[{string.Join("] [", process.Arguments)}] match {match} full {full} quorum {quorum}..{max ?? "any"} " +
+            $"delays {Seconds(fork)}/{Seconds(terminate)} weight {w}{(reverse ? " reverse" : "")}";
     }
 
     private static void Notify(ConfStatement block, string name, SortedSet<string> facts)

@@ -134,6 +134,21 @@ public class ClusterImportTests
     }
 
     [Fact]
+    public void TrackProcess_IsCopiedIntoEachInstance_WithTheInstancesWeight()
+    {
+        var result = Import("vrrp_track_process lb {\n  process \"/usr/sbin/haproxy\" -f \"/etc/haproxy/haproxy.cfg\"\n  param_match partial\n" +
+            "  delay 1.5\n  quorum_max 0\n  weight -30 reverse\n}\n" +
+            Instance(extra: "track_process {\n  lb\n}") + "\n" + Instance("VI_2", vrid: 52, extra: "track_process {\n  lb weight 40 noreverse\n  missing\n}"));
+        var instances = result.Files["vrrp-instances.yaml"];
+        const string Track = "  trackProcesses:\n    - process: /usr/sbin/haproxy\n      arguments: [\"-f\", /etc/haproxy/haproxy.cfg]\n      argumentMatch: partial\n" +
+            "      forkDelay: 1.5s\n      terminateDelay: 1.5s\n      quorumMax: 0\n      quorum: 0\n";
+        Assert.Contains(Track + "      weight: -30\n      reverse: true\n", instances, StringComparison.Ordinal);
+        Assert.Contains(Track + "      weight: 40\n", instances, StringComparison.Ordinal);
+        var missing = Assert.Single(result.Findings, f => f.Kind == FindingKind.NotImported);
+        Assert.Equal("/k/ka1.conf:28: missing: no vrrp_track_process missing is defined", missing.ToString());
+    }
+
+    [Fact]
     public void WhatVigilLacks_IsReportedWithFileAndLine_AndExitsForAttention()
     {
         var result = Import("global_defs {\n  linkbeat_use_polling\n  no_such_keyword 1\n}\n" + Instance(extra: "virtual_routes {\n203.0.113.0/24 via 198.51.100.1 onlink\n}"));

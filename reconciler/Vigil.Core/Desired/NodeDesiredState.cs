@@ -71,6 +71,7 @@ public sealed record NodeVrrpInstance
     /// <summary>Tracked scripts with the weight in force (the override, else the script's own).</summary>
     public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
     public ValueList<TrackFileSpec> TrackFiles { get; init; } = [];
+    public ValueList<TrackProcessSpec> TrackProcesses { get; init; } = [];
     public NotifySpec? Notify { get; init; }
     public GarpSpec Garp { get; init; } = new();
     public bool UseVirtualMac { get; init; }

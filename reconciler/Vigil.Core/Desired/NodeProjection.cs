@@ -105,6 +105,7 @@ public static class NodeProjection
                 Weight = t.Weight ?? state.VrrpScripts.FirstOrDefault(s => s.Name == t.Name)?.Spec.Weight ?? 0,
             })],
             TrackFiles = spec.TrackFiles,
+            TrackProcesses = spec.TrackProcesses,
             Notify = spec.Notify,
             // keepalived's vrrp_strict sends no gratuitous ARP for a lower-priority advert (garp_lower_prio_repeat 0).
             Garp = cluster.Defaults.Strict ? spec.Garp with { LowerPriorityRepeat = 0, LowerPriorityDelay = TimeSpan.Zero } : spec.Garp,

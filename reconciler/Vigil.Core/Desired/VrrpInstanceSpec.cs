@@ -38,6 +38,7 @@ public sealed record VrrpInstanceSpec
     public ValueList<TrackInterfaceSpec> TrackInterfaces { get; init; } = [];
     public ValueList<TrackScriptSpec> TrackScripts { get; init; } = [];
     public ValueList<TrackFileSpec> TrackFiles { get; init; } = [];
+    public ValueList<TrackProcessSpec> TrackProcesses { get; init; } = [];
     public NotifySpec? Notify { get; init; }
     public GarpSpec Garp { get; init; } = new();
     public bool UseVirtualMac { get; init; }
@@ -95,6 +96,51 @@ public sealed record TrackFileSpec
     /// <summary>0: a non-zero number (zero, reversed) puts the instance in Fault.</summary>
     public int Weight { get; init; } = 1;
     public bool Reverse { get; init; }
+}
+
+/// <summary>How a tracked process's arguments are compared (keepalived's param_match).</summary>
+public enum ArgumentMatch
+{
+    /// <summary>The arguments are exactly these (none, when none are given).</summary>
+    Exact,
+    /// <summary>The first arguments are these; more may follow.</summary>
+    Partial,
+    /// <summary>As partial, and the last one given may be the start of the process's.</summary>
+    Initial,
+}
+
+/// <summary>
+/// keepalived's vrrp_track_process: how many running processes match, against a quorum, moves the priority or puts
+/// the instance in Fault. Processes are seen as they start and end (the kernel's process events), not polled.
+/// </summary>
+public sealed record TrackProcessSpec
+{
+    /// <summary>The kernel's process name (/proc/PID/comm, 15 characters at most), or with arguments or fullCommand the command's first word.</summary>
+    public string Process { get; init; } = "";
+    /// <summary>Compared with the command line's other words as <see cref="ArgumentMatch"/> says.</summary>
+    public ValueList<string> Arguments { get; init; } = [];
+    /// <summary>Not set: exact when arguments are given, otherwise the arguments are not compared.</summary>
+    public ArgumentMatch? ArgumentMatch { get; init; }
+    /// <summary>Match the command line's first word instead of the process name (implied by arguments).</summary>
+    public bool FullCommand { get; init; }
+    /// <summary>At least this many must run (0 only with <see cref="QuorumMax"/> 0: the process must not run).</summary>
+    public int Quorum { get; init; } = 1;
+    /// <summary>At most this many; not set: no limit.</summary>
+    public int? QuorumMax { get; init; }
+    /// <summary>A quorum gained by a fork counts after this long (a fork followed by exec is not a bounce).</summary>
+    public TimeSpan ForkDelay { get; init; }
+    /// <summary>A quorum lost by an exit counts after this long (a restart is not a failure).</summary>
+    public TimeSpan TerminateDelay { get; init; }
+    /// <summary>0: Fault while the quorum is lost. Positive: added while it holds; negative: added while it is lost.</summary>
+    public int Weight { get; init; }
+    /// <summary>The other way round: a quorum is the failure (with weight 0), or the weight counts while it is lost.</summary>
+    public bool Reverse { get; init; }
+
+    /// <summary>The arguments are compared: given, or a match mode set (exact with none: the process has no arguments).</summary>
+    public ArgumentMatch? EffectiveArgumentMatch => ArgumentMatch ?? (Arguments.Count > 0 ? Desired.ArgumentMatch.Exact : null);
+
+    /// <summary>The command line is read (keepalived: arguments or a match mode imply full_command).</summary>
+    public bool MatchesCommandLine => FullCommand || EffectiveArgumentMatch is not null;
 }
 
 /// <summary>Hooks run on transitions, with keepalived's arguments.</summary>

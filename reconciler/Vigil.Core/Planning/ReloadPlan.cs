@@ -59,6 +59,7 @@ public static class ReloadPlan
             TrackInterfaces = next.TrackInterfaces,
             TrackScripts = next.TrackScripts,
             TrackFiles = next.TrackFiles,
+            TrackProcesses = next.TrackProcesses,
             // Only the firewall follows accept mode.
             Accept = next.Accept,
         } == next;

@@ -26,6 +26,7 @@ public sealed class KeepalivedConfWriter
         writer.Lines("static_rules", node.StaticRules.Select(KeepalivedRouting.Rule));
         foreach (var script in node.VrrpScripts) writer.VrrpScript(script);
         foreach (var instance in node.VrrpInstances) writer.TrackFiles(instance);
+        foreach (var instance in node.VrrpInstances) writer.TrackProcesses(instance);
         foreach (var group in node.SyncGroups) writer.SyncGroup(group);
         foreach (var instance in node.VrrpInstances) writer.VrrpInstance(instance, node.Strict);
         writer.SslBlock(node.VirtualServers);
@@ -107,6 +108,28 @@ public sealed class KeepalivedConfWriter
         {
             Open($"track_file {TrackFileName(instance, i)}");
             Line($"file {KeepalivedText.Plain(instance.TrackFiles[i].File, "track file")}");
+            Close();
+        }
+    }
+
+    private static string TrackProcessName(NodeVrrpInstance instance, int index) => $"{instance.Name}_process{index + 1}";
+
+    /// <summary>One vrrp_track_process per tracked process of an instance; the weight is written where the instance names it.</summary>
+    private void TrackProcesses(NodeVrrpInstance instance)
+    {
+        for (var i = 0; i < instance.TrackProcesses.Count; i++)
+        {
+            var track = instance.TrackProcesses[i];
+            Open($"vrrp_track_process {TrackProcessName(instance, i)}");
+            Line($"process {string.Join(' ', new[] { track.Process }.Concat(track.Arguments).Select(w => KeepalivedText.Plain(w, "tracked process")))}");
+            // keepalived's param_match alone is exact; it knows no "exact".
+            if (track.ArgumentMatch is { } match) Line(match == ArgumentMatch.Exact ? "param_match" : $"param_match {match.ToString().ToLowerInvariant()}");
+            if (track.FullCommand && track.EffectiveArgumentMatch is null) Line("full_command");
+            // quorum_max 0 sets quorum 0 itself, and keepalived refuses quorum 0; quorum goes first, as quorum_max is checked against it.
+            if (track.Quorum is not (1 or 0)) Line($"quorum {track.Quorum}");
+            if (track.QuorumMax is { } max) Line($"quorum_max {max}");
+            if (track.ForkDelay > TimeSpan.Zero) Line($"fork_delay {Seconds(track.ForkDelay)}");
+            if (track.TerminateDelay > TimeSpan.Zero) Line($"terminate_delay {Seconds(track.TerminateDelay)}");
             Close();
         }
     }
@@ -212,6 +235,16 @@ public sealed class KeepalivedConfWriter
             {
                 var track = instance.TrackFiles[i];
                 Line($"{TrackFileName(instance, i)} weight {track.Weight}{(track.Reverse ? " reverse" : "")}");
+            }
+            Close();
+        }
+        if (instance.TrackProcesses.Count > 0)
+        {
+            Open("track_process");
+            for (var i = 0; i < instance.TrackProcesses.Count; i++)
+            {
+                var track = instance.TrackProcesses[i];
+                Line($"{TrackProcessName(instance, i)} weight {track.Weight}{(track.Reverse ? " reverse" : "")}");
             }
             Close();
         }

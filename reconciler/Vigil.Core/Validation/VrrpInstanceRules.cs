@@ -39,6 +39,7 @@ internal static class VrrpInstanceRules
             CheckPreempt(instance, bag);
             StrictRules.Check(instance, resolved, cluster.Defaults, bag);
             CheckTrackWeights(instance, state, bag);
+            TrackProcessRules.Check(instance, bag);
             if (spec.Transport == VrrpTransport.Unicast && resolved.Interface is not null && clusterKnown)
             {
                 CheckUnicastAddresses(instance, resolved, cluster, bag);
@@ -200,6 +201,11 @@ internal static class VrrpInstanceRules
         {
             var track = instance.Spec.TrackInterfaces[i];
             Warn(track.Weight, $"spec.trackInterfaces[{i}].weight", $"interface '{track.Name}'");
+        }
+        for (var i = 0; i < instance.Spec.TrackProcesses.Count; i++)
+        {
+            var track = instance.Spec.TrackProcesses[i];
+            Warn(track.Reverse ? -track.Weight : track.Weight, $"spec.trackProcesses[{i}].weight", $"process '{track.Process}'");
         }
 
         void Warn(int? weight, string field, string what)

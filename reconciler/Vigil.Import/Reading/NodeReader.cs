@@ -20,6 +20,10 @@ public static class NodeReader
         {
             vrrp.TrackFile(s);
         }
+        foreach (var s in document.Statements.Where(s => s.Keyword == "vrrp_track_process"))
+        {
+            vrrp.TrackProcess(s);
+        }
         // The SSL block serves every SSL_GET, wherever it stands.
         foreach (var s in document.Statements.Where(s => s.Keyword == "SSL"))
         {
@@ -40,7 +44,7 @@ public static class NodeReader
                 case "vrrp_script":
                     vrrp.Script(s);
                     break;
-                case "track_file" or "vrrp_track_file" or "virtual_server_group":
+                case "track_file" or "vrrp_track_file" or "virtual_server_group" or "vrrp_track_process":
                     break;
                 case "vrrp_sync_group":
                     vrrp.SyncGroup(s);

@@ -4,7 +4,6 @@ namespace Vigil.Import.Reading;
 internal static class Unsupported
 {
     private const string FifoEvents = "Vigil's notify FIFOs carry state changes (INSTANCE, GROUP, VS, RS), not MASTER_RX_LOWER_PRI or priority changes";
-    private const string Process = "process tracking is not in Vigil yet: track the process with a vrrp_script";
 
     public static readonly IReadOnlyDictionary<string, string> Reasons = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -12,8 +11,7 @@ internal static class Unsupported
         ["notify_priority_changes"] = FifoEvents,
         ["notify_master_rx_lower_pri"] = FifoEvents,
         ["fifo_write_vrrp_states_on_reload"] = "Vigil writes a FIFO line when a state changes, and a reload that changes none writes none",
-        ["vrrp_track_process"] = Process,
-        ["track_process"] = Process,
+        ["track_process"] = "Vigil tracks processes on instances: list the process in each of the group's instances (trackProcesses)",
         ["mcast_dst_ip"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group4"] = "a multicast group other than VRRP's is not in Vigil yet",
         ["vrrp_mcast_group6"] = "a multicast group other than VRRP's is not in Vigil yet",

@@ -144,6 +144,84 @@ internal sealed class VrrpReader(NodeConf node)
         _trackFiles[name] = (file, weight);
     }
 
+    private readonly Dictionary<string, (YamlMap Track, int Weight, bool Reverse)> _trackProcesses = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A vrrp_track_process block: kept by name, for the instances that name it (Vigil lists the process in each,
+    /// with the weight the instance gives it, else the block's).
+    /// </summary>
+    public void TrackProcess(ConfStatement block)
+    {
+        var name = block.Argument(0) ?? "";
+        var track = new YamlMap();
+        var (weight, reverse) = (0, false);
+        int? quorum = null;
+        foreach (var s in block.Block ?? [])
+        {
+            switch (s.Keyword)
+            {
+                case "process" when s.Arguments.Count > 0 && track["process"] is null:
+                    track.Set("process", s.Arguments[0]);
+                    if (s.Arguments.Count > 1) track.Set("arguments", s.Arguments.Skip(1).Cast<object>().ToList());
+                    break;
+                case "param_match" when s.Argument(0) is null or "initial" or "partial":
+                    track.Set("argumentMatch", s.Argument(0) ?? "exact");
+                    break;
+                case "full_command":
+                    track.Set("fullCommand", true);
+                    break;
+                case "quorum" when _values.Integer(s, 0, 1, 65535) is { } q:
+                    quorum = q;
+                    break;
+                case "quorum_max" when _values.Integer(s, 0, 0, 65535) is { } max:
+                    track.Set("quorumMax", max);
+                    if (max == 0) quorum = 0; // keepalived: quorum_max 0 is "must not run", its quorum 0
+                    break;
+                case "delay" or "fork_delay" or "terminate_delay" when _values.Duration(s) is { } delay:
+                    if (s.Keyword != "terminate_delay") track.Set("forkDelay", delay);
+                    if (s.Keyword != "fork_delay") track.Set("terminateDelay", delay);
+                    break;
+                case "weight" when _values.Integer(s, 0, -254, 254) is { } w:
+                    (weight, reverse) = (w, s.Argument(1) == "reverse");
+                    break;
+                case "process" or "param_match" or "quorum" or "quorum_max" or "delay" or "fork_delay" or "terminate_delay" or "weight":
+                    if (s.Keyword is "process" or "param_match") node.Findings.NotImported(s, s.Keyword == "process" ? "names no process, or a second one (keepalived keeps the first)" : $"'{s.Argument(0)}' is not exact, partial or initial");
+                    break; // otherwise the value was reported
+                default:
+                    Unknown(s, "vrrp_track_process");
+                    break;
+            }
+        }
+        if (quorum is { } n && n != 1) track.Set("quorum", n);
+        if (track["process"] is null)
+        {
+            node.Findings.NotImported(block, "names no process: keepalived ignores it, and so does the import");
+            return;
+        }
+        _trackProcesses[name] = (track, weight, reverse);
+    }
+
+    /// <summary>An instance's track_process line: NAME [weight W [reverse|noreverse]].</summary>
+    private void TrackProcessUse(ResourceDraft draft, ConfStatement use)
+    {
+        if (!_trackProcesses.TryGetValue(use.Words[0], out var defined))
+        {
+            node.Findings.NotImported(use, $"no vrrp_track_process {use.Words[0]} is defined");
+            return;
+        }
+        var track = new YamlMap();
+        foreach (var (key, value) in defined.Track.Entries) track.Set(key, value is List<object> list ? list.ToList() : value);
+        var (weight, reverse) = (defined.Weight, defined.Reverse);
+        if (use.Argument(0) == "weight" && _values.Integer(use, 1, -254, 254) is { } w)
+        {
+            weight = w;
+            reverse = use.Argument(2) is { } option ? option == "reverse" : reverse;
+        }
+        if (weight != 0) track.Set("weight", weight);
+        if (reverse) track.Set("reverse", true);
+        draft.Add("trackProcesses", track, use.Position);
+    }
+
     public void SyncGroup(ConfStatement block)
     {
         var draft = new ResourceDraft("SyncGroup", block.Argument(0) ?? "", block.Position);
@@ -274,6 +352,12 @@ internal sealed class VrrpReader(NodeConf node)
                     foreach (var track in s.Block)
                     {
                         TrackFileUse(draft, track);
+                    }
+                    break;
+                case "track_process" when s.Block is not null:
+                    foreach (var track in s.Block)
+                    {
+                        TrackProcessUse(draft, track);
                     }
                     break;
                 case "notify_master" or "notify_backup" or "notify_fault" or "notify_stop" or "notify" or "smtp_alert":

@@ -22,6 +22,13 @@ public sealed record TrackResult(string Name, int Weight, bool Healthy)
             _ => new TrackResult(name, (int)status, status > 0),
         };
     }
+
+    /// <summary>
+    /// A tracked process as keepalived counts it: reverse turns the weight's sign and the condition round, so weight 0
+    /// reversed fails while the quorum holds, and a positive weight reversed is taken off while it holds.
+    /// </summary>
+    public static TrackResult Process(string name, bool quorum, int weight, bool reverse) =>
+        new(name, reverse ? -weight : weight, quorum != reverse);
 }
 
 /// <summary>The priority an instance advertises, or why it is in Fault.</summary>

@@ -58,4 +58,22 @@ public class TrackedPriorityTests
             Assert.Equal("file /run/x failed", result.FaultReason);
         }
     }
+
+    /// <summary>keepalived's process_update_track_process_status: what a quorum held or lost adds, with reverse.</summary>
+    [Theory]
+    [InlineData(true, 0, false, 100, false)]
+    [InlineData(false, 0, false, 100, true)]
+    [InlineData(true, 0, true, 100, true)]     // weight 0 reversed: a held quorum is the failure
+    [InlineData(true, 20, false, 120, false)]  // positive: added while it holds
+    [InlineData(false, 20, false, 100, false)]
+    [InlineData(false, -30, false, 70, false)] // negative: added while it is lost
+    [InlineData(true, -30, false, 100, false)]
+    [InlineData(true, 20, true, 80, false)]    // reversed: taken off while it holds
+    [InlineData(false, -30, true, 130, false)] // reversed negative: given while it is lost
+    [InlineData(true, -30, true, 100, false)]
+    public void TrackProcess_CountsAsKeepalivedsTrackProcess(bool quorum, int weight, bool reverse, int priority, bool fault)
+    {
+        var result = TrackedPriority.Compute(100, [TrackResult.Process("process haproxy", quorum, weight, reverse)]);
+        Assert.Equal((fault, priority), (result.IsFault, result.Priority));
+    }
 }
