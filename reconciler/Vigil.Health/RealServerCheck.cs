@@ -40,10 +40,10 @@ public sealed class RealServerCheck : IScheduledCheck
         // The probe's own port, else the real server's; a DNS or SMTP check without either uses 53 or 25, not the service's.
         var port = check.OwnPort() ?? real.Port
             ?? (check.Dns is not null || check.Smtp is not null ? 0 : server.DefaultPort ?? 0);
-        Target = new ProbeTarget(check.ConnectIp ?? real.Address, port);
+        Target = new ProbeTarget(check.ConnectIp ?? real.Address, port, ProbeSource.Of(check));
         _probe = check switch
         {
-            { Tcp: { } tcp } => new TcpProbe(tcp.BindAddress),
+            { Tcp: not null } => new TcpProbe(),
             { HttpGet: { } http } => new HttpProbe(http, tls: false),
             { SslGet: { } https } => new HttpProbe(https, tls: true),
             { Misc: { } misc } => new MiscProbe(misc),

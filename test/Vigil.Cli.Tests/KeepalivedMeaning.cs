@@ -331,7 +331,9 @@ internal static class KeepalivedMeaning
         if (check.Keyword != "MISC_CHECK")
         {
             var defaultPort = check.Keyword == "DNS_CHECK" && serverPort == "0" ? "53" : serverPort;
-            facts.Add($"{name}: port {Value(check, "connect_port") ?? defaultPort} timeout {Seconds(Value(check, "connect_timeout") ?? inherited.Timeout ?? "5")} bind {Value(check, "bindto") ?? "-"}");
+            facts.Add($"{name}: port {Value(check, "connect_port") ?? defaultPort} timeout {Seconds(Value(check, "connect_timeout") ?? inherited.Timeout ?? "5")} bind {Value(check, "bindto") ?? "-"}"
+                // keepalived binds a port only with an address (bind_port alone is never used).
+                + $" port {(Value(check, "bindto") is null ? "-" : Value(check, "bind_port") ?? "-")} if {Value(check, "bind_if") ?? "-"}");
         }
         foreach (var url in check.Children("url"))
         {

@@ -34,6 +34,9 @@ internal sealed class SmallHttpServer : IDisposable
     /// <summary>Each request's HTTP version and Connection header, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(Version Version, string? Connection)> Requests { get; } = new();
 
+    /// <summary>Where each request came from.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<IPEndPoint> Clients { get; } = new();
+
     private void Serve()
     {
         while (_listener.IsListening)
@@ -42,6 +45,7 @@ internal sealed class SmallHttpServer : IDisposable
             {
                 var context = _listener.GetContext();
                 Requests.Enqueue((context.Request.ProtocolVersion, context.Request.Headers["Connection"]));
+                Clients.Enqueue(context.Request.RemoteEndPoint);
                 var host = context.Request.Headers["Host"]?.Split(':')[0];
                 var (status, body) = RequiredHost is { } required && host != required ? (404, "no such site")
                     : Answers.TryGetValue(context.Request.Url!.AbsolutePath, out var answer) ? answer : (404, "not found");

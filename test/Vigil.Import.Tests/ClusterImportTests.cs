@@ -84,6 +84,35 @@ public class ClusterImportTests
     }
 
     [Fact]
+    public void CheckSource_IsTheChecks_AndAPortWithoutAnAddressIsReported()
+    {
+        const string conf = """
+            virtual_server 198.51.100.100 80 {
+                protocol TCP
+                real_server 198.51.100.21 80 {
+                    HTTP_GET {
+                        url {
+                            path /
+                        }
+                        bindto 198.51.100.11
+                        bind_port 40080
+                        bind_if eth0
+                    }
+                    PING_CHECK {
+                        bind_port 40081
+                    }
+                }
+            }
+            """;
+        var result = Import(Instance() + "\n" + conf);
+        var service = result.Files["virtual-servers/tcp-198-51-100-100-80.yaml"];
+        Assert.Contains("          bindAddress: 198.51.100.11\n          bindPort: 40080\n          bindInterface: eth0\n", service, StringComparison.Ordinal);
+        Assert.DoesNotContain("40081", service, StringComparison.Ordinal);
+        var port = Assert.Single(result.Findings, f => f.Keyword == "bind_port");
+        Assert.Equal(FindingKind.NotImported, port.Kind);
+    }
+
+    [Fact]
     public void KeepalivedsCorrections_AreWrittenOut()
     {
         const string conf = """

@@ -182,6 +182,12 @@ public sealed record HealthCheckSpec
     public TimeSpan? DelayLoop { get; init; }
     /// <summary>keepalived's connect_ip: where the check goes instead of the real server's address.</summary>
     public System.Net.IPAddress? ConnectIp { get; init; }
+    /// <summary>keepalived's bindto: the source address of the check's connections and packets.</summary>
+    public System.Net.IPAddress? BindAddress { get; init; }
+    /// <summary>keepalived's bind_port: the source port.</summary>
+    public int? BindPort { get; init; }
+    /// <summary>keepalived's bind_if: the interface the check's packets leave by (an IPv6 link-local address needs one).</summary>
+    public string? BindInterface { get; init; }
     /// <summary>keepalived's warmup: the first run comes at a random moment within it (0: at once); the period when not set.</summary>
     public TimeSpan? Warmup { get; init; }
 
@@ -193,6 +199,9 @@ public sealed record HealthCheckSpec
 
     /// <summary>A probe that goes to a port and has none of its own (a DNS or SMTP check falls back to 53 or 25; ping and file use none).</summary>
     public bool NeedsServerPort() => (Tcp ?? HttpGet ?? SslGet ?? (object?)Udp) is not null && OwnPort() is null;
+
+    /// <summary>A source is given (bindAddress, bindPort or bindInterface): keepalived's connection options, which misc and file checks lack.</summary>
+    public bool BindsSource() => BindAddress is not null || BindPort is not null || BindInterface is not null;
 
     public IEnumerable<string> ConfiguredProbes()
     {
@@ -211,7 +220,6 @@ public sealed record HealthCheckSpec
 public sealed record TcpCheckSpec
 {
     public int? Port { get; init; }
-    public IPAddress? BindAddress { get; init; }
 }
 
 public record HttpCheckSpec

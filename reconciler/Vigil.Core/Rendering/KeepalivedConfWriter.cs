@@ -371,7 +371,6 @@ public sealed class KeepalivedConfWriter
         {
             Open("TCP_CHECK");
             if ((tcp.Port ?? serverPort) is { } tcpPort) Line($"connect_port {tcpPort}");
-            if (tcp.BindAddress is not null) Line($"bindto {tcp.BindAddress}");
         }
         else if ((check.HttpGet ?? check.SslGet) is { } http)
         {
@@ -446,6 +445,9 @@ public sealed class KeepalivedConfWriter
         Line($"retry {check.Retry}");
         Line($"delay_before_retry {Seconds(check.DelayBeforeRetry)}");
         if (check.ConnectIp is not null) Line($"connect_ip {check.ConnectIp}");
+        if (check.BindAddress is not null) Line($"bindto {check.BindAddress}");
+        if (check.BindPort is { } bindPort) Line(check.BindAddress is null ? $"bind_port {bindPort} # keepalived binds no port without bindto; Vigil does" : $"bind_port {bindPort}");
+        if (check.BindInterface is not null) Line($"bind_if {KeepalivedText.Plain(check.BindInterface, "bindInterface")}");
         if (check.DelayLoop is { } period) Line($"delay_loop {Seconds(period)}");
         if (check.Warmup is { } warmup) Line($"warmup {Seconds(warmup)}");
         Close();

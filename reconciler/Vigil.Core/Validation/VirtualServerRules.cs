@@ -142,12 +142,31 @@ internal static class VirtualServerRules
                 {
                     bag.Error(server.Origin, at + ".udp.minReplyLength", "reply-length", $"minReplyLength {min} is above maxReplyLength {max}: the check always fails");
                 }
+                CheckSource(server, at, check, check.ConnectIp ?? real.Address, bag);
             }
         }
         if (spec.RealServers.Count > 0 && spec.Quorum > totalWeight)
         {
             bag.Warning(server.Origin, "spec.quorum", "quorum-unreachable",
                 $"quorum {spec.Quorum} is above the total weight {totalWeight} of all real servers: the service never has quorum");
+        }
+    }
+
+    /// <summary>keepalived's connection options: none on a misc or file check; a source of the target's family; an interface for a link-local target.</summary>
+    private static void CheckSource(Resource<VirtualServerSpec> server, string at, HealthCheckSpec check, IPAddress target, DiagnosticBag bag)
+    {
+        if (check.BindsSource() && (check.Misc ?? (object?)check.File) is not null)
+        {
+            var field = check.BindAddress is not null ? "bindAddress" : check.BindPort is not null ? "bindPort" : "bindInterface";
+            bag.Error(server.Origin, $"{at}.{field}", "check-source", $"a {(check.Misc is not null ? "misc" : "file")} check opens no connection: {field} has nothing to bind");
+        }
+        if (check.BindAddress is { } source && source.AddressFamily != target.AddressFamily)
+        {
+            bag.Error(server.Origin, $"{at}.bindAddress", "family-mismatch", $"bindAddress {source} is not of the family of {target}, where the check goes");
+        }
+        if (target.IsIPv6LinkLocal && check.BindInterface is null && check.ConnectIp is not null)
+        {
+            bag.Error(server.Origin, $"{at}.connectIp", "link-local-interface", $"{target} is link-local: set bindInterface, the interface it is reached by");
         }
     }
 

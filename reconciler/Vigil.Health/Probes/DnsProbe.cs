@@ -17,6 +17,7 @@ public sealed class DnsProbe(DnsCheckSpec spec) : IHealthProbe
         var query = new byte[512];
         var length = DnsQuery.Encode(id, spec.Name, type, query);
         using var socket = new Socket(target.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (target.Source?.Bind(socket) is { } unbound) return ProbeResult.Failure(unbound);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(timeout);
         var server = new IPEndPoint(target.Address, target.Port == 0 ? 53 : target.Port);
@@ -43,7 +44,7 @@ public sealed class DnsProbe(DnsCheckSpec spec) : IHealthProbe
         }
         catch (SocketException e)
         {
-            return ProbeResult.Failure($"{spec.Type} {spec.Name}: {TcpProbe.Describe(e.SocketErrorCode)}");
+            return ProbeResult.Failure($"{spec.Type} {spec.Name}: {TcpProbe.Describe(e)}");
         }
     }
 }

@@ -150,7 +150,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
         catch (HttpRequestException e)
         {
-            return ProbeResult.Failure(e.InnerException is SocketException socket ? $"connect: {TcpProbe.Describe(socket.SocketErrorCode)}"
+            return ProbeResult.Failure(e.InnerException is SocketException socket ? $"connect: {TcpProbe.Describe(socket)}"
                 : e.InnerException is System.Security.Authentication.AuthenticationException tls ? $"TLS: {tls.Message}"
                 : e.Message);
         }
@@ -182,6 +182,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (target.Source?.Bind(socket) is { } unbound) throw new HttpRequestException(unbound);
             await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellation).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             return _tls ? await AuthenticateAsync(stream, context.DnsEndPoint.Host, cancellation).ConfigureAwait(false) : stream;

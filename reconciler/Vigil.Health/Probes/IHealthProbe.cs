@@ -2,8 +2,11 @@ using System.Net;
 
 namespace Vigil.Health.Probes;
 
-/// <summary>Where one probe goes: the real server's address and the port to use (the probe's own port, else the real server's).</summary>
-public sealed record ProbeTarget(IPAddress Address, int Port);
+/// <summary>
+/// Where one probe goes: the real server's address and the port to use (the probe's own port, else the real server's),
+/// and where from, when the check says (its bindAddress, bindPort, bindInterface).
+/// </summary>
+public sealed record ProbeTarget(IPAddress Address, int Port, ProbeSource? Source = null);
 
 /// <summary>
 /// One attempt's outcome: up or down with the reason an operator reads in the log ("status 503, expected 200",

@@ -15,6 +15,7 @@ public sealed class SmtpProbe(SmtpCheckSpec spec) : IHealthProbe
         using var client = new TcpClient(target.Address.AddressFamily);
         try
         {
+            if (target.Source?.Bind(client.Client) is { } unbound) return ProbeResult.Failure(unbound);
             await client.ConnectAsync(new IPEndPoint(target.Address, target.Port == 0 ? 25 : target.Port), limit.Token).ConfigureAwait(false);
             var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.ASCII);
@@ -35,7 +36,7 @@ public sealed class SmtpProbe(SmtpCheckSpec spec) : IHealthProbe
         }
         catch (SocketException e)
         {
-            return ProbeResult.Failure($"connect: {TcpProbe.Describe(e.SocketErrorCode)}");
+            return ProbeResult.Failure($"connect: {TcpProbe.Describe(e)}");
         }
         catch (IOException e)
         {

@@ -28,6 +28,7 @@ public sealed class UdpProbe : IHealthProbe
     public async Task<ProbeResult> ProbeAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellation)
     {
         using var socket = new Socket(target.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (target.Source?.Bind(socket) is { } unbound) return ProbeResult.Failure(unbound);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(timeout);
         var buffer = new byte[Math.Max(_spec.MaxReplyLength, 1) + 1];
@@ -44,7 +45,7 @@ public sealed class UdpProbe : IHealthProbe
         }
         catch (SocketException e)
         {
-            return ProbeResult.Failure($"udp: {TcpProbe.Describe(e.SocketErrorCode)}");
+            return ProbeResult.Failure($"udp: {TcpProbe.Describe(e)}");
         }
     }
 

@@ -237,8 +237,15 @@ internal sealed class VirtualServerReader(NodeConf node, Func<string, (string Fi
                 case "connect_port" when _values.Integer(s, 0, 1, 65535) is { } port:
                     probe.Set("port", port);
                     break;
-                case "bindto" when block.Keyword == "TCP_CHECK" && _values.Address(s, s.Argument(0)) is { } bind:
-                    probe.Set("bindAddress", bind);
+                case "bindto" when block.Keyword != "MISC_CHECK" && _values.Address(s, s.Argument(0)) is { } bind:
+                    check.Set("bindAddress", bind);
+                    break;
+                case "bind_port" when block.Keyword != "MISC_CHECK" && _values.Integer(s, 0, 1, 65535) is { } bindPort:
+                    if ((block.Block ?? []).Any(b => b.Keyword == "bindto")) check.Set("bindPort", bindPort);
+                    else node.Findings.NotImported(s, "keepalived binds no source port without bindto, so the check never used it; Vigil would");
+                    break;
+                case "bind_if" when block.Keyword != "MISC_CHECK" && s.Argument(0) is { } bindInterface:
+                    check.Set("bindInterface", bindInterface);
                     break;
                 case "connect_timeout" when block.Keyword != "MISC_CHECK" && _values.Duration(s) is { } t:
                     timeout = t;

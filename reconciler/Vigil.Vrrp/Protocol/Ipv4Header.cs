@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Vigil.Core.Wire;
 
 namespace Vigil.Vrrp.Protocol;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Vigil.Core.Wire;
 
 namespace Vigil.Vrrp.Protocol;
 

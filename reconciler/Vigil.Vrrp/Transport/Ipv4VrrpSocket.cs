@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Vigil.Core.Wire;
 using Vigil.Vrrp.Protocol;
 
 namespace Vigil.Vrrp.Transport;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Vigil.Core.Wire;
 using Vigil.Vrrp.Interop;
 using Vigil.Vrrp.Protocol;
 

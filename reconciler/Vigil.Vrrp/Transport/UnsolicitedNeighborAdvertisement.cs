@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
+using Vigil.Core.Wire;
 using Vigil.Vrrp.Protocol;
 
 namespace Vigil.Vrrp.Transport;

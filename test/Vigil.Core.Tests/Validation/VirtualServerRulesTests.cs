@@ -185,4 +185,27 @@ public class VirtualServerRulesTests
         Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = new HealthCheckSpec { Ping = new PingCheckSpec() } }] }));
         Assert.Empty(Check(server with { RealServers = [real with { HealthCheck = new HealthCheckSpec { Tcp = new TcpCheckSpec { Port = 22 } } }] }));
     }
+
+    private static VirtualServerSpec Checked(HealthCheckSpec check) =>
+        Web() with { RealServers = [new RealServerSpec { Address = IPAddress.Parse("198.51.100.21"), HealthCheck = check }] };
+
+    [Fact]
+    public void CheckSource_OnAProbeThatConnects_IsClean() =>
+        Assert.Empty(Check(Checked(new HealthCheckSpec { Tcp = new(), BindAddress = IPAddress.Parse("198.51.100.11"), BindPort = 40000, BindInterface = "eth0" })));
+
+    [Theory]
+    [InlineData("misc", "spec.realServers[0].healthCheck.bindAddress", "check-source")]
+    [InlineData("v6", "spec.realServers[0].healthCheck.bindAddress", "family-mismatch")]
+    [InlineData("link-local", "spec.realServers[0].healthCheck.connectIp", "link-local-interface")]
+    public void CheckSource_ThatCannotApply_IsAnError(string what, string field, string rule)
+    {
+        var check = what switch
+        {
+            "misc" => new HealthCheckSpec { Misc = new MiscCheckSpec { Script = "/bin/true" }, BindAddress = IPAddress.Parse("198.51.100.11") },
+            "v6" => new HealthCheckSpec { Tcp = new(), BindAddress = IPAddress.Parse("2001:db8::11") },
+            _ => new HealthCheckSpec { Ping = new(), ConnectIp = IPAddress.Parse("fe80::21") },
+        };
+        var d = Assert.Single(Check(Checked(check)));
+        Assert.Equal((field, rule), (d.Field, d.Rule));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Vigil.Core.Wire;
 using Vigil.Vrrp.Protocol;
 
 namespace Vigil.Vrrp.Tests.Protocol;

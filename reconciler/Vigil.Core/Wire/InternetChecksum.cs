@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Vigil.Vrrp.Protocol;
+namespace Vigil.Core.Wire;
 
-/// <summary>The 16-bit one's complement checksum of RFC 1071, as VRRP and IPv4 use it.</summary>
+/// <summary>The 16-bit one's complement checksum of RFC 1071, as VRRP, IPv4 and ICMP use it.</summary>
 public static class InternetChecksum
 {
     public const byte VrrpProtocol = 112;
