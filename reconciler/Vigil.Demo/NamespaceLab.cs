@@ -66,8 +66,15 @@ public sealed class NamespaceLab : IDisposable
         }
     }
 
+    /// <summary>Another bridge beside br0 (a second network: the servers behind a pair of directors).</summary>
+    public void AddBridge(string bridge)
+    {
+        Ip("-n", BridgeNamespace, "link", "add", bridge, "type", "bridge", "mcast_snooping", "0");
+        Ip("-n", BridgeNamespace, "link", "set", bridge, "up");
+    }
+
     /// <summary>A host with eth0 on the bridge, <paramref name="address"/> on it (IPv4 or IPv6, with prefix length).</summary>
-    public LabHost AddHost(string name, string address, int number)
+    public LabHost AddHost(string name, string address, int number, string bridge = "br0")
     {
         var host = new LabHost(name, $"{Prefix}-{name}", address, string.Create(CultureInfo.InvariantCulture, $"02:00:00:00:00:{number:x2}"));
         Ip("netns", "add", host.Namespace);
@@ -75,17 +82,23 @@ public sealed class NamespaceLab : IDisposable
         // Addresses usable at once: no duplicate address detection delay in the lab.
         Run("ip", "netns", "exec", host.Namespace, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
         Ip("-n", host.Namespace, "link", "set", "lo", "up");
-        Wire(host);
+        Wire(host, bridge);
         return host;
     }
 
     /// <summary>A new eth0 for the host (a new interface index), plugged into the bridge, with the host's address, up.</summary>
-    public void Wire(LabHost host)
+    public void Wire(LabHost host, string bridge = "br0") => Plug(host, "eth0", host.Address, host.Mac, bridge, host.Name);
+
+    /// <summary>A second interface of a host (its eth1 on another bridge), with <paramref name="address"/>, up.</summary>
+    public void AddInterface(LabHost host, string name, string address, int number, string bridge) =>
+        Plug(host, name, address, string.Create(CultureInfo.InvariantCulture, $"02:00:00:00:01:{number:x2}"), bridge, $"{host.Name}-{name}");
+
+    private void Plug(LabHost host, string name, string address, string mac, string bridge, string port)
     {
-        Ip("-n", host.Namespace, "link", "add", "eth0", "address", host.Mac, "type", "veth", "peer", "name", host.Name, "netns", BridgeNamespace);
-        Ip("-n", BridgeNamespace, "link", "set", host.Name, "master", "br0", "up");
-        Ip("-n", host.Namespace, "addr", "add", host.Address, "dev", "eth0");
-        Ip("-n", host.Namespace, "link", "set", "eth0", "up");
+        Ip("-n", host.Namespace, "link", "add", name, "address", mac, "type", "veth", "peer", "name", port, "netns", BridgeNamespace);
+        Ip("-n", BridgeNamespace, "link", "set", port, "master", bridge, "up");
+        Ip("-n", host.Namespace, "addr", "add", address, "dev", name);
+        Ip("-n", host.Namespace, "link", "set", name, "up");
     }
 
     /// <summary>An interface of the host's own (a veth pair, both ends in its namespace), up: one to track or to flap.</summary>

@@ -15,11 +15,13 @@ internal static class GuestTestRun
     {
         Skips.IfMissing(GuestKernel.UnavailableReason);
         var kernel = GuestKernel.Chosen!;
+        // VIGIL_GUEST_CLASS=Namespace.Class runs only that class in the guest (a developer's loop; CI runs them all).
+        var only = Environment.GetEnvironmentVariable("VIGIL_GUEST_CLASS") is { Length: > 0 } name ? $" -class {name}" : "";
         var (exitCode, output) = kernel.Run($"""
             export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
             guest-modprobe ip_vs || exit 90
-            exec {testExecutable} -noColor -trait {trait}={value}
-            """, TimeSpan.FromMinutes(5));
+            exec {testExecutable} -noColor -showLiveOutput -trait {trait}={value}{only}
+            """, TimeSpan.FromMinutes(6));
         var header = $"guest kernel: {GuestKernel.Description}";
         Assert.True(exitCode == 0, $"{header}\n{output}");
         var summary = Regex.Match(output, @"Total: (?<total>[1-9]\d*), Errors: 0, Failed: 0, Skipped: 0");

@@ -26,7 +26,7 @@ public sealed record QuorumChange(TrackProcessSpec Query, int Count, bool Up);
 public sealed class ProcessQuorum(TrackProcessSpec query)
 {
     public TrackProcessSpec Query { get; } = query;
-    public int Count { get; set; }
+    public int Count { get; internal set; }
     public bool Up { get; private set; }
     /// <summary>False until the first count: the first result is taken at once, without a delay.</summary>
     public bool Known { get; private set; }
