@@ -216,38 +216,11 @@ public sealed class KeepalivedConfWriter
         if (instance.ExcludedAddresses.Count > 0) Addresses("virtual_ipaddress_excluded", instance.ExcludedAddresses);
         Lines("virtual_routes", instance.VirtualRoutes.Select(KeepalivedRouting.Route));
         Lines("virtual_rules", instance.VirtualRules.Select(KeepalivedRouting.Rule));
-        if (instance.TrackInterfaces.Count > 0)
-        {
-            Open("track_interface");
-            foreach (var track in instance.TrackInterfaces) Line(track.Weight == 0 ? track.Name : $"{track.Name} weight {track.Weight}");
-            Close();
-        }
-        if (instance.TrackScripts.Count > 0)
-        {
-            Open("track_script");
-            foreach (var track in instance.TrackScripts) Line($"{track.Name} weight {track.Weight ?? 0}");
-            Close();
-        }
-        if (instance.TrackFiles.Count > 0)
-        {
-            Open("track_file");
-            for (var i = 0; i < instance.TrackFiles.Count; i++)
-            {
-                var track = instance.TrackFiles[i];
-                Line($"{TrackFileName(instance, i)} weight {track.Weight}{(track.Reverse ? " reverse" : "")}");
-            }
-            Close();
-        }
-        if (instance.TrackProcesses.Count > 0)
-        {
-            Open("track_process");
-            for (var i = 0; i < instance.TrackProcesses.Count; i++)
-            {
-                var track = instance.TrackProcesses[i];
-                Line($"{TrackProcessName(instance, i)} weight {track.Weight}{(track.Reverse ? " reverse" : "")}");
-            }
-            Close();
-        }
+        Lines("track_interface", instance.TrackInterfaces.Select(t => t.Weight == 0 ? t.Name : $"{t.Name} weight {t.Weight}"));
+        Lines("track_script", instance.TrackScripts.Select(t => $"{t.Name} weight {t.Weight ?? 0}"));
+        // keepalived names its track files and processes; Vigil lists them in the instance (see TrackFiles, TrackProcesses).
+        Lines("track_file", instance.TrackFiles.Select((t, i) => $"{TrackFileName(instance, i)} weight {t.Weight}{(t.Reverse ? " reverse" : "")}"));
+        Lines("track_process", instance.TrackProcesses.Select((t, i) => $"{TrackProcessName(instance, i)} weight {t.Weight}{(t.Reverse ? " reverse" : "")}"));
         Notify(instance.Notify);
         Line($"garp_master_delay {Seconds(instance.Garp.Delay)}");
         Line($"garp_master_repeat {instance.Garp.Repeat}");
