@@ -37,6 +37,22 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public void AdvanceTo(TimeSpan sinceStart) => Advance(Start + sinceStart - _now);
 
+    /// <summary>
+    /// Advances as <see cref="Advance"/>, but the timers that come due are not run: their runs are returned, to be run
+    /// when the test says, as a real timer's run waits for a thread or a lock (a process stalled, a busy pool).
+    /// </summary>
+    public IReadOnlyList<Action> AdvanceHolding(TimeSpan by)
+    {
+        var target = _now + by;
+        var held = new List<Action>();
+        foreach (var timer in _timers.Where(t => t.DueAt <= target).OrderBy(t => t.DueAt).ToList())
+        {
+            held.Add(timer.Take());
+        }
+        _now = target;
+        return held;
+    }
+
     private sealed class ManualTimer(ManualTimeProvider time, TimerCallback callback, object? state) : ITimer
     {
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
@@ -50,10 +66,13 @@ internal sealed class ManualTimeProvider : TimeProvider
             return true;
         }
 
-        public void Fire()
+        public void Fire() => Take()();
+
+        /// <summary>Marks this due run as started and returns it (the callback, not yet called).</summary>
+        public Action Take()
         {
             DueAt = _period == Timeout.InfiniteTimeSpan ? null : DueAt + _period;
-            callback(state);
+            return () => callback(state);
         }
 
         public void Dispose() => DueAt = null;

@@ -229,7 +229,7 @@ public sealed class VrrpStateMachine : IDisposable
         if (priority == 0)
         {
             // RFC 5798 section 6.4.2: the master is leaving; take over after Skew_Time.
-            _masterDownTimer.Change(VrrpTimers.SkewTime(Priority, _masterAdverInterval), Timeout.InfiniteTimeSpan);
+            ArmMasterDown(VrrpTimers.SkewTime(Priority, _masterAdverInterval));
             return;
         }
         if (!Settings.Preempt || priority >= Priority)
@@ -237,7 +237,7 @@ public sealed class VrrpStateMachine : IDisposable
             MasterSeen = source;
             LearnInterval(maxAdverInterval);
             _preemptAt = null;
-            _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+            ArmMasterDown(MasterDownInterval);
             return;
         }
         MasterSeen = source;
@@ -251,7 +251,7 @@ public sealed class VrrpStateMachine : IDisposable
             _preemptAt ??= now + Settings.PreemptDelay;
             if (now < _preemptAt.Value)
             {
-                _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+                ArmMasterDown(MasterDownInterval);
                 return;
             }
         }
@@ -271,7 +271,7 @@ public sealed class VrrpStateMachine : IDisposable
             _adverTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             MasterSeen = source;
             LearnInterval(maxAdverInterval);
-            _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+            ArmMasterDown(MasterDownInterval);
             _actions.ReleaseVirtualAddresses();
             SetState(VrrpState.Backup, priority > Priority
                 ? $"higher priority {priority} from {source}"
@@ -312,11 +312,42 @@ public sealed class VrrpStateMachine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Master_Down_Timer's deadline, monotonic (0: not armed). A run of the timer that was already under way when an
+    /// advert rearmed it (waiting for the lock, or late after the process stalled) finds the deadline moved and is not a
+    /// takeover: seen in the soak, where a stalled backup took over 91 instances whose adverts it had just heard.
+    /// </summary>
+    private long _masterDownDue;
+
+    private void ArmMasterDown(TimeSpan due)
+    {
+        var frequency = _time.TimestampFrequency;
+        _masterDownDue = _time.GetTimestamp() + (frequency == TimeSpan.TicksPerSecond ? due.Ticks : (long)(due.Ticks * (double)frequency / TimeSpan.TicksPerSecond));
+        _masterDownTimer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void DisarmMasterDown()
+    {
+        _masterDownDue = 0;
+        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
     private void OnMasterDownTimer()
     {
         using var settle = new Settling(this);
         lock (_gate)
         {
+            var left = _masterDownDue - _time.GetTimestamp();
+            if (_masterDownDue == 0 || left > 0)
+            {
+                // Disarmed, or rearmed since this run was started: the timer fires again at the new deadline (set once
+                // more here, so that a run that came early cannot be lost).
+                if (_masterDownDue != 0)
+                {
+                    _masterDownTimer.Change(TimeSpan.FromSeconds((double)left / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
+                }
+                return;
+            }
             if (State == VrrpState.Backup)
             {
                 BecomeMaster(_preemptAt is { } at && _time.GetUtcNow() >= at ? "preempt delay elapsed, lower-priority master ignored" : "master down");
@@ -326,7 +357,7 @@ public sealed class VrrpStateMachine : IDisposable
 
     private void BecomeMaster(string reason)
     {
-        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        DisarmMasterDown();
         _preemptAt = null;
         MasterSeen = Settings.PrimaryAddress;
         // As keepalived: one advert first, then the VIPs and their announcements.
@@ -353,14 +384,14 @@ public sealed class VrrpStateMachine : IDisposable
     {
         _masterAdverInterval = Settings.AdvertisementInterval;
         _preemptAt = null;
-        _masterDownTimer.Change(MasterDownInterval, Timeout.InfiniteTimeSpan);
+        ArmMasterDown(MasterDownInterval);
         SetState(VrrpState.Backup, reason);
     }
 
     private void LeaveCurrentState(bool sendPriorityZero)
     {
         _adverTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _masterDownTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        DisarmMasterDown();
         if (State == VrrpState.Master)
         {
             if (sendPriorityZero)

@@ -65,6 +65,31 @@ public sealed class VrrpStateMachineTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(3687.5), _actions.FirstAt("advert 80"));
     }
 
+    /// <summary>
+    /// The soak's false takeover: Master_Down_Timer came due while the backup was stalled, an advert was taken in before
+    /// the timer's run got the lock, and the run then took over though the master had just been heard.
+    /// </summary>
+    [Fact]
+    public void MasterDownRun_StartedBeforeAnAdvertRearmedTheTimer_IsNoTakeover()
+    {
+        var machine = Machine(80, version: 3, interval: HundredMs);
+        machine.Start();
+        machine.ReceiveAdvertisement(100, HundredMs, Ka1);
+        var held = _time.AdvanceHolding(TimeSpan.FromMilliseconds(400)); // due at 368.75 ms, its run waiting
+        Assert.Single(held);
+
+        machine.ReceiveAdvertisement(100, HundredMs, Ka1);
+        held[0]();
+
+        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.DoesNotContain(_actions.Actions, a => a.Contains("-> Master", StringComparison.Ordinal));
+        // The master then falls silent: the rearmed timer still takes over one Master_Down_Interval after that advert.
+        _time.Advance(TimeSpan.FromMilliseconds(368));
+        Assert.Equal(VrrpState.Backup, machine.State);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
     [Fact]
     public void AddressOwner_BecomesMasterAtOnce()
     {
