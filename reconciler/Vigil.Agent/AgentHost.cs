@@ -359,7 +359,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 
     private void Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
     {
-        var summary = $"{revision.Label}: invalid ({reasons.Count} error(s)), nothing applied: {reasons[0]}";
+        var summary = revision.Untrusted is not null
+            ? $"{revision.Label}: not trusted, nothing applied: {reasons[0]}"
+            : $"{revision.Label}: invalid ({reasons.Count} error(s)), nothing applied: {reasons[0]}";
         _log.Error("refused {Revision}: nothing applied, still running {Running}", revision.Label, RunningLabel);
         Record(revision, ReconcileOutcome.Refused, reasons, clock);
         Save(_state with { LastError = summary, LastErrorCommit = revision.Commit });

@@ -16,9 +16,17 @@ public static class RevisionLoader
     /// The node's desired state and its Cluster, or null with the reasons when the revision is invalid, does not name this
     /// node, or (with <paramref name="scripts"/>) has a script that runs as root and could be changed by someone else.
     /// With <paramref name="scripts"/>, scripts that name no user run as the node's script user (see <see cref="ScriptRunAs"/>).
+    /// A commit whose signature does not verify (<see cref="SourceRevision.Untrusted"/>) is refused too.
     /// </summary>
     public static LoadedRevision? Load(SourceRevision revision, string node, ILogger log, out IReadOnlyList<string> refusal, ScriptEnvironment? scripts = null)
     {
+        // An unsigned or untrusted commit is refused as an invalid one is, before a file of it is read.
+        if (revision.Untrusted is { } untrusted)
+        {
+            log.Error("{Revision}: {Reason}", revision.Label, untrusted);
+            refusal = [untrusted];
+            return null;
+        }
         var result = new DesiredStateLoader().Load(revision.Files);
         Log(revision, result.Diagnostics, log);
         refusal = result.State is null

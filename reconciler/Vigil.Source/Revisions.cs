@@ -6,7 +6,8 @@ namespace Vigil.Source;
 /// One revision of the desired state as the agent reads it: its commit (null for a plain folder), the commit's
 /// subject, and its YAML files as (path shown in messages, text).
 /// </summary>
-public sealed record SourceRevision(string? Commit, string? Subject, IReadOnlyList<(string Path, string Text)> Files)
+/// <param name="Untrusted">Why the commit may not apply though its files may be valid: its signature (--verify-commits).</param>
+public sealed record SourceRevision(string? Commit, string? Subject, IReadOnlyList<(string Path, string Text)> Files, string? Untrusted = null)
 {
     /// <summary>"commit 1a2b3c4d5e6f" or "the folder", for messages.</summary>
     public string Label => Commit is null ? "the folder" : $"commit {GitSource.Short(Commit)}";
@@ -74,7 +75,7 @@ public sealed class GitRevisions(GitSourceSpec spec, string stateDirectory) : IR
     {
         var folder = spec.Path.Trim('/');
         return new(commit.Sha, commit.Subject,
-            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))]);
+            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))], _source.Refusal(commit.Sha));
     }
 
     public void Dispose() => _source.Dispose();

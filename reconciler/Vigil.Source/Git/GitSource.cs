@@ -21,6 +21,8 @@ public sealed record GitSourceSpec
     public string? SshKeyFile { get; init; }
     /// <summary>How long a fetch waits to connect, and then for each answer, before it fails (libgit2 would wait forever).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Only signed commits (or tags) apply, signed by a key in the node's own folder; null: no check.</summary>
+    public Signatures.CommitVerification? Verify { get; init; }
 }
 
 /// <summary>One commit of the source, as fetched.</summary>
@@ -147,6 +149,37 @@ public sealed class GitSource : IDisposable
     /// <summary>A commit already in the clone (the last good one after a restart, when the remote cannot be reached).</summary>
     public FetchedCommit Describe(string sha) =>
         Describe(Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone"));
+
+    /// <summary>
+    /// Why <paramref name="sha"/> may not apply under the source's verification (not signed, a bad signature, a key not
+    /// trusted), or null when it may (or nothing is verified). With a tag mode the ref must name a tag that names it.
+    /// </summary>
+    public string? Refusal(string sha)
+    {
+        if (_spec.Verify is not { } verify)
+        {
+            return null;
+        }
+        var repository = Open();
+        var commit = repository.Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone");
+        var verifier = new Signatures.SignatureVerifier(verify.TrustedKeys);
+        if (verify.Mode != Signatures.VerifyMode.Head)
+        {
+            if (repository.Tags[_spec.Ref] is not { } tag)
+            {
+                return $"--verify-commits {(verify.Mode == Signatures.VerifyMode.Tag ? "tag" : "tag-and-head")} needs a tag to verify: '{_spec.Ref}' is none";
+            }
+            if ((tag.PeeledTarget as Commit)?.Sha != sha)
+            {
+                return $"tag {_spec.Ref} no longer names commit {Short(sha)}";
+            }
+            if (verifier.Refusal(Signatures.SignedObject.Of(tag)) is { } tagRefusal)
+            {
+                return tagRefusal;
+            }
+        }
+        return verify.Mode == Signatures.VerifyMode.Tag ? null : verifier.Refusal(Signatures.SignedObject.Of(repository, commit));
+    }
 
     /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>
     public IReadOnlyList<(string Path, string Text)> Files(string sha)
