@@ -4,6 +4,7 @@ using Vigil.Tests;
 namespace Vigil.Source.Tests.Git;
 
 /// <summary>The git source against real repositories made by the git command line (an independent implementation).</summary>
+[Collection(Libgit2Collection.Name)]
 public sealed class GitSourceTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("vigil-git-").FullName;

@@ -8,6 +8,7 @@ namespace Vigil.Source.Tests.Git;
 /// (head), the tag the ref names (tag), or both; signed by a trusted key, unsigned, changed after signing, or signed by
 /// a key the node does not trust. Verified as the agent's git source verifies what it fetched.
 /// </summary>
+[Collection(Libgit2Collection.Name)]
 public sealed class SignedCommitTests(SigningKeys keys) : IClassFixture<SigningKeys>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("vigil-signed-").FullName;
