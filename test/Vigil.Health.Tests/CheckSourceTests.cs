@@ -45,6 +45,10 @@ public sealed class CheckSourceTests
         Assert.True(result.Up, result.Reason);
         Assert.All(server.Clients, client => Assert.Equal(Source, client.Address));
         Assert.NotEmpty(server.Clients);
+
+        var foreign = new ProbeTarget(IPAddress.Loopback, server.Port, new ProbeSource(IPAddress.Parse("203.0.113.77"), 0, null));
+        Assert.Equal(ProbeResult.Failure("bind from 203.0.113.77: address not available"),
+            await new HttpProbe(new HttpCheckSpec(), tls: false).ProbeAsync(foreign, Timeout, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -150,7 +150,9 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
         catch (HttpRequestException e)
         {
-            return ProbeResult.Failure(e.InnerException is SocketException socket ? $"connect: {TcpProbe.Describe(socket)}"
+            // The socket's error may be wrapped once more (an IOException when the server resets while the request goes out).
+            return ProbeResult.Failure(Inner<UnboundSourceException>(e) is { } unbound ? unbound.Message
+                : Inner<SocketException>(e) is { } socket ? $"connect: {TcpProbe.Describe(socket)}"
                 : e.InnerException is System.Security.Authentication.AuthenticationException tls ? $"TLS: {tls.Message}"
                 : e.Message);
         }
@@ -175,6 +177,18 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         }
     }
 
+    private static T? Inner<T>(Exception e) where T : Exception
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is T found)
+            {
+                return found;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Always to the real server: the virtual host is only the Host header (and the TLS server name).</summary>
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
     {
@@ -182,7 +196,7 @@ public sealed class HttpProbe : IHealthProbe, IDisposable
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            if (target.Source?.Bind(socket) is { } unbound) throw new HttpRequestException(unbound);
+            if (target.Source?.Bind(socket) is { } unbound) throw new UnboundSourceException(unbound);
             await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellation).ConfigureAwait(false);
             var stream = new NetworkStream(socket, ownsSocket: true);
             return _tls ? await AuthenticateAsync(stream, context.DnsEndPoint.Host, cancellation).ConfigureAwait(false) : stream;

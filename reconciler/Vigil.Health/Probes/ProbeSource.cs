@@ -53,3 +53,6 @@ public sealed record ProbeSource(IPAddress? Address, int Port, string? Interface
     public override string ToString() =>
         string.Join(' ', new[] { Address is null ? null : $"from {Address}", Port == 0 ? null : $"port {Port}", Interface is null ? null : $"via {Interface}" }.OfType<string>());
 }
+
+/// <summary>A check's source could not be bound (thrown where a probe's socket is opened for it, as in an HTTP connect callback).</summary>
+public sealed class UnboundSourceException(string message) : IOException(message);
