@@ -48,8 +48,8 @@ public sealed class SignedCommitFollowTests
         origin.Edit("cluster/vi_1.yaml", "198.51.100.101/24", "198.51.100.102/24");
         var signed = Signed("198.51.100.102 instead, signed");
 
-        Assert.True(FailoverLab.WaitUntil(() => lab.Lab.Holds(lab.Ka1, "198.51.100.102"), Within), lab.Explain());
-        Assert.Equal(signed, (string?)Source(lab, "ka1")!["commit"]);
+        // The kernel and the status file are written one after the other: wait for both.
+        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == signed && lab.Lab.Holds(lab.Ka1, "198.51.100.102"), Within), lab.Explain());
         var history = ApplyHistory.Read(Path.Combine(State("ka1"), ApplyHistory.FileName));
         Assert.Equal([(first, ReconcileOutcome.Applied), (unsigned, ReconcileOutcome.Refused), (signed, ReconcileOutcome.Applied)],
             history.Select(h => (h.Commit, h.Outcome)));
