@@ -27,7 +27,7 @@ public static class RevisionLoader
             refusal = [untrusted];
             return null;
         }
-        var result = new DesiredStateLoader().Load(revision.Files);
+        var result = new DesiredStateLoader().Load(revision.Files, revision.Root);
         Log(revision, result.Diagnostics, log);
         refusal = result.State is null
             ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]

@@ -30,7 +30,11 @@ public sealed class DesiredStateLoader
     internal DesiredStateLoader(SchemaSet schemas) => _schema = new SchemaValidator(schemas);
 
     /// <summary>A folder of YAML (or one file); throws DirectoryNotFoundException when there is neither.</summary>
-    public LoadResult LoadPath(string path) => Load(new FolderRevisions(path).Latest().Files);
+    public LoadResult LoadPath(string path)
+    {
+        var revision = new FolderRevisions(path).Latest();
+        return Load(revision.Files, revision.Root);
+    }
 
     /// <summary>Files in a stable order; hidden folders (.git, .github) are not desired state.</summary>
     public static IEnumerable<string> EnumerateYaml(string root) =>
@@ -39,8 +43,11 @@ public sealed class DesiredStateLoader
             .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal);
 
-    /// <summary>Loads files given as (display path, text): the seam used by tests and by the git source.</summary>
-    public LoadResult Load(IEnumerable<(string Path, string Text)> files)
+    /// <summary>
+    /// Loads files given as (display path, text): the seam used by tests and by the git source. <paramref name="root"/> is
+    /// the folder the display paths start from, so that policies see paths relative to the repository (<c>network/vips.yaml</c>).
+    /// </summary>
+    public LoadResult Load(IEnumerable<(string Path, string Text)> files, string root = "")
     {
         var diagnostics = new DiagnosticBag();
         var builder = new StateBuilder(diagnostics);
@@ -72,6 +79,7 @@ public sealed class DesiredStateLoader
 
         var state = builder.Build();
         diagnostics.AddRange(SemanticValidator.Validate(state, builder.Unreadable));
+        RepositoryPolicies.Check(documents, builder.Policies, root, diagnostics);
         var sorted = diagnostics.Sorted();
         return new LoadResult(diagnostics.HasErrors ? null : state, sorted, fileCount, documents.Count);
     }

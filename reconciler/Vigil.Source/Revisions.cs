@@ -9,6 +9,9 @@ namespace Vigil.Source;
 /// <param name="Untrusted">Why the commit may not apply though its files may be valid: its signature (--verify-commits).</param>
 public sealed record SourceRevision(string? Commit, string? Subject, IReadOnlyList<(string Path, string Text)> Files, string? Untrusted = null)
 {
+    /// <summary>The folder the paths of <see cref="Files"/> start from: the repository's root for policies' folders.</summary>
+    public string Root { get; init; } = "";
+
     /// <summary>"commit 1a2b3c4d5e6f" or "the folder", for messages.</summary>
     public string Label => Commit is null ? "the folder" : $"commit {GitSource.Short(Commit)}";
 }
@@ -40,7 +43,7 @@ public sealed class FolderRevisions(string path) : IRevisionSource
     {
         if (File.Exists(path))
         {
-            return new(null, null, [(path, Yaml.InputLimits.ReadText(path))]);
+            return new(null, null, [(path, Yaml.InputLimits.ReadText(path))]) { Root = Path.GetDirectoryName(path) ?? "" };
         }
         if (!Directory.Exists(path))
         {
@@ -48,7 +51,7 @@ public sealed class FolderRevisions(string path) : IRevisionSource
         }
         // Shown as the operator named the folder, so that messages do not depend on the working directory.
         return new(null, null, [.. DesiredStateLoader.EnumerateYaml(path)
-            .Select(file => (Path.Join(path, Path.GetRelativePath(path, file)), Yaml.InputLimits.ReadText(file)))]);
+            .Select(file => (Path.Join(path, Path.GetRelativePath(path, file)), Yaml.InputLimits.ReadText(file)))]) { Root = path };
     }
 
     public SourceRevision? At(string commit) => null;
@@ -75,7 +78,7 @@ public sealed class GitRevisions(GitSourceSpec spec, string stateDirectory) : IR
     {
         var folder = spec.Path.Trim('/');
         return new(commit.Sha, commit.Subject,
-            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))], _source.Refusal(commit.Sha));
+            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))], _source.Refusal(commit.Sha)) { Root = folder };
     }
 
     public void Dispose() => _source.Dispose();

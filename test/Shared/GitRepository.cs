@@ -19,15 +19,25 @@ internal sealed class GitRepository
 
     public string Path { get; }
 
-    /// <summary>Copies a folder's files (an example, a lab's configuration) into <paramref name="folder"/> of the work tree.</summary>
+    /// <summary>Copies a folder's files and subfolders (an example, a lab's configuration) into <paramref name="folder"/> of the work tree.</summary>
     public void CopyIn(string from, string folder)
     {
         var target = System.IO.Path.Combine(Path, folder);
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(from))
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
-            System.IO.File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)), overwrite: true);
+            var to = System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+            System.IO.File.Copy(file, to, overwrite: true);
         }
+    }
+
+    /// <summary>Writes a work-tree file, making its folders.</summary>
+    public void Write(string relative, string text)
+    {
+        var path = PathOf(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, text);
     }
 
     public string PathOf(string relative) => System.IO.Path.Combine(Path, relative);

@@ -116,6 +116,37 @@ public sealed class AgentHostTests : IDisposable
     }
 
     [Fact]
+    public void ACommitAPolicyDenies_IsRefused_AndTheRunningOneKept()
+    {
+        const string policy = """
+            apiVersion: vigil/v1
+            kind: Policy
+            metadata:
+              name: ownership
+            spec:
+              owners:
+                - folder: /
+                  addresses: [198.51.100.96/28]
+            """;
+        _source.Next = Revision(CommitA, OneInstance) with { Files = [.. Revision(CommitA, OneInstance).Files, ("policies/ownership.yaml", policy)] };
+        var host = Host();
+        host.Start();
+        var before = _kernel.Addresses();
+        var outside = Revision(CommitB, Instance("vi_1", 51, "198.51.100.200"));
+        _source.Next = outside with { Files = [.. outside.Files, ("policies/ownership.yaml", policy)] };
+
+        var pass = host.Reconcile(fromInterval: true);
+
+        Assert.Equal(PassResult.Kind.Stalled, pass.Ending);
+        var status = Status;
+        Assert.Equal((CommitA, "refused", CommitA), (status.Source.Commit, status.Source.LastOutcome, status.Source.LastGood));
+        Assert.Contains("vi.yaml:", status.Source.LastError, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.200/24 is outside the addresses of folder / (198.51.100.96/28) [ownership]", status.Source.LastError, StringComparison.Ordinal);
+        Assert.Equal(before, _kernel.Addresses());
+        Assert.Equal("vi_1", Assert.Single(status.Instances).Name);
+    }
+
+    [Fact]
     public void AMissingInterface_IsPartlyApplied_RetriedUntilItAppears_ThenApplied()
     {
         _source.Next = Revision(CommitA, OneInstance + "\n---\n" + Instance("vi_2", 52, "203.0.113.100", iface: "eth9"));

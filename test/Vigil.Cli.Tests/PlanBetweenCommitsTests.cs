@@ -34,6 +34,7 @@ public sealed class PlanBetweenCommitsTests : IDisposable
         ],
         ["notify-email"] = [("vi_1.yaml", "      priority: 80", "      priority: 120")],
         ["preempt-delay"] = [("vi_1.yaml", "preemptDelay: 5s", "preemptDelay: 10s")],
+        ["team-folders"] = [("apps/web.yaml", "statusCode: 200\n        connectTimeout: 3s\n    - address: 198.51.100.22", "statusCode: 200\n        connectTimeout: 2s\n    - address: 198.51.100.22")],
         ["strict-router"] = [("gateway.yaml", "  virtualRouterId: 61\n  accept: true", "  virtualRouterId: 61\n  accept: false")],
         ["unicast"] = [
             ("cluster.yaml", "          addresses: [198.51.100.12/24]", "          addresses: [198.51.100.12/24]\n    - name: ka3\n      interfaces:\n        - name: eth0\n          addresses: [198.51.100.13/24]"),
@@ -104,6 +105,24 @@ public sealed class PlanBetweenCommitsTests : IDisposable
         Assert.Equal(8, (int)diagnostic["line"]!); // examples/basic/vi_1.yaml: "  virtualRouterId: 51"
         Assert.Contains("virtualRouterId", (string?)diagnostic["field"], StringComparison.Ordinal);
         Assert.Null(json["nodes"]);
+    }
+
+    [Fact]
+    public void Plan_HeadAPolicyRefuses_ExitsOne_AtTheClaimingField_WithFoldersBelowPath()
+    {
+        var repository = Repository("team-folders");
+        // The application team's folder claims a VIP of its own: the network team's to give.
+        repository.Write("cluster/apps/vi_mine.yaml", File.ReadAllText(Path.Combine(RepoPaths.Examples, "team-folders", "network", "vi_web.yaml"))
+            .Replace("vi_web", "vi_mine", StringComparison.Ordinal).Replace("virtualRouterId: 51", "virtualRouterId: 52", StringComparison.Ordinal)
+            .Replace("198.51.100.100/24", "198.51.100.101/24", StringComparison.Ordinal));
+        repository.Commit("apps: a VIP of our own");
+
+        var run = CliRun.Of("plan", "--repo", repository.Path, "--base", "HEAD~1", "--path", "cluster", "--output", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        var diagnostic = Assert.Single(JsonNode.Parse(run.Output)!["validation"]!["diagnostics"]!.AsArray())!;
+        Assert.Equal(("cluster/apps/vi_mine.yaml", "ownership", "kind"), ((string?)diagnostic["file"], (string?)diagnostic["rule"], (string?)diagnostic["field"]));
+        Assert.Equal("folder apps/ (team applications) may define VirtualServer, not VrrpInstance", (string?)diagnostic["message"]);
     }
 
     [Fact]

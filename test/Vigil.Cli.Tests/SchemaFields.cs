@@ -79,7 +79,7 @@ internal static class SchemaFields
     /// <summary>The leaf fields set in the YAML documents of <paramref name="folder"/>, prefixed with each document's kind.</summary>
     public static IEnumerable<string> SetIn(string folder)
     {
-        foreach (var file in Directory.GetFiles(folder, "*.yaml"))
+        foreach (var file in Directory.GetFiles(folder, "*.yaml", SearchOption.AllDirectories))
         {
             var stream = new YamlStream();
             using (var reader = new StreamReader(file))

@@ -37,8 +37,25 @@ internal static class Seeds
         Save(root, "http", "chunked", Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
         Save(root, "http", "unavailable", Encoding.ASCII.GetBytes("HTTP/1.0 503 Service Unavailable\r\n\r\n"));
         Save(root, "smtp", "ok", Encoding.ASCII.GetBytes("220 mx.example.org ESMTP\r\n250 mx.example.org\r\n221 bye\r\n"));
+        foreach (var (name, expression) in PolicySeeds)
+        {
+            Save(root, "policy", name, Encoding.UTF8.GetBytes(expression));
+        }
         Save(root, "smtp", "multiline", Encoding.ASCII.GetBytes("220-mx.example.org\r\n220 ready\r\n250-mx.example.org\r\n250 SIZE 1000\r\n221 bye\r\n"));
     }
+
+    /// <summary>Rules as the shipped policies and the README write them, and the language's corners.</summary>
+    private static readonly (string, string)[] PolicySeeds =
+    [
+        ("has", "!has(object.spec.authentication)"),
+        ("size", "size(object.spec.members) + (has(object.spec.externalPeers) ? size(object.spec.externalPeers) : 0) >= 2"),
+        ("all-cidr", "object.spec.virtualAddresses.all(a, cidr('198.51.100.0/24').containsCIDR(a.address) || cidr('2001:db8::/32').containsCIDR(a.address))"),
+        ("duration", "duration(object.spec.advertInterval) < duration('2s') && duration('1m').getSeconds() == 60"),
+        ("map-filter", "object.spec.members.map(m, m.priority > 90, m.node) == ['ka1'] && object.spec.members.filter(m, m.priority < 90).size() == 1"),
+        ("strings", """object.spec.interface.matches('^eth[0-9]+$') && r'\d' == '\\d' && '''a'b''' != "x" && 'é'.upperAscii() == 'é'"""),
+        ("literals", "{'a': [1, 2.5, -3, 0x10, true, null]}['a'][1] == 2.5 && 7 % 2 == 1 && -9223372036854775808 < 0"),
+        ("exists-one", "object.spec.members.exists_one(m, m.node == 'ka2') && 'ka1' in object.spec.members.map(m, m.node)"),
+    ];
 
     /// <summary>A reply to "A www.example.org?" with one answer (198.51.100.80): the query the check sends, with a record added.</summary>
     private static byte[] DnsAnswer()

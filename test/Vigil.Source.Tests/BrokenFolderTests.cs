@@ -20,7 +20,7 @@ public class BrokenFolderTests
             "instances.yaml:72:3: error: spec.advertInterval: advertInterval 100ms is not possible with VRRPv2: whole seconds from 1s to 255s (use version 3 for sub-second adverts) [advert-interval]",
             "malformed.yaml:6:11: error: malformed YAML: the parser could not continue after this point (an unclosed '[' or '{'?) [yaml]",
             "team-b/duplicate.yaml:5:3: error: metadata.name: VrrpInstance 'vi_1' is already defined at instances.yaml:5 [duplicate-name]",
-            "team-b/duplicate.yaml:14:1: error: kind: unknown kind 'VRRPInstance'; did you mean 'VrrpInstance'? (kinds: Cluster, VrrpInstance, SyncGroup, VrrpScript, VirtualServer) [schema]",
+            "team-b/duplicate.yaml:14:1: error: kind: unknown kind 'VRRPInstance'; did you mean 'VrrpInstance'? (kinds: Cluster, VrrpInstance, SyncGroup, VrrpScript, VirtualServer, Policy) [schema]",
             "team-b/duplicate.yaml:25:3: error: spec.weight: must be at least -254 (got -300) [schema]",
             "team-b/duplicate.yaml:33:3: error: spec.interval: must be a duration with a unit, like 100ms, 1s or 5m (got 10) [schema]",
             "team-b/servers.yaml:8:3: error: spec.scheduler: 'roundrobin' is not one of: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh [schema]",

@@ -16,6 +16,7 @@ public class SchemaConsistencyTests
         { "SyncGroup", typeof(SyncGroupSpec) },
         { "VrrpScript", typeof(VrrpScriptSpec) },
         { "VirtualServer", typeof(VirtualServerSpec) },
+        { "Policy", typeof(Vigil.Policies.PolicySpec) },
     };
 
     [Theory]

@@ -75,7 +75,7 @@ internal sealed record NodeObservedPlan(
         try
         {
             using var commits = new LocalCommits(clone);
-            return new DesiredStateLoader().Load(commits.Files(commit, folder)).State;
+            return new DesiredStateLoader().Load(commits.Files(commit, folder), folder).State;
         }
         catch (GitSourceException)
         {

@@ -86,7 +86,7 @@ internal static class PlanCommand
             PlanSide Side(string revision)
             {
                 var commit = commits.Resolve(revision);
-                return new PlanSide(revision, commit, new DesiredStateLoader().Load(commits.Files(commit.Sha, folder)));
+                return new PlanSide(revision, commit, new DesiredStateLoader().Load(commits.Files(commit.Sha, folder), folder));
             }
             from = Side(baseRevision);
             to = Side(headRevision);

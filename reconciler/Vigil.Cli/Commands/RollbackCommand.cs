@@ -45,8 +45,8 @@ internal static class RollbackCommand
             {
                 using var commits = new LocalCommits(path);
                 var loader = new DesiredStateLoader();
-                var after = loader.Load(commits.Files(head, parse.GetValue(folder)!)).State;
-                plan = after is null ? null : ClusterPlanner.Between(loader.Load(commits.Files(result.From.Sha, parse.GetValue(folder)!)).State, after);
+                var after = loader.Load(commits.Files(head, parse.GetValue(folder)!), parse.GetValue(folder)!).State;
+                plan = after is null ? null : ClusterPlanner.Between(loader.Load(commits.Files(result.From.Sha, parse.GetValue(folder)!), parse.GetValue(folder)!).State, after);
             }
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(output) == OutputFormat.Json)

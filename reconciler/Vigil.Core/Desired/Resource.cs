@@ -18,8 +18,9 @@ public static class Kinds
     public const string SyncGroup = "SyncGroup";
     public const string VrrpScript = "VrrpScript";
     public const string VirtualServer = "VirtualServer";
+    public const string Policy = "Policy";
 
-    public static readonly IReadOnlyList<string> All = [Cluster, VrrpInstance, SyncGroup, VrrpScript, VirtualServer];
+    public static readonly IReadOnlyList<string> All = [Cluster, VrrpInstance, SyncGroup, VrrpScript, VirtualServer, Policy];
 }
 
 /// <summary>The whole desired state of one cluster, from every document of every file.</summary>

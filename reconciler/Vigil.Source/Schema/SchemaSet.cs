@@ -13,6 +13,7 @@ internal sealed class SchemaSet
         [Kinds.SyncGroup] = "sync-group.schema.json",
         [Kinds.VrrpScript] = "vrrp-script.schema.json",
         [Kinds.VirtualServer] = "virtual-server.schema.json",
+        [Kinds.Policy] = "policy.schema.json",
     };
 
     private static readonly Lazy<SchemaSet> Shipped = new(() => Load(Path.Combine(AppContext.BaseDirectory, "schemas")));

@@ -12,6 +12,10 @@ internal sealed class StateBuilder(DiagnosticBag diagnostics)
     private readonly List<Resource<SyncGroupSpec>> _groups = [];
     private readonly List<Resource<VrrpScriptSpec>> _scripts = [];
     private readonly List<Resource<VirtualServerSpec>> _servers = [];
+    private readonly List<Resource<Vigil.Policies.PolicySpec>> _policies = [];
+
+    /// <summary>The Policy documents that bound; they shape validation, not the desired state.</summary>
+    public IReadOnlyList<Resource<Vigil.Policies.PolicySpec>> Policies => _policies;
 
     /// <summary>Kind/name of documents that failed the schema, so that references to them are not reported twice.</summary>
     public UnreadableResources Unreadable { get; } = new();
@@ -36,6 +40,7 @@ internal sealed class StateBuilder(DiagnosticBag diagnostics)
             Kinds.SyncGroup => Bind(_groups),
             Kinds.VrrpScript => Bind(_scripts),
             Kinds.VirtualServer => Bind(_servers),
+            Kinds.Policy => Bind(_policies),
             _ => false,
         };
         if (!bound)

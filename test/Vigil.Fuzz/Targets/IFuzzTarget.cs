@@ -27,6 +27,7 @@ public static class FuzzTargets
         ["http"] = () => new HttpProbeTarget(),
         ["smtp"] = () => new SmtpProbeTarget(),
         ["keepalived"] = () => new KeepalivedTarget(),
+        ["policy"] = () => new PolicyTarget(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
