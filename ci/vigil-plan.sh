@@ -8,6 +8,8 @@
 #   VIGIL_PATH        folder of the repository holding the cluster's YAML (default: the root)
 #   VIGIL_PLAN_FILE   where the markdown plan is written for a pull-request comment (default: vigil-plan.md)
 #   VIGIL_FAIL_ON_CHANGES=1   fail (exit 2) when there are changes, for branches that must not change nodes
+#   VIGIL_VERIFY_COMMITS      head, tag or tag-and-head: the head must be signed as the agents require (--verify-commits)
+#   VIGIL_TRUSTED_KEYS        with it: the folder of trusted keys; from a CI secret, never from the checkout being verified
 #
 # Prints the plan as text, writes it as markdown, and exits:
 #   0  the head commit is valid (with or without changes)
@@ -22,9 +24,13 @@ vigil=${VIGIL:-vigil}
 folder=${VIGIL_PATH:-}
 plan_file=${VIGIL_PLAN_FILE:-vigil-plan.md}
 
-"$vigil" plan --repo . --base "$base" --head "$head" --path "$folder" --output markdown >"$plan_file"
+set --
+if [ -n "${VIGIL_VERIFY_COMMITS:-}" ]; then
+  set -- --verify-commits "$VIGIL_VERIFY_COMMITS" --trusted-keys "${VIGIL_TRUSTED_KEYS:?VIGIL_TRUSTED_KEYS: the folder of trusted keys}"
+fi
+"$vigil" plan --repo . --base "$base" --head "$head" --path "$folder" --output markdown "$@" >"$plan_file"
 markdown_status=$?
-"$vigil" plan --repo . --base "$base" --head "$head" --path "$folder"
+"$vigil" plan --repo . --base "$base" --head "$head" --path "$folder" "$@"
 status=$?
 if [ "$status" -ne "$markdown_status" ]; then
   echo "vigil-plan.sh: the text and markdown plans disagree ($status, $markdown_status)" >&2

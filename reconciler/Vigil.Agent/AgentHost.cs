@@ -157,10 +157,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             try
             {
-                if (_source.At(good) is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _, _scriptEnvironment) is { } state)
+                if (LastGoodRevision() is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _, _scriptEnvironment) is { } state)
                 {
                     _log.Warning("starting from the last good {Commit} until a newer commit can be applied", revision.Label);
-                    Apply(revision, state);
+                    Apply(revision, state, held: _state.HeldUnits ?? []);
                 }
             }
             catch (GitSourceException e)
@@ -242,6 +242,12 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             return RetryOnce(clock);
         }
         var state = RevisionLoader.Load(revision, _options.Node, _log, out var refusal, _scriptEnvironment);
+        if (state is null && Isolate(revision) is { } isolated
+            && RevisionLoader.Load(isolated.Revision, _options.Node, _log, out _, _scriptEnvironment) is { } composed)
+        {
+            Apply(isolated.Revision, composed, clock, isolated.Held);
+            return Ending();
+        }
         if (state is null)
         {
             Refuse(revision, refusal, clock);
@@ -340,6 +346,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, [.. _notApplied, .. _routing.Problems, .. _firewall.Problems])
         {
             Folder = _source.Folder,
+            HeldUnits = _state.HeldUnits ?? [],
         };
         var degraded = _files.Degraded();
         if (_notifier.FifoLinesDropped is var dropped and > 0)
@@ -354,8 +361,88 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         };
     }
 
+    /// <summary>
+    /// With <c>faultIsolation: topLevelFolders</c> in the running revision's Cluster, an invalid commit whose errors are
+    /// confined to some units: those keep their last good files, the rest advance (see <see cref="UnitIsolation"/>).
+    /// Null when isolation is off, the commit is not trusted, there is no good commit to keep units at, or it cannot help.
+    /// </summary>
+    private IsolatedRevision? Isolate(SourceRevision revision)
+    {
+        // Before anything runs (a restart), units held when the agent stopped say isolation was on.
+        var enabled = _cluster.FaultIsolation == Core.Desired.FaultIsolation.TopLevelFolders || (_running is null && _state.HeldUnits is { Count: > 0 });
+        if (!enabled || revision is { Untrusted: not null } or { Commit: null } || _state.LastGood is null)
+        {
+            return null;
+        }
+        var loader = new DesiredStateLoader();
+        var invalid = loader.Load(revision.Files, revision.Root);
+        if (invalid.IsValid)
+        {
+            return null; // refused for another reason (a node it does not name, a script's security): not a unit's fault
+        }
+        try
+        {
+            var isolated = UnitIsolation.Compose(revision, invalid, UnitAtLastGood(), loader);
+            foreach (var held in isolated?.Held ?? [])
+            {
+                _log.Error("{Revision}: unit {Unit} held back at {Good}: {Reason}", revision.Label, held.Unit,
+                    held.Commit is null ? "nothing (it has no good commit)" : $"commit {GitSource.Short(held.Commit)}", held.Reason);
+            }
+            return isolated;
+        }
+        catch (GitSourceException e)
+        {
+            _log.Error("{Revision}: units cannot be held back: {Error}", revision.Label, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Each unit's last good files: its held commit if it is held now, else the last good commit's.</summary>
+    private Func<string, UnitVersion?> UnitAtLastGood()
+    {
+        var read = new Dictionary<string, SourceRevision?>(StringComparer.Ordinal);
+        return unit =>
+        {
+            var commit = _state.HeldUnits?.FirstOrDefault(h => h.Unit == unit) is { } held ? held.Commit : _state.LastGood;
+            if (commit is null)
+            {
+                return null;
+            }
+            if (!read.TryGetValue(commit, out var revision))
+            {
+                read[commit] = revision = _source.At(commit);
+            }
+            return revision is null ? null
+                : new UnitVersion(commit, [.. revision.Files.Where(f => UnitIsolation.UnitOf(f.Path, revision.Root) == unit)]);
+        };
+    }
+
+    /// <summary>The revision the node ran last: the last good commit, with the units held then at their own commits.</summary>
+    private SourceRevision? LastGoodRevision()
+    {
+        if (_state.LastGood is not { } good || _source.At(good) is not { } revision)
+        {
+            return null;
+        }
+        if (_state.HeldUnits is not { Count: > 0 } held)
+        {
+            return revision;
+        }
+        var unitAt = UnitAtLastGood();
+        var units = held.Select(h => h.Unit).ToHashSet(StringComparer.Ordinal);
+        return revision with
+        {
+            Files = [.. revision.Files.Where(f => !units.Contains(UnitIsolation.UnitOf(f.Path, revision.Root)))
+                .Concat(units.SelectMany(u => unitAt(u)?.Files ?? []))
+                .OrderBy(f => f.Path, StringComparer.Ordinal)],
+        };
+    }
+
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
+
+    private static string Describe(HeldUnit held) =>
+        $"unit {held.Unit} held back at {(held.Commit is null ? "nothing (it has no good commit)" : $"commit {GitSource.Short(held.Commit)}")}: {held.Reason}";
 
     private void Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
     {
@@ -367,8 +454,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         Save(_state with { LastError = summary, LastErrorCommit = revision.Commit });
     }
 
-    private void Apply(SourceRevision revision, LoadedRevision loaded, Stopwatch? clock = null)
+    private void Apply(SourceRevision revision, LoadedRevision loaded, Stopwatch? clock = null, IReadOnlyList<HeldUnit>? held = null)
     {
+        held ??= [];
         var state = loaded.Node;
         _cluster = loaded.Cluster;
         _notifier.Use(_cluster.Notification, state.SyncGroups);
@@ -388,15 +476,19 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         // Applied means everything runs: an instance that could not start (its interface missing) makes it partial.
         _notApplied = [.. _agent.NotRunning(), .. _ipvs.Converge(revision.Label, state)];
         NotifyQuorum(state);
-        var outcome = _notApplied.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
+        // Held units are part of the commit not applied: partly applied, though what runs is good.
+        var heldReasons = held.Select(Describe).ToList();
+        var outcome = _notApplied.Count == 0 && held.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
-            string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
-        Record(revision, outcome, _notApplied, clock);
+            string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")
+                .Concat(held.Select(h => $"unit {h.Unit} held back"))));
+        Record(revision, outcome, [.. heldReasons, .. _notApplied], clock);
         Save(_state with
         {
             LastApplied = revision.Commit,
-            LastGood = outcome == ReconcileOutcome.Applied ? revision.Commit ?? _state.LastGood : _state.LastGood,
-            LastError = outcome == ReconcileOutcome.Applied ? null : $"{revision.Label}: partly applied: {_notApplied[0]}",
+            LastGood = _notApplied.Count == 0 ? revision.Commit ?? _state.LastGood : _state.LastGood,
+            HeldUnits = held.Count > 0 ? held : null,
+            LastError = outcome == ReconcileOutcome.Applied ? null : $"{revision.Label}: partly applied: {heldReasons.Concat(_notApplied).First()}",
             LastErrorCommit = outcome == ReconcileOutcome.Applied ? null : revision.Commit,
         });
     }
@@ -451,7 +543,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
             Record(_running, ReconcileOutcome.Applied, [], clock);
-            Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = null, LastErrorCommit = null });
+            var held = _state.HeldUnits is { Count: > 0 } units ? $"{_running.Label}: partly applied: {Describe(units[0])}" : null;
+            Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = held, LastErrorCommit = held is null ? null : _running.Commit });
         }
         else if (before.Count == 0 && _notApplied.Count > 0)
         {

@@ -26,6 +26,9 @@ public sealed record SourceStatus(
 {
     /// <summary>For git, the repository's folder the YAML is read from ("" for the root): with the clone, the running revision can be read back.</summary>
     public string? Folder { get; init; }
+
+    /// <summary>Units kept at an earlier commit by fault isolation.</summary>
+    public IReadOnlyList<Vigil.Source.HeldUnit> HeldUnits { get; init; } = [];
 }
 
 /// <summary>The instances a previous run of the agent was master of, and the last time it said so (its status file's write).</summary>
@@ -89,6 +92,7 @@ public sealed record AgentStatus(
             AttemptedAt = Source.AttemptedAt,
             LastDurationMs = Source.LastDurationMilliseconds,
             NotApplied = Source.NotApplied,
+            HeldUnits = [.. Source.HeldUnits.Select(h => new HeldUnitDocument(h.Unit, h.Commit, h.Reason))],
             LastPass = LastPass is null ? null : new PassDocument(CamelCase(LastPass.Ending), LastPass.Reason,
                 LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null),
         },

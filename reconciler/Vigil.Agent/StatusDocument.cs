@@ -66,7 +66,12 @@ public sealed record SourceDocument
     public double? LastDurationMs { get; init; }
     public IReadOnlyList<string> NotApplied { get; init; } = [];
     public PassDocument? LastPass { get; init; }
+    /// <summary>Units (top-level folders) running an earlier commit than <see cref="Commit"/>, each with why; empty when none.</summary>
+    public IReadOnlyList<HeldUnitDocument> HeldUnits { get; init; } = [];
 }
+
+/// <summary>A unit kept at <see cref="Commit"/> (null: it runs nothing) while the rest runs the source's commit.</summary>
+public sealed record HeldUnitDocument(string Unit, string? Commit, string Reason);
 
 public sealed record PassDocument(string Result, string? Reason, double? RetryAfterSeconds);
 

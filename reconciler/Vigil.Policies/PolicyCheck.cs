@@ -21,7 +21,8 @@ public static class PolicyCheck
     {
         var rules = Compile(policies, diagnostics, language);
         var owners = FolderOwnership.Build(policies, diagnostics);
-        var inputs = subjects.Select(s => (Subject: s, Input: new RuleInput(s.Document, s.Kind, s.Name, s.Path))).ToList();
+        var context = new RuleContext(subjects.FirstOrDefault(s => s.Kind == Kinds.Cluster)?.Document, Parameters(policies, diagnostics));
+        var inputs = subjects.Select(s => (Subject: s, Input: new RuleInput(s.Document, s.Kind, s.Name, s.Path, context))).ToList();
         foreach (var (subject, input) in inputs)
         {
             foreach (var rule in rules.Where(r => r.Applies(subject)))
@@ -30,6 +31,28 @@ public static class PolicyCheck
             }
             owners?.Check(subject, diagnostics);
         }
+    }
+
+    /// <summary>The repository's parameters, from all its policies; one name given two values is an error, not a silent pick.</summary>
+    private static Newtonsoft.Json.Linq.JObject Parameters(IReadOnlyList<PolicyDocument> policies, DiagnosticBag diagnostics)
+    {
+        var merged = new Newtonsoft.Json.Linq.JObject();
+        var from = new Dictionary<string, PolicyDocument>(StringComparer.Ordinal);
+        foreach (var policy in policies.Where(p => p.Spec.Parameters is not null))
+        {
+            foreach (var (name, value) in policy.Spec.Parameters!)
+            {
+                if (merged.TryGetValue(name, out var earlier) && !Newtonsoft.Json.Linq.JToken.DeepEquals(earlier, value))
+                {
+                    diagnostics.Error(policy.Origin, $"spec.parameters.{name}", "policy",
+                        $"parameter '{name}' already has another value in policy '{from[name].Name}' ({from[name].Origin.File})");
+                    continue;
+                }
+                merged[name] = value;
+                from[name] = policy;
+            }
+        }
+        return merged;
     }
 
     private static List<CompiledRule> Compile(IReadOnlyList<PolicyDocument> policies, DiagnosticBag diagnostics, IExpressionLanguage language)

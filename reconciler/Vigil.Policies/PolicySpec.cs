@@ -12,6 +12,13 @@ public sealed record PolicySpec
 {
     /// <summary>Shipped policies by name (Vigil's <c>policies/NAME.yaml</c>), e.g. <c>baseline</c>.</summary>
     public ValueList<string> Include { get; init; } = [];
+
+    /// <summary>The severity of every rule this policy includes (transitively), when not as written: production includes baseline at deny.</summary>
+    public PolicySeverity? IncludeSeverity { get; init; }
+
+    /// <summary>Values rules read as <c>params</c> (say <c>vipPrefixes</c>), so a shipped rule can hold a repository's own limits.</summary>
+    public Newtonsoft.Json.Linq.JObject? Parameters { get; init; }
+
     public ValueList<PolicyRule> Rules { get; init; } = [];
     public ValueList<FolderOwner> Owners { get; init; } = [];
 }

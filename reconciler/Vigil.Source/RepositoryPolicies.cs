@@ -61,12 +61,20 @@ internal static class ShippedPolicies
 
     public static IReadOnlyCollection<string> Names => Shipped.Value.Keys;
 
-    public static IEnumerable<PolicyDocument> Included(IReadOnlyList<PolicyDocument> policies, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Every shipped policy the repository's include, transitively, once each. An include's severity (its includer's
+    /// <c>includeSeverity</c>, or the one it was itself included with) overrides the rules' own; a policy included on
+    /// two paths takes, rule by rule, the stricter.
+    /// </summary>
+    public static IReadOnlyList<PolicyDocument> Included(IReadOnlyList<PolicyDocument> policies, DiagnosticBag diagnostics)
     {
-        var included = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<PolicyDocument>(policies);
-        while (pending.TryDequeue(out var policy))
+        var overrides = new Dictionary<string, HashSet<PolicySeverity?>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var pending = new Queue<(PolicyDocument Policy, PolicySeverity? Override)>(policies.Select(p => (p, (PolicySeverity?)null)));
+        while (pending.TryDequeue(out var next))
         {
+            var (policy, inherited) = next;
+            var severity = inherited ?? policy.Spec.IncludeSeverity;
             for (var i = 0; i < policy.Spec.Include.Count; i++)
             {
                 var name = policy.Spec.Include[i];
@@ -76,14 +84,31 @@ internal static class ShippedPolicies
                         $"no shipped policy '{name}'{NearMiss.Suggestion(name, [.. Shipped.Value.Keys])} (shipped: {string.Join(", ", Shipped.Value.Keys.Order(StringComparer.Ordinal))})");
                     continue;
                 }
-                if (included.Add(name))
+                if (!overrides.TryGetValue(name, out var seen))
                 {
-                    pending.Enqueue(shipped);
-                    yield return shipped;
+                    overrides[name] = seen = [];
+                    order.Add(name);
+                }
+                // A path already walked with this severity adds nothing (and include cycles end here).
+                if (seen.Add(severity))
+                {
+                    pending.Enqueue((shipped, severity));
                 }
             }
         }
+        return [.. order.Select(name => WithSeverity(Shipped.Value[name], overrides[name]))];
     }
+
+    private static PolicyDocument WithSeverity(PolicyDocument policy, HashSet<PolicySeverity?> overrides) => policy with
+    {
+        Spec = policy.Spec with
+        {
+            Rules = [.. policy.Spec.Rules.Select(rule => rule with
+            {
+                Severity = overrides.Any(o => (o ?? rule.Severity) == PolicySeverity.Deny) ? PolicySeverity.Deny : PolicySeverity.Warn,
+            })],
+        },
+    };
 
     /// <summary>A shipped policy that does not load is a broken install, as a missing schema is.</summary>
     internal static Dictionary<string, PolicyDocument> Load(string directory)

@@ -146,6 +146,75 @@ public sealed class AgentHostTests : IDisposable
         Assert.Equal("vi_1", Assert.Single(status.Instances).Name);
     }
 
+    /// <summary>Two units (top-level folders) beside the Cluster at the root, isolated: network/ and db/.</summary>
+    private static SourceRevision Units(string commit, string network, string db, bool isolated = true) => new(commit, $"subject of {commit[..4]}",
+    [
+        ("cluster.yaml", Revision(commit, "").Files[0].Text.Replace("spec:\n", isolated ? "spec:\n  faultIsolation: topLevelFolders\n" : "spec:\n", StringComparison.Ordinal)),
+        ("db/vi.yaml", db),
+        ("network/vi.yaml", network),
+    ]);
+
+    [Fact]
+    public void FaultIsolation_ABrokenUnit_IsHeldBack_TheOtherAdvances_ARestartKeepsBoth_AFixApplies()
+    {
+        const string commitC = "cccccccccccccccccccccccccccccccccccccccc";
+        _source.Next = Units(CommitA, Instance("vi_net", 51, "198.51.100.100"), Instance("vi_db", 52, "198.51.100.110"));
+        var host = Host();
+        host.Start();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["198.51.100.100", "198.51.100.110"], _kernel.Held());
+
+        // network/ moves its VIP; db/ breaks (a VRID out of range) and would move its own.
+        _source.Next = Units(CommitB, Instance("vi_net", 51, "198.51.100.101"), Instance("vi_db", 52, "198.51.100.111", vridOverride: 300));
+        var pass = host.Reconcile(fromInterval: true);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(PassResult.Kind.Done, pass.Ending);
+        Assert.Equal(["198.51.100.101", "198.51.100.110"], _kernel.Held());
+        var source = Status.Source;
+        Assert.Equal((CommitB, "partlyApplied", CommitB), (source.Commit, source.LastOutcome, source.LastGood));
+        var held = Assert.Single(source.HeldUnits);
+        Assert.Equal(("db/", CommitA), (held.Unit, held.Commit));
+        Assert.Contains("db/vi.yaml:6:", held.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("commit bbbbbbbbbbbb: partly applied: unit db/ held back at commit aaaaaaaaaaaa: db/vi.yaml:6:", source.LastError, StringComparison.Ordinal);
+        var entry = ApplyHistory.Read(Options.HistoryFile!)[^1];
+        Assert.Equal((CommitB, ReconcileOutcome.PartlyApplied), (entry.Commit, entry.Outcome));
+        Assert.StartsWith("unit db/ held back at commit aaaaaaaaaaaa: ", entry.Details[0], StringComparison.Ordinal);
+
+        // A restart reads commit B again: the same composition, no refusal.
+        host.Leave();
+        var restarted = Host();
+        Assert.True(restarted.Start());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["198.51.100.101", "198.51.100.110"], _kernel.Held());
+        Assert.Equal(("db/", CommitA), (Status.Source.HeldUnits[0].Unit, Status.Source.HeldUnits[0].Commit));
+        Assert.DoesNotContain(ApplyHistory.Read(Options.HistoryFile!), e => e.Outcome == ReconcileOutcome.Refused);
+
+        // db/ fixed: the whole commit applies and nothing is held.
+        _source.Next = Units(commitC, Instance("vi_net", 51, "198.51.100.101"), Instance("vi_db", 52, "198.51.100.111"));
+        restarted.Reconcile(fromInterval: true);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["198.51.100.101", "198.51.100.111"], _kernel.Held());
+        Assert.Equal((commitC, "applied"), (Status.Source.Commit, Status.Source.LastOutcome));
+        Assert.Empty(Status.Source.HeldUnits);
+        Assert.Null(Status.Source.LastError);
+    }
+
+    [Fact]
+    public void FaultIsolation_Off_RefusesTheWholeCommit()
+    {
+        _source.Next = Units(CommitA, OneInstance, Instance("vi_db", 52, "198.51.100.110"), isolated: false);
+        var host = Host();
+        host.Start();
+        _source.Next = Units(CommitB, Instance("vi_1", 51, "198.51.100.101"), Instance("vi_db", 52, "198.51.100.111", vridOverride: 300), isolated: false);
+
+        var pass = host.Reconcile(fromInterval: true);
+
+        Assert.Equal(PassResult.Kind.Stalled, pass.Ending);
+        Assert.Equal((CommitA, "refused"), (Status.Source.Commit, Status.Source.LastOutcome));
+        Assert.Empty(Status.Source.HeldUnits);
+    }
+
     [Fact]
     public void AMissingInterface_IsPartlyApplied_RetriedUntilItAppears_ThenApplied()
     {

@@ -25,7 +25,7 @@ public sealed class GitFollowTests
         using var lab = new FailoverLab(new Scenario());
         var (origin, first) = FollowGit(lab, "1s", "--listen", "127.0.0.1:9110");
         var (ka1, _) = Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
-        Assert.Equal(first, (string?)Source(lab, "ka1")?["commit"]);
+        Assert.Equal(first, (string?)lab.SourceStatus("ka1")?["commit"]);
         var metrics = Http(lab, "ka1", "/metrics");
         Assert.Contains($"vigil_commit_info{{node=\"ka1\",commit=\"{first}\",last_good=\"{first}\"}} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("vigil_vrrp_state{node=\"ka1\",instance=\"vi_1\",state=\"master\"} 1\n", metrics, StringComparison.Ordinal);
@@ -41,17 +41,17 @@ public sealed class GitFollowTests
         Assert.Equal("Master", lab.State("ka1"));
         Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
         Assert.Contains($"commit {GitSource.Short(added)}: vi_1: Adjust", lab.Output("ka1"), StringComparison.Ordinal);
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka2")?["commit"] == added, Within), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka2")?["commit"] == added, Within), lab.Explain());
 
         // An invalid commit: nothing changes; the status names the file, line, field and commit.
         origin.Edit("cluster/vi_1.yaml", "virtualRouterId: 51", "virtualRouterId: 300");
         var invalid = origin.Commit("a VRID out of range");
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["lastErrorCommit"] == invalid, Within), lab.Explain());
-        var error = (string)Source(lab, "ka1")!["lastError"]!;
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["lastErrorCommit"] == invalid, Within), lab.Explain());
+        var error = (string)lab.SourceStatus("ka1")!["lastError"]!;
         Assert.Contains($"commit {GitSource.Short(invalid)}: invalid", error, StringComparison.Ordinal);
         Assert.Matches(@"cluster/vi_1\.yaml:\d+:\d+: .*virtualRouterId", error);
-        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
-        Assert.Equal("refused", (string?)Source(lab, "ka1")!["lastOutcome"]);
+        Assert.Equal(added, (string?)lab.SourceStatus("ka1")!["commit"]);
+        Assert.Equal("refused", (string?)lab.SourceStatus("ka1")!["lastOutcome"]);
         Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
         Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
         Assert.Contains("vigil_source_error{node=\"ka1\"} 1\n", Http(lab, "ka1", "/metrics"), StringComparison.Ordinal);
@@ -59,9 +59,9 @@ public sealed class GitFollowTests
         // Fixed: applied, the error cleared.
         origin.Edit("cluster/vi_1.yaml", "virtualRouterId: 300", "virtualRouterId: 51");
         var fixedCommit = origin.Commit("fix the VRID");
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == fixedCommit, Within), lab.Explain());
-        Assert.Null((string?)Source(lab, "ka1")!["lastError"]);
-        Assert.Equal(fixedCommit, (string?)Source(lab, "ka1")!["lastGood"]);
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["commit"] == fixedCommit, Within), lab.Explain());
+        Assert.Null((string?)lab.SourceStatus("ka1")!["lastError"]);
+        Assert.Equal(fixedCommit, (string?)lab.SourceStatus("ka1")!["lastGood"]);
 
         // git revert of the VIP commit is the rollback: back to the VIPs before it.
         origin.Git("revert", "--no-edit", added);
@@ -70,7 +70,7 @@ public sealed class GitFollowTests
         Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.100"));
         Assert.Equal("Master", lab.State("ka1"));
         Assert.Equal(since, (string?)lab.Status("ka1")!["since"]);
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == reverted, Within), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["commit"] == reverted, Within), lab.Explain());
 
         // The history lists every commit the node took or refused, in order, with its outcome.
         var history = ApplyHistory.Read(Path.Combine(StateDirectory(lab, "ka1"), ApplyHistory.FileName));
@@ -123,7 +123,7 @@ public sealed class GitFollowTests
             : @"^resumed: master \d+ ms before the restart, its 1 VIP\(s\) still on eth0(, no other master heard in \d+ ms)?$", (string?)lab.Status("ka1")!["reason"]);
         Assert.Equal("Backup", lab.State("ka2"));
         Assert.DoesNotContain(lab.Wire.Events, e => e.Time > stoppedAt && e.Mac == lab.Ka2.Mac && e.Kind == WireKind.Advert);
-        Assert.Equal(commit, (string?)Source(lab, "ka1")?["commit"]);
+        Assert.Equal(commit, (string?)lab.SourceStatus("ka1")?["commit"]);
         var adverts = lab.Wire.Events.Where(e => e.Mac == lab.Ka1.Mac && e.Kind == WireKind.Advert).Select(e => e.Time).ToList();
         var silence = adverts.Zip(adverts.Skip(1), (a, b) => b - a).Max();
         var report = $"restart by SIG{signal}: ka1 silent on the wire for {silence * 1000:F0} ms (backup's Master_Down_Interval {lab.Scenario.MasterDownInterval.TotalMilliseconds:F0} ms)";
@@ -156,12 +156,12 @@ public sealed class GitFollowTests
         var unreachable = Reconcile(lab);
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains($"fetch {origin.Path}", unreachable.Output, StringComparison.Ordinal);
-        Assert.StartsWith($"fetch {origin.Path}", (string?)Source(lab, "ka1")!["lastError"], StringComparison.Ordinal);
-        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.StartsWith($"fetch {origin.Path}", (string?)lab.SourceStatus("ka1")!["lastError"], StringComparison.Ordinal);
+        Assert.Equal(added, (string?)lab.SourceStatus("ka1")!["commit"]);
         Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
         Directory.Move(origin.Path + ".away", origin.Path);
         Assert.Equal(0, Reconcile(lab).ExitCode);
-        Assert.Null((string?)Source(lab, "ka1")!["lastError"]);
+        Assert.Null((string?)lab.SourceStatus("ka1")!["lastError"]);
 
         // A clone damaged under the running agent is cloned again.
         var clone = Path.Combine(StateDirectory(lab, "ka1"), "clone.git");
@@ -169,13 +169,13 @@ public sealed class GitFollowTests
         File.WriteAllText(Path.Combine(clone, "HEAD"), "garbage");
         var recloned = Reconcile(lab);
         Assert.True(recloned.ExitCode == 0, recloned.Output + lab.Output("ka1"));
-        Assert.Equal(added, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.Equal(added, (string?)lab.SourceStatus("ka1")!["commit"]);
 
         // A force push that drops the VIP commit is followed.
         origin.Git("reset", "-q", "--hard", first);
         var forced = Reconcile(lab);
         Assert.True(forced.ExitCode == 0, forced.Output);
-        Assert.Equal(first, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.Equal(first, (string?)lab.SourceStatus("ka1")!["commit"]);
         Assert.False(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
         Assert.True(lab.Lab.Holds(lab.Ka1, "198.51.100.100"));
 
@@ -241,7 +241,7 @@ public sealed class GitFollowTests
             "--state-dir", StateDirectory(lab, node), "--listen", "127.0.0.1:9110"];
         var ka1 = lab.StartVigil("ka1");
 
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["lastError"] is { Length: > 0 }, TimeSpan.FromSeconds(20)), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["lastError"] is { Length: > 0 }, TimeSpan.FromSeconds(20)), lab.Explain());
         using var output = new StringWriter();
         Vigil.Cli.VigilCommandLine.Run(["status", lab.StatusFile("ka1"), "--output", "json"], output, output);
         Vigil.Cli.VigilCommandLine.Run(["status", lab.StatusFile("ka1")], output, output);
@@ -379,16 +379,4 @@ public sealed class GitFollowTests
     }
 
     private static string StateDirectory(FailoverLab lab, string node) => Path.Combine(lab.Directory, node + "-state");
-
-    private static JsonObject? Source(FailoverLab lab, string node)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(lab.StatusFile(node)))?["source"] as JsonObject;
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 }

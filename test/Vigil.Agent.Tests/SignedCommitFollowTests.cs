@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Vigil.Demo;
 using Vigil.Lab;
 using Vigil.Source.Git;
@@ -34,14 +33,14 @@ public sealed class SignedCommitFollowTests
         lab.VigilSource = node => ["--repo", origin.Path, "--path", "cluster", "--interval", "1s", "--state-dir", State(node),
             "--verify-commits", "head", "--trusted-keys", keys.Trusted];
         Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
-        Assert.Equal(first, (string?)Source(lab, "ka1")?["commit"]);
+        Assert.Equal(first, (string?)lab.SourceStatus("ka1")?["commit"]);
 
         origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
         var unsigned = origin.Commit("add 198.51.100.101, unsigned");
 
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["lastErrorCommit"] == unsigned, Within), lab.Explain());
-        Assert.Contains($"commit {GitSource.Short(unsigned)} is not signed", (string)Source(lab, "ka1")!["lastError"]!, StringComparison.Ordinal);
-        Assert.Equal(first, (string?)Source(lab, "ka1")!["commit"]);
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["lastErrorCommit"] == unsigned, Within), lab.Explain());
+        Assert.Contains($"commit {GitSource.Short(unsigned)} is not signed", (string)lab.SourceStatus("ka1")!["lastError"]!, StringComparison.Ordinal);
+        Assert.Equal(first, (string?)lab.SourceStatus("ka1")!["commit"]);
         Assert.False(lab.Lab.Holds(lab.Ka1, "198.51.100.101"));
         Assert.Equal("Master", lab.State("ka1"));
 
@@ -49,22 +48,10 @@ public sealed class SignedCommitFollowTests
         var signed = Signed("198.51.100.102 instead, signed");
 
         // The kernel and the status file are written one after the other: wait for both.
-        Assert.True(FailoverLab.WaitUntil(() => (string?)Source(lab, "ka1")?["commit"] == signed && lab.Lab.Holds(lab.Ka1, "198.51.100.102"), Within), lab.Explain());
+        Assert.True(FailoverLab.WaitUntil(() => (string?)lab.SourceStatus("ka1")?["commit"] == signed && lab.Lab.Holds(lab.Ka1, "198.51.100.102"), Within), lab.Explain());
         var history = ApplyHistory.Read(Path.Combine(State("ka1"), ApplyHistory.FileName));
         Assert.Equal([(first, ReconcileOutcome.Applied), (unsigned, ReconcileOutcome.Refused), (signed, ReconcileOutcome.Applied)],
             history.Select(h => (h.Commit, h.Outcome)));
         Assert.Contains(history[1].Details, d => d.Contains("is not signed", StringComparison.Ordinal));
-    }
-
-    private static JsonObject? Source(FailoverLab lab, string node)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(lab.StatusFile(node)))?["source"] as JsonObject;
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

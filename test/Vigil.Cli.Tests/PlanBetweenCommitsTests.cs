@@ -126,6 +126,30 @@ public sealed class PlanBetweenCommitsTests : IDisposable
     }
 
     [Fact]
+    public void Plan_FaultIsolation_ShowsTheHeldUnit_AndPlansTheRest_ButFailsTheHead()
+    {
+        var repository = Repository("team-folders");
+        repository.Edit("cluster/apps/web.yaml", "  port: 80\n", "  port: 8080\n"); // breaks the policy's web-ports rule
+        repository.Edit("cluster/network/vi_web.yaml", "preemptDelay: 30s", "preemptDelay: 20s");
+        repository.Commit("apps on 8080; a shorter preempt delay");
+
+        var json = CliRun.Of("plan", "--repo", repository.Path, "--base", "HEAD~1", "--path", "cluster", "--output", "json");
+        var text = CliRun.Of("plan", "--repo", repository.Path, "--base", "HEAD~1", "--path", "cluster");
+
+        Assert.Equal((1, 1), (json.ExitCode, text.ExitCode));
+        var plan = JsonNode.Parse(json.Output)!;
+        var held = Assert.Single(plan["heldUnits"]!.AsArray())!;
+        Assert.Equal("apps/", (string?)held["unit"]);
+        Assert.Equal(repository.Git("rev-parse", "HEAD~1"), (string?)held["commit"]);
+        Assert.Contains("[policy ownership/web-ports]", (string?)held["reason"], StringComparison.Ordinal);
+        var changes = plan["nodes"]!.AsArray().SelectMany(n => n!["changes"]!.AsArray()).Select(c => (string)c!["text"]!).ToList();
+        Assert.Contains(changes, c => c.Contains("preemptDelay", StringComparison.Ordinal));
+        Assert.DoesNotContain(changes, c => c.Contains("8080", StringComparison.Ordinal));
+        Assert.Contains("Fault isolation: nodes keep 1 unit(s) at their last good commit and apply the rest:", text.Output, StringComparison.Ordinal);
+        Assert.Contains("  unit apps/ held back at ", text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_OneNode_MovedVip_NamesBothInstances()
     {
         var repository = Repository("dual-master");

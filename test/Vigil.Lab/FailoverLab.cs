@@ -223,6 +223,9 @@ public sealed class FailoverLab : IDisposable
         }
     }
 
+    /// <summary>The status file's source section (commit, last error, held units), or null while there is none.</summary>
+    public JsonObject? SourceStatus(string node) => StatusDocument(node)?["source"] as JsonObject;
+
     /// <summary>The first instance's state, read through the agent's own status contract.</summary>
     public string? State(string node) => TypedStatus(node)?.Instances is [var first, ..] ? first.State : null;
 

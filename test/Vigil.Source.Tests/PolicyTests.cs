@@ -262,7 +262,7 @@ public class PolicyTests
         Assert.Null(result.State);
         Assert.Equal(
             [
-                "policies/house.yaml:8:7: error: spec.rules[0].expression: column 1: unknown name 'objekt' (variables: file, folder, kind, name, object) [policy]",
+                "policies/house.yaml:8:7: error: spec.rules[0].expression: column 1: unknown name 'objekt' (variables: cluster, file, folder, kind, name, object, params) [policy]",
                 "policies/house.yaml:12:17: error: spec.rules[1].match.kinds[0]: 'VrrpInstanse' is not a kind rules can match; did you mean 'VrrpInstance'? [policy]",
             ],
             result.Diagnostics.Select(d => d.ToString()));
@@ -307,7 +307,81 @@ public class PolicyTests
     {
         var result = Load(("cluster.yaml", Cluster), ("vi.yaml", Instance("vi", 51, "198.51.100.100/24", "  authentication:\n    password: s3cr3t\n  preemptDelay: 10s")),
             ("policies/house.yaml", IncludeBaseline.Replace("[baseline]", "[production]", StringComparison.Ordinal)));
-        Assert.Equal(Severity.Error, Single(result, "policy production/no-cleartext-vrrp-password").Severity);
+        Assert.Equal(Severity.Error, Single(result, "policy baseline/no-cleartext-vrrp-password").Severity);
+    }
+
+    private static string VirtualServer(string realServer) => $"""
+        apiVersion: vigil/v1
+        kind: VirtualServer
+        metadata:
+          name: web
+        spec:
+          address: 198.51.100.100
+          port: 80
+          delayLoop: 6s
+          realServers:
+            - address: 198.51.100.21
+        {realServer}
+        """;
+
+    /// <summary>Each baseline rule on a document that breaks it (warned) and on one that does not (silent).</summary>
+    public static TheoryData<string, string, string> BaselineCases() => new()
+    {
+        { "two-members-at-least", Instance("vi", 51, "198.51.100.100/24").Replace("    - node: ka2\n      priority: 80\n", "", StringComparison.Ordinal), Instance("vi", 51, "198.51.100.100/24") },
+        { "vips-in-declared-prefixes", Instance("vi", 51, "198.51.100.200/24"), Instance("vi", 51, "198.51.100.100/24") },
+        { "advert-interval-bounds", Instance("vi", 51, "198.51.100.100/24", "  advertInterval: 10s"), Instance("vi", 51, "198.51.100.100/24", "  advertInterval: 5s") },
+        { "nopreempt-not-address-owner", Instance("vi", 51, "198.51.100.11/24", "  preempt: false").Replace("priority: 100", "priority: 255", StringComparison.Ordinal),
+            Instance("vi", 51, "198.51.100.11/24", "  preempt: false") },
+        { "real-servers-are-checked", VirtualServer("      port: 80"), VirtualServer("      healthCheck:\n        tcp: {}") },
+        { "check-timeout-within-period", VirtualServer("      healthCheck:\n        tcp: {}\n        connectTimeout: 6s"), VirtualServer("      healthCheck:\n        tcp: {}\n        connectTimeout: 5s") },
+    };
+
+    [Theory]
+    [MemberData(nameof(BaselineCases))]
+    public void Baseline_EachRule_WarnsOnItsCase_AndOnlyThere(string rule, string breaking, string passing)
+    {
+        var policy = IncludeBaseline + "\n  parameters:\n    vipPrefixes: [198.51.100.96/28, 198.51.100.0/28]";
+        var broken = Load(("cluster.yaml", Cluster), ("doc.yaml", breaking), ("policies/house.yaml", policy));
+        Assert.Equal([$"policy baseline/{rule}"], broken.Diagnostics.Select(d => d.Rule));
+        Assert.Equal(Severity.Warning, broken.Diagnostics[0].Severity);
+        Assert.Empty(Load(("cluster.yaml", Cluster), ("doc.yaml", passing), ("policies/house.yaml", policy)).Diagnostics);
+    }
+
+    [Fact]
+    public void Baseline_AdvertInterval_ComesFromTheClustersDefaults()
+    {
+        var fast = Cluster.Replace("    interface: eth0", "    interface: eth0\n    vrrpVersion: 3\n    advertInterval: 50ms", StringComparison.Ordinal);
+        var result = Load(("cluster.yaml", fast), ("vi.yaml", Instance("vi", 51, "198.51.100.100/24")), ("policies/house.yaml", IncludeBaseline));
+        Assert.Equal("policy baseline/advert-interval-bounds", Assert.Single(result.Diagnostics).Rule);
+        var allowed = IncludeBaseline + "\n  parameters:\n    minAdvertInterval: 50ms";
+        Assert.Empty(Load(("cluster.yaml", fast), ("vi.yaml", Instance("vi", 51, "198.51.100.100/24")), ("policies/house.yaml", allowed)).Diagnostics);
+    }
+
+    [Fact]
+    public void Parameters_GivenTwoValues_IsAnError()
+    {
+        var first = IncludeBaseline + "\n  parameters:\n    minAdvertInterval: 50ms";
+        var second = first.Replace("name: house", "name: other", StringComparison.Ordinal).Replace("50ms", "20ms", StringComparison.Ordinal);
+        var result = Load(("cluster.yaml", Cluster), ("policies/house.yaml", first), ("policies/other.yaml", second));
+        var error = Single(result, "policy");
+        Assert.Equal(("policies/other.yaml", "spec.parameters.minAdvertInterval"), (error.File, error.Field));
+        Assert.Equal("parameter 'minAdvertInterval' already has another value in policy 'house' (policies/house.yaml)", error.Message);
+    }
+
+    [Theory]
+    [InlineData("[production]", null, Severity.Error)]
+    [InlineData("[baseline, production]", null, Severity.Error)]
+    [InlineData("[production, baseline]", null, Severity.Error)]
+    [InlineData("[baseline]", null, Severity.Warning)]
+    [InlineData("[baseline]", "deny", Severity.Error)]
+    [InlineData("[production]", "warn", Severity.Warning)]
+    public void IncludeSeverity_OverridesTheIncludedRules_TheStricterPathWins(string include, string? severity, Severity expected)
+    {
+        var policy = IncludeBaseline.Replace("[baseline]", include, StringComparison.Ordinal) + (severity is null ? "" : $"\n  includeSeverity: {severity}");
+        var result = Load(("cluster.yaml", Cluster), ("vi.yaml", Instance("vi", 51, "198.51.100.100/24", "  preemptDelay: 5s\n  authentication:\n    password: s3cr3t")),
+            ("policies/house.yaml", policy));
+        var found = Assert.Single(result.Diagnostics);
+        Assert.Equal(("policy baseline/no-cleartext-vrrp-password", expected), (found.Rule, found.Severity));
     }
 
     [Fact]

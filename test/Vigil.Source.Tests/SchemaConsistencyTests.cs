@@ -61,7 +61,7 @@ public class SchemaConsistencyTests
                 propertyType = propertyType.GetGenericArguments()[0];
                 fieldSchema = fieldSchema.Item?.ActualSchema ?? fieldSchema;
             }
-            if (propertyType.Namespace == typeof(ClusterSpec).Namespace && propertyType.IsClass && fieldSchema.ActualProperties.Count > 0)
+            if ((propertyType.Namespace == typeof(ClusterSpec).Namespace || propertyType.Namespace == typeof(Vigil.Policies.PolicySpec).Namespace) && propertyType.IsClass && fieldSchema.ActualProperties.Count > 0)
             {
                 Compare(fieldSchema, propertyType, $"{path}.{name}", mismatches);
             }

@@ -9,7 +9,6 @@ using Vigil.Agent.Reconcile;
 using Vigil.Core.Desired;
 using Vigil.Source;
 using Vigil.Source.Git;
-using Vigil.Source.Git.Signatures;
 
 namespace Vigil.Cli.Commands;
 
@@ -38,23 +37,7 @@ internal static class AgentCommand
         };
         var tokenFile = new Option<string?>("--token-file") { Description = "HTTPS: a file holding the access token." };
         var fetchTimeout = DurationOption("--fetch-timeout", "How long a fetch waits to connect, and then for each answer, before it fails and is retried (a remote that never answers must not hold the agent).", TimeSpan.FromSeconds(30));
-        var verifyCommits = new Option<VerifyMode?>("--verify-commits")
-        {
-            Description = "With --repo: apply only commits signed by a trusted key: head (the commit), tag (the tag --ref names), tag-and-head (both).",
-            CustomParser = result =>
-            {
-                switch (result.Tokens[0].Value)
-                {
-                    case "head": return VerifyMode.Head;
-                    case "tag": return VerifyMode.Tag;
-                    case "tag-and-head": return VerifyMode.TagAndHead;
-                    case var other:
-                        result.AddError($"--verify-commits: '{other}' is not head, tag or tag-and-head");
-                        return null;
-                }
-            },
-        };
-        var trustedKeys = new Option<string?>("--trusted-keys") { Description = "With --verify-commits: a folder on this node (never the repository's) of OpenPGP keys (*.asc) and SSH allowed_signers files." };
+        var verify = new VerifyCommitsOptions("With --repo: apply only commits signed by a trusted key: head (the commit), tag (the tag --ref names), tag-and-head (both).");
         var sshKey = new Option<string?>("--ssh-key") { Description = "SSH: a private key file (no passphrase); the host key is trusted on first use and pinned in the state directory." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = "With --repo: the clone, the state file and the history (default /var/lib/vigil/NODE)." };
         var listen = new Option<IPEndPoint?>("--listen")
@@ -109,8 +92,6 @@ internal static class AgentCommand
             interval,
             tokenFile,
             sshKey,
-            verifyCommits,
-            trustedKeys,
             fetchTimeout,
             stateDirectory,
             driftInterval,
@@ -122,13 +103,14 @@ internal static class AgentCommand
             statusFile,
             netlinkBuffer,
         };
+        verify.AddTo(command);
         command.Validators.Add(result =>
         {
             if ((result.GetValue(config) is null) == (result.GetValue(repo) is null))
             {
                 result.AddError("give either --config or --repo");
             }
-            if (result.GetValue(verifyCommits) is not null && (result.GetValue(repo) is null || result.GetValue(trustedKeys) is null))
+            if (result.GetValue(verify.Mode) is not null && (result.GetValue(repo) is null || result.GetValue(verify.TrustedKeys) is null))
             {
                 result.AddError("--verify-commits needs --repo and --trusted-keys (a folder on this node)");
             }
@@ -160,7 +142,7 @@ internal static class AgentCommand
                     TokenFile = parse.GetValue(tokenFile),
                     SshKeyFile = parse.GetValue(sshKey),
                     Timeout = parse.GetValue(fetchTimeout),
-                    Verify = parse.GetValue(verifyCommits) is { } mode ? new CommitVerification(mode, Path.GetFullPath(parse.GetValue(trustedKeys)!)) : null,
+                    Verify = verify.Value(parse),
                 }, state);
             }
             AgentProcess.ReexecuteWithoutTieredCompilation();

@@ -29,6 +29,7 @@ internal static class PlanCommand
         netns.Description = "On a node: read the addresses and IPVS table of this named network namespace (ip netns) instead of the current one.";
         var statusFile = new Option<string?>("--status-file") { Description = $"On a node: the running agent's status file (default {StatusCommand.DefaultDirectory}/NODE.json)." };
         var stateDirectory = new Option<string?>("--state-dir") { Description = $"On a node: the running agent's --state-dir, where its clone is (default {HistoryCommand.StateRoot}/NODE)." };
+        var verify = new VerifyCommitsOptions("With --base: the head must be signed by a trusted key, as agents with the same option require: head (the commit), tag (--head names an annotated tag), tag-and-head (both). In a pull request, plan the request's own head commit, not the merge commit CI makes.");
         var command = new Command("plan",
             "Show what would change; change nothing.\n" +
             "Between commits (CI, no node needed): `vigil plan --base origin/main [--head HEAD] [--repo .] [--path DIR]` prints, per node, VIPs " +
@@ -49,8 +50,13 @@ internal static class PlanCommand
             stateDirectory,
         };
         node.AddTo(command);
+        verify.AddTo(command);
         command.Validators.Add(result =>
         {
+            if (result.GetValue(verify.Mode) is not null && (result.GetValue(from) is null || result.GetValue(verify.TrustedKeys) is null))
+            {
+                result.AddError("--verify-commits needs --base and --trusted-keys");
+            }
             if (result.GetValue(from) is null && result.GetValue(node.Node) is null)
             {
                 result.AddError("give --base (plan between commits) or --node (plan this node against its kernel)");
@@ -67,7 +73,8 @@ internal static class PlanCommand
             var format = parse.GetValue(output);
             if (parse.GetValue(from) is { } baseRevision)
             {
-                return BetweenCommits(parse.GetValue(repository)!, baseRevision, parse.GetValue(to)!, parse.GetValue(folder)!, parse.GetValue(node.Node), format, stdout, error);
+                return BetweenCommits(parse.GetValue(repository)!, baseRevision, parse.GetValue(to)!, parse.GetValue(folder)!, parse.GetValue(node.Node),
+                    verify.Value(parse), format, stdout, error);
             }
             var name = parse.GetValue(node.Node)!;
             return OnNode(parse.GetValue(node.Config)!, name, parse.GetValue(netns), parse.GetValue(statusFile) ?? Path.Combine(StatusCommand.DefaultDirectory, name + ".json"),
@@ -77,7 +84,7 @@ internal static class PlanCommand
     }
 
     private static int BetweenCommits(string repository, string baseRevision, string headRevision, string folder, string? onlyNode,
-        OutputFormat format, TextWriter stdout, TextWriter error)
+        Vigil.Source.Git.Signatures.CommitVerification? verify, OutputFormat format, TextWriter stdout, TextWriter error)
     {
         PlanSide from, to;
         try
@@ -90,6 +97,7 @@ internal static class PlanCommand
             }
             from = Side(baseRevision);
             to = Side(headRevision);
+            to = Isolated(commits, folder, from, to) with { Untrusted = verify is null ? null : commits.Refusal(verify, headRevision) };
         }
         catch (GitSourceException e)
         {
@@ -97,7 +105,7 @@ internal static class PlanCommand
             return ExitCodes.Failed;
         }
         ClusterPlan? plan = null;
-        if (to.Load.State is { } head)
+        if (to.Untrusted is null && (to.Load.State ?? to.Composed?.State) is { } head)
         {
             plan = ClusterPlanner.Between(from.Load.State, head);
             if (onlyNode is not null)
@@ -122,7 +130,25 @@ internal static class PlanCommand
                 ClusterPlanPrinter.Text(Terminal.ForStandardOutput(stdout), from, to, plan);
                 break;
         }
-        return plan is null ? ExitCodes.Failed : plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+        // A head with held units is still an invalid head: CI fails it, though the plan shows what nodes would do.
+        return plan is null || to.Held.Count > 0 ? ExitCodes.Failed : plan.IsEmpty ? ExitCodes.Ok : ExitCodes.Changes;
+    }
+
+    /// <summary>
+    /// With <c>faultIsolation: topLevelFolders</c> in the base's Cluster, an invalid head is planned as nodes would apply
+    /// it: its invalid units (and what depends on them) kept at the base, the rest advancing.
+    /// </summary>
+    private static PlanSide Isolated(LocalCommits commits, string folder, PlanSide from, PlanSide to)
+    {
+        if (to.Load.IsValid || from.Load.State?.ClusterSpec.FaultIsolation != FaultIsolation.TopLevelFolders)
+        {
+            return to;
+        }
+        var baseFiles = commits.Files(from.Commit.Sha, folder);
+        var head = new SourceRevision(to.Commit.Sha, to.Commit.Subject, commits.Files(to.Commit.Sha, folder)) { Root = folder };
+        var isolated = UnitIsolation.Compose(head, to.Load, unit => new UnitVersion(from.Commit.Sha,
+            [.. baseFiles.Where(f => UnitIsolation.UnitOf(f.Path, folder) == unit)]), new DesiredStateLoader());
+        return isolated is null ? to : to with { Held = isolated.Held, Composed = isolated.Load };
     }
 
     private static int OnNode(string path, string name, string? netns, string statusPath, string stateDirectory, bool json, TextWriter stdout, TextWriter error)

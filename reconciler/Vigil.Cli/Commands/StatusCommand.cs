@@ -62,7 +62,7 @@ internal static class StatusCommand
         return command;
     }
 
-    /// <summary>The running commit, the last good one when it differs, the last error and what is not applied.</summary>
+    /// <summary>The running commit, the last good one when it differs, the last error, held units and what is not applied.</summary>
     private static void PrintSource(Terminal terminal, SourceDocument source)
     {
         if (source.Commit is { } commit)
@@ -74,6 +74,10 @@ internal static class StatusCommand
         if (source.LastError is { } error)
         {
             terminal.Writer.WriteLine(terminal.Red($"  error: {error}"));
+        }
+        foreach (var held in source.HeldUnits)
+        {
+            terminal.Writer.WriteLine(terminal.Yellow($"  unit {held.Unit} held back at {(held.Commit is null ? "nothing" : Vigil.Source.Git.GitSource.Short(held.Commit))}: {held.Reason}"));
         }
         foreach (var line in source.NotApplied)
         {

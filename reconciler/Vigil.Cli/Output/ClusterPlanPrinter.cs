@@ -9,6 +9,15 @@ namespace Vigil.Cli.Output;
 internal sealed record PlanSide(string Revision, FetchedCommit Commit, LoadResult Load)
 {
     public string Label => $"{Revision} ({GitSource.Short(Commit.Sha)})";
+
+    /// <summary>With fault isolation, the units nodes would keep at the base while the rest of this (invalid) side applies.</summary>
+    public IReadOnlyList<HeldUnit> Held { get; init; } = [];
+
+    /// <summary>The revision nodes would apply instead, with <see cref="Held"/> kept back.</summary>
+    public LoadResult? Composed { get; init; }
+
+    /// <summary>With --verify-commits, why no agent verifying the same way would apply this side (null: it would).</summary>
+    public string? Untrusted { get; init; }
 }
 
 /// <summary>
@@ -25,10 +34,22 @@ internal static class ClusterPlanPrinter
         {
             terminal.Writer.WriteLine(terminal.Yellow($"{from.Label} is invalid: planned as if every node started from nothing"));
         }
+        if (to.Untrusted is { } untrusted)
+        {
+            terminal.Writer.WriteLine(terminal.Red($"{to.Label} is not trusted: {untrusted}"));
+        }
         if (plan is null)
         {
-            terminal.Writer.WriteLine(terminal.Red("No plan: the head commit is invalid, no node would apply it."));
+            terminal.Writer.WriteLine(terminal.Red($"No plan: the head commit is {(to.Untrusted is null ? "invalid" : "not trusted")}, no node would apply it."));
             return;
+        }
+        if (to.Held.Count > 0)
+        {
+            terminal.Writer.WriteLine(terminal.Yellow($"Fault isolation: nodes keep {to.Held.Count} unit(s) at their last good commit and apply the rest:"));
+            foreach (var held in to.Held)
+            {
+                terminal.Writer.WriteLine(terminal.Yellow("  " + Describe(held)));
+            }
         }
         foreach (var node in plan.Nodes)
         {
@@ -69,10 +90,25 @@ internal static class ClusterPlanPrinter
             writer.WriteLine($"`{from.Revision}` is invalid: planned as if every node started from nothing.");
         }
         writer.WriteLine();
+        if (to.Untrusted is { } untrusted)
+        {
+            writer.WriteLine($"**Not trusted**: {untrusted}");
+            writer.WriteLine();
+        }
         if (plan is null)
         {
-            writer.WriteLine("**No plan**: the head commit is invalid, no node would apply it.");
+            writer.WriteLine($"**No plan**: the head commit is {(to.Untrusted is null ? "invalid" : "not trusted")}, no node would apply it.");
             return;
+        }
+        if (to.Held.Count > 0)
+        {
+            writer.WriteLine($"**Fault isolation**: nodes keep {to.Held.Count} unit(s) at their last good commit and apply the rest:");
+            writer.WriteLine();
+            foreach (var held in to.Held)
+            {
+                writer.WriteLine($"- {Describe(held)}");
+            }
+            writer.WriteLine();
         }
         writer.WriteLine($"**{Summary(plan)}**");
         foreach (var node in plan.Nodes)
@@ -101,6 +137,12 @@ internal static class ClusterPlanPrinter
         ["head"] = Json(to),
         ["validation"] = DiagnosticsPrinter.Json(to.Label, to.Load),
         ["changes"] = plan?.ChangeCount,
+        ["heldUnits"] = new JsonArray([.. to.Held.Select(h => (JsonNode)new JsonObject
+        {
+            ["unit"] = h.Unit,
+            ["commit"] = h.Commit,
+            ["reason"] = h.Reason,
+        })]),
         ["nodes"] = plan is null ? null : new JsonArray([.. plan.Nodes.Select(n => (JsonNode)new JsonObject
         {
             ["node"] = n.Node,
@@ -114,6 +156,7 @@ internal static class ClusterPlanPrinter
         ["commit"] = side.Commit.Sha,
         ["subject"] = side.Commit.Subject,
         ["valid"] = side.Load.IsValid,
+        ["untrusted"] = side.Untrusted,
     };
 
     private static JsonObject Json(ConfigChange change) => new()
@@ -127,6 +170,10 @@ internal static class ClusterPlanPrinter
         ["note"] = change.Note,
         ["text"] = change.ToString(),
     };
+
+    /// <summary>The held unit's commit is the base's (the nodes' last good, as far as CI can tell).</summary>
+    private static string Describe(HeldUnit held) =>
+        $"unit {held.Unit} held back at {(held.Commit is null ? "nothing (the base does not have it)" : GitSource.Short(held.Commit))}: {held.Reason}";
 
     private static string Count(int changes) => changes == 1 ? "1 change" : $"{changes} changes";
 

@@ -12,6 +12,21 @@ public sealed record ClusterSpec
     public ScriptsSpec? Scripts { get; init; }
     /// <summary>keepalived's garp_group: interfaces whose gratuitous ARPs / NAs are paced together (one switch behind them).</summary>
     public ValueList<GarpGroupSpec> GarpGroups { get; init; } = [];
+    /// <summary>Whether one unit's invalid documents hold back only that unit (see Vigil.Source's UnitIsolation).</summary>
+    public FaultIsolation FaultIsolation { get; init; } = FaultIsolation.None;
+}
+
+/// <summary>What a node does with a commit of which only some folders are invalid.</summary>
+public enum FaultIsolation
+{
+    /// <summary>The whole commit is refused (the default): the node keeps running its last good revision.</summary>
+    None,
+
+    /// <summary>
+    /// Each top-level folder (and the files at the root, together) is a unit: a unit whose documents are invalid keeps
+    /// its last good version while the others advance, unless something valid depends on it.
+    /// </summary>
+    TopLevelFolders,
 }
 
 public sealed record ScriptsSpec

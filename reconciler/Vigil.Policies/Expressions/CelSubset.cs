@@ -13,7 +13,7 @@ public sealed class CelSubset : IExpressionLanguage
     public const int MaxLength = 4_096;
     public const int StepBudget = 1_000_000;
 
-    public static readonly IReadOnlySet<string> Variables = new HashSet<string>(StringComparer.Ordinal) { "object", "kind", "name", "file", "folder" };
+    public static readonly IReadOnlySet<string> Variables = new HashSet<string>(StringComparer.Ordinal) { "object", "kind", "name", "file", "folder", "cluster", "params" };
 
     public static CelSubset Instance { get; } = new();
 
@@ -73,6 +73,8 @@ public sealed class CelSubset : IExpressionLanguage
                 ["name"] = input.Name,
                 ["file"] = input.File,
                 ["folder"] = input.Folder,
+                ["cluster"] = input.Context.Cluster(Values.FromJson),
+                ["params"] = input.Context.Parameters(Values.FromJson),
             };
             var result = new Evaluator(globals, StepBudget).Evaluate(node);
             return result as bool? ?? throw new ExpressionException($"a rule must give true or false, this one gave {Values.TypeName(result)}", 1);
@@ -96,13 +98,45 @@ public interface IRuleExpression
 }
 
 /// <summary>
-/// What a rule sees: the document as written (before defaults), its kind and name, and its file and folder relative
-/// to the repository's root (<c>network/vips.yaml</c>, <c>network/</c>).
+/// What every rule sees whatever the document: the Cluster as written (null when there is none) and the repository's
+/// policy parameters (an empty map when none are declared), each converted once.
 /// </summary>
-public sealed class RuleInput(JToken document, string kind, string name, string file)
+public sealed class RuleContext(JToken? cluster, JObject parameters)
 {
-    private object? _converted;
-    private bool _isConverted;
+    public static RuleContext Empty { get; } = new(null, new JObject());
+
+    private readonly ConvertedOnce _cluster = new(cluster);
+    private readonly ConvertedOnce _parameters = new(parameters);
+
+    internal object? Cluster(Func<JToken, object?> convert) => _cluster.Get(convert);
+
+    internal object? Parameters(Func<JToken, object?> convert) => _parameters.Get(convert);
+}
+
+/// <summary>A JSON tree in the language's value form, converted on first use however many rules read it.</summary>
+internal sealed class ConvertedOnce(JToken? token)
+{
+    private object? _value;
+    private bool _done;
+
+    public object? Get(Func<JToken, object?> convert)
+    {
+        if (!_done)
+        {
+            _value = token is null ? null : convert(token);
+            _done = true;
+        }
+        return _value;
+    }
+}
+
+/// <summary>
+/// What a rule sees: the document as written (before defaults), its kind and name, its file and folder relative
+/// to the repository's root (<c>network/vips.yaml</c>, <c>network/</c>), and the <see cref="RuleContext"/>.
+/// </summary>
+public sealed class RuleInput(JToken document, string kind, string name, string file, RuleContext? context = null)
+{
+    private readonly ConvertedOnce _converted = new(document);
 
     public JToken Document { get; } = document;
 
@@ -114,14 +148,8 @@ public sealed class RuleInput(JToken document, string kind, string name, string 
 
     public string Folder { get; } = file.LastIndexOf('/') is var slash and >= 0 ? file[..(slash + 1)] : "";
 
+    public RuleContext Context { get; } = context ?? RuleContext.Empty;
+
     /// <summary>The document in the language's own value form, converted once however many rules read it.</summary>
-    internal object? Converted(Func<JToken, object?> convert)
-    {
-        if (!_isConverted)
-        {
-            _converted = convert(Document);
-            _isConverted = true;
-        }
-        return _converted;
-    }
+    internal object? Converted(Func<JToken, object?> convert) => _converted.Get(convert);
 }

@@ -162,23 +162,7 @@ public sealed class GitSource : IDisposable
         }
         var repository = Open();
         var commit = repository.Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone");
-        var verifier = new Signatures.SignatureVerifier(verify.TrustedKeys);
-        if (verify.Mode != Signatures.VerifyMode.Head)
-        {
-            if (repository.Tags[_spec.Ref] is not { } tag)
-            {
-                return $"--verify-commits {(verify.Mode == Signatures.VerifyMode.Tag ? "tag" : "tag-and-head")} needs a tag to verify: '{_spec.Ref}' is none";
-            }
-            if ((tag.PeeledTarget as Commit)?.Sha != sha)
-            {
-                return $"tag {_spec.Ref} no longer names commit {Short(sha)}";
-            }
-            if (verifier.Refusal(Signatures.SignedObject.Of(tag)) is { } tagRefusal)
-            {
-                return tagRefusal;
-            }
-        }
-        return verify.Mode == Signatures.VerifyMode.Tag ? null : verifier.Refusal(Signatures.SignedObject.Of(repository, commit));
+        return verify.Refusal(repository, commit, _spec.Ref);
     }
 
     /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>

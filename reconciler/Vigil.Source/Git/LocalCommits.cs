@@ -18,6 +18,13 @@ public sealed class LocalCommits : IDisposable
         _repository = new Repository(root);
     }
 
+    /// <summary>Why <paramref name="revision"/> is not trusted (see <see cref="Signatures.CommitVerification.Refusal"/>), or null.</summary>
+    public string? Refusal(Signatures.CommitVerification verify, string revision)
+    {
+        var commit = Lookup(revision) ?? throw new GitSourceException($"{_path}: no commit '{revision}'");
+        return verify.Refusal(_repository, commit, revision);
+    }
+
     public FetchedCommit Resolve(string revision) => GitSource.Describe(Lookup(revision)
         ?? throw new GitSourceException($"{_path}: no commit '{revision}' (is the branch fetched? CI checkouts are often shallow: fetch with depth 0)"));
 

@@ -17,6 +17,8 @@ public sealed record SourceState
     /// <summary>The commit <see cref="LastError"/> is about.</summary>
     public string? LastErrorCommit { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
+    /// <summary>Units the running revision keeps at an earlier commit (fault isolation); null when it runs one commit whole.</summary>
+    public IReadOnlyList<HeldUnit>? HeldUnits { get; init; }
 
     public static readonly SourceState Empty = new();
 }
