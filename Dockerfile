@@ -13,7 +13,8 @@ WORKDIR /src
 COPY . .
 # The same command the tests run (installs its Debian packages, builds in Release, runs every test).
 RUN test/run
-RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release --no-self-contained -o /out
+# ReadyToRun: compiled ahead, so an agent starts (and a restarted one decides) in a fraction of the JIT time.
+RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release -r linux-x64 --no-self-contained -p:PublishReadyToRun=true -o /out
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 RUN apt-get update \

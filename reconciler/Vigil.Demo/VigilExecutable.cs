@@ -15,7 +15,12 @@ public static class VigilExecutable
         };
     }
 
-    /// <summary>The apphost beside this assembly (for tests, whose own process is not vigil).</summary>
+    /// <summary>
+    /// For tests, whose own process is not vigil: the published vigil that <c>VIGIL_EXECUTABLE</c> names (test/run
+    /// publishes it ReadyToRun, as it ships), else the apphost beside this assembly.
+    /// </summary>
     public static (string File, IReadOnlyList<string> Prefix) BesideAssembly() =>
-        (Path.Combine(Path.GetDirectoryName(typeof(VigilExecutable).Assembly.Location)!, "vigil"), []);
+        Environment.GetEnvironmentVariable("VIGIL_EXECUTABLE") is { Length: > 0 } published && File.Exists(published)
+            ? (published, [])
+            : (Path.Combine(Path.GetDirectoryName(typeof(VigilExecutable).Assembly.Location)!, "vigil"), []);
 }

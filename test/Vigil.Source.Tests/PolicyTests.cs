@@ -7,41 +7,9 @@ namespace Vigil.Source.Tests;
 /// <summary>Policy documents in a repository: rules, folder ownership and shipped includes, through the whole loader.</summary>
 public class PolicyTests
 {
-    private const string Cluster = """
-        apiVersion: vigil/v1
-        kind: Cluster
-        metadata:
-          name: lab
-        spec:
-          defaults:
-            interface: eth0
-          nodes:
-            - name: ka1
-              interfaces:
-                - name: eth0
-                  addresses: [198.51.100.11/24]
-            - name: ka2
-              interfaces:
-                - name: eth0
-                  addresses: [198.51.100.12/24]
-        """;
+    private const string Cluster = Loading.Cluster;
 
-    private static string Instance(string name, int vrid, string address, string extra = "") => $"""
-        apiVersion: vigil/v1
-        kind: VrrpInstance
-        metadata:
-          name: {name}
-        spec:
-          virtualRouterId: {vrid}
-          members:
-            - node: ka1
-              priority: 100
-            - node: ka2
-              priority: 80
-          virtualAddresses:
-            - address: {address}
-        {extra}
-        """;
+    private static string Instance(string name, int vrid, string address, string extra = "") => Loading.Instance(name, vrid, address, extra);
 
     private const string Ownership = """
         apiVersion: vigil/v1

@@ -8,20 +8,7 @@ public class UnitIsolationTests
     private const string Good = "1111111111111111111111111111111111111111";
     private const string Next = "2222222222222222222222222222222222222222";
 
-    private static string Instance(string name, int vrid, string vip, string extra = "") => $"""
-        apiVersion: vigil/v1
-        kind: VrrpInstance
-        metadata:
-          name: {name}
-        spec:
-          virtualRouterId: {vrid}
-          members:
-            - node: ka1
-              priority: 100
-          virtualAddresses:
-            - address: {vip}/24
-        {extra}
-        """;
+    private static string Instance(string name, int vrid, string vip, string extra = "") => Loading.Instance(name, vrid, vip + "/24", extra);
 
     private const string Script = """
         apiVersion: vigil/v1
@@ -34,7 +21,7 @@ public class UnitIsolationTests
 
     private static readonly (string, string)[] LastGood =
     [
-        ("cluster.yaml", Loading.Cluster.TrimEnd('-', '\n', ' ')),
+        ("cluster.yaml", Loading.Cluster),
         ("network/vi.yaml", Instance("vi_net", 51, "198.51.100.100")),
         ("db/vi.yaml", Instance("vi_db", 52, "198.51.100.110")),
         ("db/chk.yaml", Script),

@@ -81,72 +81,27 @@ internal sealed class Parser
         return result;
     }
 
-    private Node Or()
-    {
-        var mark = _depth;
-        var left = And();
-        while (Peek.Kind == TokenKind.Or)
-        {
-            Deepen(Peek.Column);
-            var column = Next().Column;
-            left = new Binary(TokenKind.Or, left, And(), column);
-        }
-        _depth = mark;
-        return left;
-    }
+    private Node Or() => LeftAssociative(And, TokenKind.Or);
 
-    private Node And()
-    {
-        var mark = _depth;
-        var left = Relation();
-        while (Peek.Kind == TokenKind.And)
-        {
-            Deepen(Peek.Column);
-            var column = Next().Column;
-            left = new Binary(TokenKind.And, left, Relation(), column);
-        }
-        _depth = mark;
-        return left;
-    }
+    private Node And() => LeftAssociative(Relation, TokenKind.And);
 
-    private Node Relation()
+    private Node Relation() => LeftAssociative(Addition, TokenKind.Equal, TokenKind.NotEqual, TokenKind.Less, TokenKind.LessEqual,
+        TokenKind.Greater, TokenKind.GreaterEqual, TokenKind.In);
+
+    private Node Addition() => LeftAssociative(Multiplication, TokenKind.Plus, TokenKind.Minus);
+
+    private Node Multiplication() => LeftAssociative(UnaryExpression, TokenKind.Star, TokenKind.Slash, TokenKind.Percent);
+
+    /// <summary>One precedence level: operands of the next level joined by these operators, left to right.</summary>
+    private Node LeftAssociative(Func<Node> operand, params TokenKind[] operators)
     {
         var mark = _depth;
-        var left = Addition();
-        while (Peek.Kind is TokenKind.Equal or TokenKind.NotEqual or TokenKind.Less or TokenKind.LessEqual
-            or TokenKind.Greater or TokenKind.GreaterEqual or TokenKind.In)
+        var left = operand();
+        while (Array.IndexOf(operators, Peek.Kind) >= 0)
         {
             Deepen(Peek.Column);
             var op = Next();
-            left = new Binary(op.Kind, left, Addition(), op.Column);
-        }
-        _depth = mark;
-        return left;
-    }
-
-    private Node Addition()
-    {
-        var mark = _depth;
-        var left = Multiplication();
-        while (Peek.Kind is TokenKind.Plus or TokenKind.Minus)
-        {
-            Deepen(Peek.Column);
-            var op = Next();
-            left = new Binary(op.Kind, left, Multiplication(), op.Column);
-        }
-        _depth = mark;
-        return left;
-    }
-
-    private Node Multiplication()
-    {
-        var mark = _depth;
-        var left = UnaryExpression();
-        while (Peek.Kind is TokenKind.Star or TokenKind.Slash or TokenKind.Percent)
-        {
-            Deepen(Peek.Column);
-            var op = Next();
-            left = new Binary(op.Kind, left, UnaryExpression(), op.Column);
+            left = new Binary(op.Kind, left, operand(), op.Column);
         }
         _depth = mark;
         return left;
