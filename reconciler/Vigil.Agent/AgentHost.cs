@@ -47,6 +47,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private readonly INodeKernel _kernel;
     private readonly ScriptEnvironment _scriptEnvironment;
     private readonly TimeProvider _time;
+    private readonly Peers.PeerStatusServer _peers;
     private readonly PreciseTimeProvider? _precise;
     private readonly NodeAgent _agent;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
@@ -105,6 +106,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
         _kernel = kernel ?? new NodeKernel(log);
         _time = time ?? (_precise = new PreciseTimeProvider());
+        // Peers sign with the wall clock whatever time the engine runs on.
+        _peers = new Peers.PeerStatusServer(() => Status().ToDocument(), log, TimeProvider.System);
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
         var predecessor = AgentStatus.LeftBy(options.StatusFile);
         _agent = new NodeAgent(_kernel.Ports, _time, log)
@@ -307,6 +310,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _notifier.Stopping(running.VirtualServers, (s, r) => _health.Lookup(s, r).Up, _quorum.IsUp);
         }
         _agent.Stop();
+        _peers.Dispose();
         _routing.Dispose();
         _routing.Converge(RoutingEntries.None); // keepalived clears its static routes and rules at stop too
         _firewall.Dispose();
@@ -334,6 +338,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _stopped = true;
         }
         _routing.Dispose(); // routes and rules stay for the next agent, as the VIPs do
+        _peers.Dispose();
         _firewall.Dispose(); // and the tables with the VIPs they guard
         _agent.Leave();
         _log.Information("left for a restart: VIPs kept, no priority-0 advert sent");
@@ -353,11 +358,17 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             degraded.Add($"notify FIFOs: {dropped} line(s) dropped, the pipe full (no reader, or a slow one)");
         }
+        if (_peers.Problem is { } peers)
+        {
+            degraded.Add(peers);
+        }
         var routers = _agent.Status();
         return new(_options.Node, source, Environment.ProcessId, _startedAt, _loadedAt, routers, drift, counts)
         {
             Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All(), Degraded = degraded,
             Conditions = InstanceConditions.Of(_agent.Running, routers, _agent.NotStarted()), LastPass = _lastPass,
+            Peers = _cluster.PeerStatus is { } spec ? new PeerStatusDocument(spec.Port, spec.KeyFile, spec.KeyEnvironment,
+                [.. _cluster.Nodes.Select(n => new PeerNodeDocument(n.Name, PeerStatusSpec.AddressOf(n)?.ToString()))]) : null,
         };
     }
 
@@ -441,9 +452,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
 
-    private static string Describe(HeldUnit held) =>
-        $"unit {held.Unit} held back at {(held.Commit is null ? "nothing (it has no good commit)" : $"commit {GitSource.Short(held.Commit)}")}: {held.Reason}";
-
     private void Refuse(SourceRevision revision, IReadOnlyList<string> reasons, Stopwatch? clock = null)
     {
         var summary = revision.Untrusted is not null
@@ -459,6 +467,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         held ??= [];
         var state = loaded.Node;
         _cluster = loaded.Cluster;
+        _peers.Use(_cluster.PeerStatus, _cluster.Nodes.FirstOrDefault(n => n.Name == _options.Node) is { } me ? PeerStatusSpec.AddressOf(me) : null);
         _notifier.Use(_cluster.Notification, state.SyncGroups);
         // Read before the instances start, so that they start with the priority the files give.
         _trackFiles.Watch(state.VrrpInstances.SelectMany(i => i.TrackFiles).Select(t => t.File));
@@ -477,7 +486,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _notApplied = [.. _agent.NotRunning(), .. _ipvs.Converge(revision.Label, state)];
         NotifyQuorum(state);
         // Held units are part of the commit not applied: partly applied, though what runs is good.
-        var heldReasons = held.Select(Describe).ToList();
+        var heldReasons = held.Select(h => h.ToString()).ToList();
         var outcome = _notApplied.Count == 0 && held.Count == 0 ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied;
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
             string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")
@@ -542,8 +551,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         if (before.Count > 0 && _notApplied.Count == 0)
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
-            Record(_running, ReconcileOutcome.Applied, [], clock);
-            var held = _state.HeldUnits is { Count: > 0 } units ? $"{_running.Label}: partly applied: {Describe(units[0])}" : null;
+            // Held units stay not applied: the kernel caught up, the commit is still partly applied.
+            var held = _state.HeldUnits is { Count: > 0 } units ? $"{_running.Label}: partly applied: {units[0]}" : null;
+            Record(_running, held is null ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied, [.. _state.HeldUnits?.Select(h => h.ToString()) ?? []], clock);
             Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = held, LastErrorCommit = held is null ? null : _running.Commit });
         }
         else if (before.Count == 0 && _notApplied.Count > 0)
@@ -646,6 +656,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             }
         }
         _watcher?.Dispose();
+        _peers.Dispose();
         _checks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _notifier.Dispose();
         _trackFiles.Dispose();

@@ -63,6 +63,9 @@ public sealed record AgentStatus(
     /// <summary>How the worker's last pass ended: done, retry after a delay, or stalled, with why.</summary>
     public Reconcile.PassResult? LastPass { get; init; }
 
+    /// <summary>Where the cluster's agents serve their status to each other (Cluster peerStatus), for `vigil status --cluster`.</summary>
+    public PeerStatusDocument? Peers { get; init; }
+
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
@@ -96,6 +99,7 @@ public sealed record AgentStatus(
             LastPass = LastPass is null ? null : new PassDocument(CamelCase(LastPass.Ending), LastPass.Reason,
                 LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null),
         },
+        Peers = Peers,
         Pid = ProcessId,
         StartedAt = StartedAt,
         LoadedAt = LoadedAt,

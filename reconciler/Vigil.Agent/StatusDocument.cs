@@ -26,6 +26,7 @@ public sealed record StatusDocument
     public IReadOnlyDictionary<string, VrrpScriptDocument> VrrpScripts { get; init; } = new Dictionary<string, VrrpScriptDocument>();
     public IReadOnlyList<RealServerDocument> RealServers { get; init; } = [];
     public DriftDocument? Drift { get; init; }
+    public PeerStatusDocument? Peers { get; init; }
 
     private static readonly StatusJsonContext Context = new(new JsonSerializerOptions
     {
@@ -117,6 +118,11 @@ public sealed record DriftDocument
 }
 
 public sealed record DriftItemDocument(string Kind, string Subject, string Detail, bool Correctable);
+
+/// <summary>Cluster peerStatus as the running revision has it: the port, where the key is (never the key), each node's address.</summary>
+public sealed record PeerStatusDocument(int Port, string? KeyFile, string? KeyEnvironment, IReadOnlyList<PeerNodeDocument> Nodes);
+
+public sealed record PeerNodeDocument(string Node, string? Address);
 
 [JsonSerializable(typeof(StatusDocument))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -6,7 +6,12 @@ using Vigil.Source.Yaml;
 namespace Vigil.Source;
 
 /// <summary>A unit kept at an earlier commit: which, the commit it runs (null: it runs nothing), and why.</summary>
-public sealed record HeldUnit(string Unit, string? Commit, string Reason);
+public sealed record HeldUnit(string Unit, string? Commit, string Reason)
+{
+    /// <summary>"unit db/ held back at commit 1a2b3c4d5e6f: db/vi.yaml:6:3: error: ...", for logs, history and plans.</summary>
+    public override string ToString() =>
+        $"unit {Unit} held back at {(Commit is null ? "nothing (it has no good commit)" : $"commit {Git.GitSource.Short(Commit)}")}: {Reason}";
+}
 
 /// <summary>A revision made of the new commit's valid units and the held units' last good files.</summary>
 public sealed record IsolatedRevision(SourceRevision Revision, LoadResult Load, IReadOnlyList<HeldUnit> Held);

@@ -18,12 +18,18 @@ internal static class StatusCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var output = OutputOption.Create(OutputFormat.Text, OutputFormat.Text, OutputFormat.Json);
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Every node of the cluster side by side, asked over peer status (the Cluster's peerStatus) with the key this node holds.",
+        };
         var command = new Command("status",
             "Show each running instance: state, priority, the master last heard, since when and why, adverts sent and " +
-            "received, drops by reason, and address changes others made on managed interfaces (drift).\nExit codes: 0 shown, 1 no agent status found, 2 usage error.")
+            "received, drops by reason, and address changes others made on managed interfaces (drift). With --cluster, every node's.\n" +
+            "Exit codes: 0 shown, 1 no agent status found (--cluster: a node did not answer), 2 usage error.")
         {
             files,
             output,
+            cluster,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +45,10 @@ internal static class StatusCommand
                 }
             }
             var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(cluster))
+            {
+                return ClusterStatus.Show(agents, parse.GetValue(output) == OutputFormat.Json, stdout, parse.InvocationConfiguration.Error);
+            }
             if (parse.GetValue(output) == OutputFormat.Json)
             {
                 stdout.WriteLine(JsonText.Of(new JsonArray([.. agents.Select(a =>

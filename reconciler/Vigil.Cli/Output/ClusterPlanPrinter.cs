@@ -48,7 +48,7 @@ internal static class ClusterPlanPrinter
             terminal.Writer.WriteLine(terminal.Yellow($"Fault isolation: nodes keep {to.Held.Count} unit(s) at their last good commit and apply the rest:"));
             foreach (var held in to.Held)
             {
-                terminal.Writer.WriteLine(terminal.Yellow("  " + Describe(held)));
+                terminal.Writer.WriteLine(terminal.Yellow("  " + held));
             }
         }
         foreach (var node in plan.Nodes)
@@ -106,7 +106,7 @@ internal static class ClusterPlanPrinter
             writer.WriteLine();
             foreach (var held in to.Held)
             {
-                writer.WriteLine($"- {Describe(held)}");
+                writer.WriteLine($"- {held}");
             }
             writer.WriteLine();
         }
@@ -170,10 +170,6 @@ internal static class ClusterPlanPrinter
         ["note"] = change.Note,
         ["text"] = change.ToString(),
     };
-
-    /// <summary>The held unit's commit is the base's (the nodes' last good, as far as CI can tell).</summary>
-    private static string Describe(HeldUnit held) =>
-        $"unit {held.Unit} held back at {(held.Commit is null ? "nothing (the base does not have it)" : GitSource.Short(held.Commit))}: {held.Reason}";
 
     private static string Count(int changes) => changes == 1 ? "1 change" : $"{changes} changes";
 

@@ -14,6 +14,24 @@ public sealed record ClusterSpec
     public ValueList<GarpGroupSpec> GarpGroups { get; init; } = [];
     /// <summary>Whether one unit's invalid documents hold back only that unit (see Vigil.Source's UnitIsolation).</summary>
     public FaultIsolation FaultIsolation { get; init; } = FaultIsolation.None;
+    /// <summary>Each agent serves its status to the cluster's other agents, authenticated; off when absent.</summary>
+    public PeerStatusSpec? PeerStatus { get; init; }
+}
+
+/// <summary>
+/// Peer status: every agent serves its status read-only on its node's address (the first address of its first
+/// interface) and this port, to requests signed with the cluster's shared key (HMAC-SHA256), which lives on each node
+/// (a file, or an environment variable of the agent) and never in git.
+/// </summary>
+public sealed record PeerStatusSpec
+{
+    public int Port { get; init; }
+    public string? KeyFile { get; init; }
+    public string? KeyEnvironment { get; init; }
+
+    /// <summary>Where a node serves: its first interface's first address.</summary>
+    public static IPAddress? AddressOf(NodeSpec node) =>
+        node.Interfaces.FirstOrDefault(i => i.Addresses.Count > 0)?.Addresses[0].Address;
 }
 
 /// <summary>What a node does with a commit of which only some folders are invalid.</summary>

@@ -78,6 +78,10 @@ internal static class ReferenceRules
 
     private static void CheckNodes(Resource<ClusterSpec> cluster, DiagnosticBag bag)
     {
+        if (cluster.Spec.PeerStatus is { } peers && (peers.KeyFile is null) == (peers.KeyEnvironment is null))
+        {
+            bag.Error(cluster.Origin, "spec.peerStatus", "peer-key", "peerStatus takes its key from keyFile or from keyEnvironment: give one of them");
+        }
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < cluster.Spec.Nodes.Count; i++)
         {
@@ -85,6 +89,11 @@ internal static class ReferenceRules
             if (!seen.TryAdd(node.Name, i))
             {
                 bag.Error(cluster.Origin, $"spec.nodes[{i}].name", "duplicate-name", $"node '{node.Name}' is already defined at spec.nodes[{seen[node.Name]}]");
+            }
+            if (cluster.Spec.PeerStatus is not null && PeerStatusSpec.AddressOf(node) is null)
+            {
+                bag.Error(cluster.Origin, $"spec.nodes[{i}]", "peer-address",
+                    $"peerStatus serves on each node's first interface address, and node '{node.Name}' has none");
             }
             var interfaces = new HashSet<string>(StringComparer.Ordinal);
             for (var j = 0; j < node.Interfaces.Count; j++)
