@@ -28,29 +28,7 @@ public sealed class StatusEndpoint : IDisposable
         log.Information("status on http://{Host}:{Port}/status and /metrics", host, endpoint.Port);
     }
 
-    private void Serve()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = _listener.GetContext();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-            try
-            {
-                Answer(context);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException)
-            {
-                _log.Debug("status request not answered: {Error}", e.Message);
-            }
-        }
-    }
+    private void Serve() => HttpLoop.Serve(_listener, Answer, _log, "status");
 
     private void Answer(HttpListenerContext context)
     {

@@ -17,6 +17,8 @@ internal static class ChaosBenchmark
     private static readonly (Daemon Ka1, Daemon Ka2)[] Pairs =
         [(Daemon.Vigil, Daemon.Vigil), (Daemon.Keepalived, Daemon.Keepalived), (Daemon.Vigil, Daemon.Keepalived), (Daemon.Keepalived, Daemon.Vigil)];
 
+    private static readonly bool[] MasterFirst = [true, false];
+
     public static int Run(int runs, bool quick, string? only)
     {
         if ((FailoverLab.KeepalivedSkipReason ?? NodeFaults.SkipReason) is { } reason)
@@ -35,8 +37,12 @@ internal static class ChaosBenchmark
             new("flaps", (a, b) => ChaosScenarios.LinkFlaps(a, b, TimeSpan.FromMilliseconds(200), S(10, 10))),
             new("tracked-flaps", (a, b) => ChaosScenarios.LinkFlaps(a, b, TimeSpan.FromMilliseconds(200), S(10, 5), tracked: true)),
             new("flood", (a, b) => ChaosScenarios.Flood(a, b, quick ? 20_000 : 200_000)),
+            // The change-order table: each kind of change reaching the master first, then the backup first.
+            .. RolloutChange.All.SelectMany(change => MasterFirst.Select(masterFirst =>
+                new Fault($"rollout-{change.Name}-{(masterFirst ? "master" : "backup")}-first", (a, b) => Rollout.Run(a, b, change, masterFirst)))),
         ];
-        var chosen = faults.Where(f => only is null || f.Name == only).ToList();
+        // --fault rollout runs every rollout.
+        var chosen = faults.Where(f => only is null || f.Name == only || f.Name.StartsWith(only + "-", StringComparison.Ordinal)).ToList();
         if (chosen.Count == 0)
         {
             Console.Error.WriteLine($"chaos: no fault '{only}'; faults: {string.Join(", ", faults.Select(f => f.Name))}");

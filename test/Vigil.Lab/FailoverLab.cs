@@ -171,21 +171,34 @@ public sealed class FailoverLab : IDisposable
         return Lab.Start(Host(node), command.First(), command.Skip(1), Collect(node));
     }
 
+    /// <summary>
+    /// A node's own configuration folder, when the nodes do not share <see cref="ConfigFolder"/> (a rollout reaches
+    /// one node before the other): both daemons read it at start and at each reload.
+    /// </summary>
+    public Dictionary<string, string> NodeConfig { get; } = [];
+
     /// <summary>Debian's keepalived, VRRP only, with the configuration `vigil render -o keepalived` gives for the node.</summary>
     /// <param name="edit">Changes the rendered configuration before keepalived reads it (a test's own twist, such as its initial state).</param>
     public Process StartKeepalived(string node, string? config = null, Func<string, string>? edit = null)
     {
+        var conf = WriteKeepalivedConf(node, config, edit);
+        return Lab.Start(Host(node), KeepalivedPaths.First(File.Exists),
+            ["-n", "-l", "-D", "-P", "-G", "-f", conf, "-p", Path.Combine(Directory, node + ".keepalived.pid"), "-r", KeepalivedVrrpPidFile(node)],
+            Collect(node));
+    }
+
+    /// <summary>Renders the node's keepalived.conf again (from its own folder, if it has one): what a reload reads.</summary>
+    public string WriteKeepalivedConf(string node, string? config = null, Func<string, string>? edit = null)
+    {
         using var rendered = new StringWriter();
         using var error = new StringWriter();
-        if (VigilCommandLine.Run(["render", config ?? ConfigFolder, "--node", node, "--output", "keepalived"], rendered, error) != 0)
+        if (VigilCommandLine.Run(["render", config ?? NodeConfig.GetValueOrDefault(node) ?? ConfigFolder, "--node", node, "--output", "keepalived"], rendered, error) != 0)
         {
             throw new InvalidOperationException(error.ToString());
         }
         var conf = Path.Combine(Directory, node + ".keepalived.conf");
         File.WriteAllText(conf, edit is null ? rendered.ToString() : edit(rendered.ToString()));
-        return Lab.Start(Host(node), KeepalivedPaths.First(File.Exists),
-            ["-n", "-l", "-D", "-P", "-G", "-f", conf, "-p", Path.Combine(Directory, node + ".keepalived.pid"), "-r", KeepalivedVrrpPidFile(node)],
-            Collect(node));
+        return conf;
     }
 
     /// <summary>

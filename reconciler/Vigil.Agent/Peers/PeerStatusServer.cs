@@ -58,29 +58,7 @@ public sealed class PeerStatusServer(Func<StatusDocument> status, ILogger log, T
         log.Information("peer status on http://{Host}:{Port}{Path}, signed requests only", host, serve.Spec.Port, Path);
     }
 
-    private void Serve(HttpListener listener, PeerStatusSpec spec)
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = listener.GetContext();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-            try
-            {
-                Answer(context, spec);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException)
-            {
-                log.Debug("peer status request not answered: {Error}", e.Message);
-            }
-        }
-    }
+    private void Serve(HttpListener listener, PeerStatusSpec spec) => HttpLoop.Serve(listener, context => Answer(context, spec), log, "peer status");
 
     private void Answer(HttpListenerContext context, PeerStatusSpec spec)
     {

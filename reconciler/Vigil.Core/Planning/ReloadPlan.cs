@@ -6,7 +6,7 @@ public enum InstanceAction
 {
     /// <summary>Unchanged: state and VIPs untouched.</summary>
     Keep,
-    /// <summary>Changed only in what can change in place (VIPs, priority, GARP, tracking, hooks, accept mode): state kept.</summary>
+    /// <summary>Changed only in what can change in place (VIPs, priority, v3's advert interval, GARP, tracking, hooks, accept mode): state kept.</summary>
     Adjust,
     /// <summary>Changed in what the wire or the election depends on: stopped cleanly, started again.</summary>
     Restart,
@@ -46,8 +46,11 @@ public static class ReloadPlan
     /// </summary>
     private static bool AdjustableOnly(NodeVrrpInstance old, NodeVrrpInstance next) =>
         (old.Priority == 255) == (next.Priority == 255)
+        // v3 backups adopt the master's interval; a v2 backup discards adverts of another, so its change restarts.
+        && (old.AdvertInterval == next.AdvertInterval || (old.Version == 3 && next.Version == 3))
         && old with
         {
+            AdvertInterval = next.AdvertInterval,
             Priority = next.Priority,
             PreferredMaster = next.PreferredMaster,
             VirtualAddresses = next.VirtualAddresses,

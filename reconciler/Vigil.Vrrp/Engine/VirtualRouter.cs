@@ -138,11 +138,15 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     public void SetFault(bool fault, string reason) => _machine.SetFault(fault, reason);
 
     /// <summary>
-    /// A reload changed only what can change in place (VIPs, priority, GARP, tracking, hooks): a master adds the
+    /// A reload changed only what can change in place (VIPs, priority, v3's advert interval, GARP, tracking, hooks): a master adds the
     /// new VIPs, removes the old ones and announces the new ones; the state is kept.
     /// </summary>
     public void Redefine(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses)
     {
+        if (instance.AdvertInterval != Instance.AdvertInterval)
+        {
+            _machine.UpdateAdvertisementInterval(instance.AdvertInterval);
+        }
         // The priority is the agent's to set: it recomputes tracking from the new definition. Under the machine's lock,
         // so that the edit and a transition are ordered: the holder is told the one that came last.
         _machine.Serialized(state =>

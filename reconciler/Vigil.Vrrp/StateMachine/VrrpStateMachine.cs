@@ -51,7 +51,25 @@ public sealed class VrrpStateMachine : IDisposable
     /// <summary>Whether this instance's own tracking put it in Fault (as opposed to following its sync group there).</summary>
     public bool HasOwnFault { get; private set; }
 
-    public VrrpMachineSettings Settings { get; }
+    public VrrpMachineSettings Settings { get; private set; }
+
+    /// <summary>
+    /// A reload changed the advert interval (VRRPv3, where backups adopt the master's, RFC 5798 section 6.4.2): a master
+    /// sends at the new one from its next advert, with no transition; a backup that has not learned a master's interval
+    /// waits by the new one. Under the lock, so that a transition sees one interval or the other.
+    /// </summary>
+    public void UpdateAdvertisementInterval(TimeSpan interval)
+    {
+        lock (_gate)
+        {
+            var learned = _masterAdverInterval != Settings.AdvertisementInterval;
+            Settings = Settings with { AdvertisementInterval = interval };
+            if (!learned)
+            {
+                _masterAdverInterval = interval;
+            }
+        }
+    }
 
     public VrrpState State { get => _state; private set => _state = value; }
 

@@ -38,13 +38,16 @@ public sealed class ReloadPlanTests
         Assert.Equal(InstanceAction.Adjust, ActionFor(Vi1, Vi1 with { VirtualAddresses = [.. Vi1.VirtualAddresses, new VirtualAddressSpec { Address = IpPrefix.Parse("198.51.100.101/24") }] }));
         Assert.Equal(InstanceAction.Adjust, ActionFor(Vi1, Vi1 with { Priority = 120 }));
         Assert.Equal(InstanceAction.Adjust, ActionFor(Vi1, Vi1 with { Garp = new GarpSpec { Repeat = 3 } }));
+        // A master that restarted for a v3 interval change gave the VIP away twice (the rollout table's interval rows).
+        Assert.Equal(InstanceAction.Adjust, ActionFor(Vi1, Vi1 with { AdvertInterval = TimeSpan.FromSeconds(1) }));
     }
 
     [Fact]
     public void WhatTheWireOrElectionDependsOn_Restarts()
     {
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { VirtualRouterId = 52 }));
-        Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { AdvertInterval = TimeSpan.FromSeconds(1) }));
+        // v2 backups discard adverts of another interval (RFC 3768 section 7.1): only v3 takes one in place.
+        Assert.Equal(InstanceAction.Restart, ActionFor(Vi1 with { Version = 2, AdvertInterval = TimeSpan.FromSeconds(1) }, Vi1 with { Version = 2, AdvertInterval = TimeSpan.FromSeconds(2) }));
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { Transport = VrrpTransport.Unicast }));
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { Priority = 255 })); // the owner starts as master
         Assert.Equal(InstanceAction.Restart, ActionFor(Vi1, Vi1 with { UseVirtualMac = true })); // another interface on the wire

@@ -26,13 +26,26 @@ public sealed class ChaosRun : IDisposable
     private readonly List<string> _broken = [];
     private readonly PingWatch _ping;
 
-    public ChaosRun(Scenario scenario, Daemon ka1, Daemon ka2)
+    /// <param name="perNodeConfig">Each node reads a folder of its own (a copy of the lab's), so that a change can reach one first.</param>
+    public ChaosRun(Scenario scenario, Daemon ka1, Daemon ka2, bool perNodeConfig = false)
     {
         Lab = new FailoverLab(scenario);
         try
         {
+            if (perNodeConfig)
+            {
+                foreach (var node in new[] { "ka1", "ka2" })
+                {
+                    var folder = Directory.CreateDirectory(Path.Combine(Lab.Directory, node + "-config")).FullName;
+                    foreach (var file in Directory.GetFiles(Lab.ConfigFolder))
+                    {
+                        File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+                    }
+                    Lab.NodeConfig[node] = folder;
+                }
+            }
             // The drift check every second, so that a split brain is reported within the scenario.
-            Lab.VigilSource = _ => ["--config", Lab.ConfigFolder, "--drift-interval", "1s"];
+            Lab.VigilSource = node => ["--config", Lab.NodeConfig.GetValueOrDefault(node) ?? Lab.ConfigFolder, "--drift-interval", "1s"];
             Daemons = (ka1, ka2);
             // Watched from before the daemons start, so that the watch's own probe address is no drift of theirs.
             Holders = new VipHolders(Lab, Lab.Ka1, Lab.Ka2);

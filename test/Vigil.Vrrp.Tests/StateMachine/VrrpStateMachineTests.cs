@@ -65,6 +65,38 @@ public sealed class VrrpStateMachineTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(3687.5), _actions.FirstAt("advert 80"));
     }
 
+    /// <summary>A v3 master whose interval a reload changes keeps the VIPs and sends at the new interval from its next advert.</summary>
+    [Fact]
+    public void Master_IntervalChangedInPlace_NoTransition_AdvertsAtTheNewInterval()
+    {
+        var machine = Machine(100, version: 3, interval: HundredMs);
+        machine.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(VrrpState.Master, machine.State);
+        var transitions = _actions.Actions.Count(a => a.Contains("->", StringComparison.Ordinal));
+
+        machine.UpdateAdvertisementInterval(TimeSpan.FromMilliseconds(200));
+        var from = _time.Elapsed;
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+
+        Assert.Equal(VrrpState.Master, machine.State);
+        Assert.Equal(transitions, _actions.Actions.Count(a => a.Contains("->", StringComparison.Ordinal)));
+        var adverts = _actions.Log.Where(l => l.Action == "advert 100" && l.At > from).Select(l => l.At).ToList();
+        // The advert already due goes at the old interval; every one after it 200 ms apart.
+        Assert.All(adverts.Zip(adverts.Skip(1)).Skip(1), pair => Assert.Equal(TimeSpan.FromMilliseconds(200), pair.Second - pair.First));
+        Assert.InRange(adverts.Count, 5, 6);
+    }
+
+    /// <summary>A v3 backup that has heard no master yet waits by the new interval's Master_Down_Interval.</summary>
+    [Fact]
+    public void Backup_IntervalChangedBeforeHearingAMaster_WaitsByTheNewOne()
+    {
+        var machine = Machine(80, version: 3, interval: HundredMs);
+        machine.Start();
+        machine.UpdateAdvertisementInterval(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(737.5, machine.MasterDownInterval.TotalMilliseconds, precision: 4);
+    }
+
     /// <summary>
     /// The soak's false takeover: Master_Down_Timer came due while the backup was stalled, an advert was taken in before
     /// the timer's run got the lock, and the run then took over though the master had just been heard.

@@ -1,0 +1,43 @@
+using Vigil.Lab;
+using Vigil.Lab.Chaos;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary>
+/// The change-order table's facts, kept true (the `chaos --fault rollout` benchmark prints the whole table): a change
+/// reaching one node of the pair, then the other, reloaded by SIGHUP. A keepalived backup discards a master's adverts
+/// whose address list differs from its own and takes over (keepalived issue #1603); a Vigil pair takes every change in
+/// either order with no takeover.
+/// </summary>
+[Collection(AloneCollection.Name)]
+public sealed class RolloutOrderTests
+{
+    private static ChaosOutcome Run(Daemon ka1, Daemon ka2, string change, bool masterFirst)
+    {
+        Skips.IfMissing(FailoverLab.KeepalivedSkipReason);
+        Skips.IfMissing(NodeFaults.SkipReason);
+        var outcome = Rollout.Run(ka1, ka2, RolloutChange.All.Single(c => c.Name == change), masterFirst);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{outcome.Fault}, {outcome.Pair}: takeovers {outcome.Figures.Takeovers}, " +
+            $"two masters {outcome.Figures.LongestDualMaster.TotalMilliseconds:F0} ms, no VIP {outcome.Figures.LongestWithoutVip.TotalMilliseconds:F0} ms");
+        return outcome;
+    }
+
+    [Theory]
+    [InlineData("vip-added", true)]
+    [InlineData("vip-added", false)]
+    [InlineData("interval", true)]
+    [InlineData("priority-down", false)]
+    public void VigilPair_TakesTheChange_InEitherOrder_WithNoTakeover(string change, bool masterFirst)
+    {
+        var outcome = Run(Daemon.Vigil, Daemon.Vigil, change, masterFirst);
+        Assert.True(outcome.Figures.Takeovers == 0 && outcome.Figures.LongestWithoutVip == TimeSpan.Zero && outcome.Broken.Count == 0,
+            $"{outcome.Figures}\n{string.Join("; ", outcome.Broken)}\n{outcome.Explanation}");
+    }
+
+    [Fact]
+    public void KeepalivedPair_VipAddedOnTheMasterFirst_TheBackupTakesOver()
+    {
+        var outcome = Run(Daemon.Keepalived, Daemon.Keepalived, "vip-added", masterFirst: true);
+        Assert.True(outcome.Figures.Takeovers >= 1 && outcome.Figures.LongestDualMaster > TimeSpan.Zero, $"{outcome.Figures}\n{outcome.Explanation}");
+    }
+}
