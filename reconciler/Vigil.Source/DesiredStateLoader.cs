@@ -65,11 +65,13 @@ public sealed class DesiredStateLoader
             }
         }
 
+        var valid = new List<YamlDocument>();
         foreach (var document in documents)
         {
             if (_schema.Validate(document, diagnostics))
             {
                 builder.Add(document);
+                valid.Add(document);
             }
             else
             {
@@ -79,7 +81,8 @@ public sealed class DesiredStateLoader
 
         var state = builder.Build();
         diagnostics.AddRange(SemanticValidator.Validate(state, builder.Unreadable));
-        RepositoryPolicies.Check(documents, builder.Policies, root, diagnostics);
+        // Policies judge documents the schema accepted: one defect, one error.
+        RepositoryPolicies.Check(valid, builder.Policies, root, diagnostics);
         var sorted = diagnostics.Sorted();
         return new LoadResult(diagnostics.HasErrors ? null : state, sorted, fileCount, documents.Count);
     }

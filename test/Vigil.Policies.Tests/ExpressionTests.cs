@@ -180,6 +180,13 @@ public class ExpressionTests
     }
 
     [Fact]
+    public void HugeIntegers_InADocument_AreDoubles_NotACrash()
+    {
+        var document = new JObject { ["spec"] = new JObject { ["n"] = new JValue(System.Numerics.BigInteger.Parse("123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture)), ["m"] = 7 } }.ToString();
+        Assert.True(Test("object.spec.n > 1.0e29 && object.spec.m / 2 == 3", document));
+    }
+
+    [Fact]
     public void Matches_RunsInLinearTime()
     {
         // (a+)+$ against a long run of a's and a final 'b' backtracks for ever; RE2 semantics answer at once.

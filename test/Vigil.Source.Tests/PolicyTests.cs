@@ -199,6 +199,20 @@ public class PolicyTests
     }
 
     [Fact]
+    public void Rules_JudgeOnlyWhatTheSchemaAccepted_OneDefectOneError()
+    {
+        var policy = Rules("""
+                - name: never
+                  match:
+                    kinds: [VrrpInstance]
+                  expression: "false"
+                  message: no instance passes
+            """);
+        var result = Load(("cluster.yaml", Cluster), ("vi.yaml", Instance("vi", 300, "198.51.100.100/24")), ("policies/house.yaml", policy));
+        Assert.Equal(["schema"], result.Diagnostics.Select(d => d.Rule));
+    }
+
+    [Fact]
     public void Rule_ThatCannotBeEvaluated_FailsClosed()
     {
         var policy = Rules("""

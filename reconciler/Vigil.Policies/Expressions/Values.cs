@@ -16,7 +16,14 @@ internal static class Values
         null => null,
         JObject map => map.Properties().ToDictionary(p => (object)p.Name, p => FromJson(p.Value)),
         JArray list => list.Select(FromJson).ToList(),
-        JValue { Type: JTokenType.Integer } value => value.Value is long l ? l : (long)value,
+        // An integer beyond 64 bits (a hostile document's) is a double, never an exception.
+        JValue { Type: JTokenType.Integer } value => value.Value switch
+        {
+            long l => (object)l,
+            int i => (long)i,
+            System.Numerics.BigInteger big => big >= long.MinValue && big <= long.MaxValue ? (long)big : (object)(double)big,
+            var other => Convert.ToDouble(other, System.Globalization.CultureInfo.InvariantCulture),
+        },
         JValue { Type: JTokenType.Float } value => (double)value,
         JValue { Type: JTokenType.Boolean } value => (bool)value,
         JValue { Type: JTokenType.Null or JTokenType.Undefined } => null,
