@@ -87,7 +87,7 @@ internal static class StatusCommand
         }
         foreach (var held in source.HeldUnits)
         {
-            terminal.Writer.WriteLine(terminal.Yellow($"  unit {held.Unit} held back at {(held.Commit is null ? "nothing" : Vigil.Source.Git.GitSource.Short(held.Commit))}: {held.Reason}"));
+            terminal.Writer.WriteLine(terminal.Yellow($"  {new Vigil.Source.HeldUnit(held.Unit, held.Commit, held.Reason)}"));
         }
         foreach (var line in source.NotApplied)
         {
