@@ -373,81 +373,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     }
 
     /// <summary>
-    /// With <c>faultIsolation: topLevelFolders</c> in the running revision's Cluster, an invalid commit whose errors are
-    /// confined to some units: those keep their last good files, the rest advance (see <see cref="UnitIsolation"/>).
-    /// Null when isolation is off, the commit is not trusted, there is no good commit to keep units at, or it cannot help.
+    /// With <c>faultIsolation: topLevelFolders</c> in the running revision's Cluster (or, before anything runs, units
+    /// held when the agent stopped), an invalid commit's broken units kept back: see <see cref="UnitHolds"/>.
     /// </summary>
-    private IsolatedRevision? Isolate(SourceRevision revision)
-    {
-        // Before anything runs (a restart), units held when the agent stopped say isolation was on.
-        var enabled = _cluster.FaultIsolation == Core.Desired.FaultIsolation.TopLevelFolders || (_running is null && _state.HeldUnits is { Count: > 0 });
-        if (!enabled || revision is { Untrusted: not null } or { Commit: null } || _state.LastGood is null)
-        {
-            return null;
-        }
-        var loader = new DesiredStateLoader();
-        var invalid = loader.Load(revision.Files, revision.Root);
-        if (invalid.IsValid)
-        {
-            return null; // refused for another reason (a node it does not name, a script's security): not a unit's fault
-        }
-        try
-        {
-            var isolated = UnitIsolation.Compose(revision, invalid, UnitAtLastGood(), loader);
-            foreach (var held in isolated?.Held ?? [])
-            {
-                _log.Error("{Revision}: unit {Unit} held back at {Good}: {Reason}", revision.Label, held.Unit,
-                    held.Commit is null ? "nothing (it has no good commit)" : $"commit {GitSource.Short(held.Commit)}", held.Reason);
-            }
-            return isolated;
-        }
-        catch (GitSourceException e)
-        {
-            _log.Error("{Revision}: units cannot be held back: {Error}", revision.Label, e.Message);
-            return null;
-        }
-    }
+    private IsolatedRevision? Isolate(SourceRevision revision) =>
+        _cluster.FaultIsolation == Core.Desired.FaultIsolation.TopLevelFolders || (_running is null && _state.HeldUnits is { Count: > 0 })
+            ? new UnitHolds(_source, _log, _state).Isolate(revision)
+            : null;
 
-    /// <summary>Each unit's last good files: its held commit if it is held now, else the last good commit's.</summary>
-    private Func<string, UnitVersion?> UnitAtLastGood()
-    {
-        var read = new Dictionary<string, SourceRevision?>(StringComparer.Ordinal);
-        return unit =>
-        {
-            var commit = _state.HeldUnits?.FirstOrDefault(h => h.Unit == unit) is { } held ? held.Commit : _state.LastGood;
-            if (commit is null)
-            {
-                return null;
-            }
-            if (!read.TryGetValue(commit, out var revision))
-            {
-                read[commit] = revision = _source.At(commit);
-            }
-            return revision is null ? null
-                : new UnitVersion(commit, [.. revision.Files.Where(f => UnitIsolation.UnitOf(f.Path, revision.Root) == unit)]);
-        };
-    }
-
-    /// <summary>The revision the node ran last: the last good commit, with the units held then at their own commits.</summary>
-    private SourceRevision? LastGoodRevision()
-    {
-        if (_state.LastGood is not { } good || _source.At(good) is not { } revision)
-        {
-            return null;
-        }
-        if (_state.HeldUnits is not { Count: > 0 } held)
-        {
-            return revision;
-        }
-        var unitAt = UnitAtLastGood();
-        var units = held.Select(h => h.Unit).ToHashSet(StringComparer.Ordinal);
-        return revision with
-        {
-            Files = [.. revision.Files.Where(f => !units.Contains(UnitIsolation.UnitOf(f.Path, revision.Root)))
-                .Concat(units.SelectMany(u => unitAt(u)?.Files ?? []))
-                .OrderBy(f => f.Path, StringComparer.Ordinal)],
-        };
-    }
+    private SourceRevision? LastGoodRevision() => new UnitHolds(_source, _log, _state).LastGoodRevision();
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
