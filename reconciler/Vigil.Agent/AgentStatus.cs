@@ -138,6 +138,8 @@ public sealed record AgentStatus(
         AdvertisementsReceived = s.AdvertisementsReceived,
         AddressListMismatches = s.AddressListMismatches,
         LastAddressListMismatch = s.LastAddressListMismatch,
+        ToleratedAdverts = s.ToleratedAdverts,
+        ToleratingUntil = s.ToleratingUntil,
         KernelDropsBelow = s.KernelDropsBelow,
         BecameMaster = s.BecameMaster,
         Dropped = s.Dropped.ToDictionary(d => CamelCase(d.Key), d => d.Value, StringComparer.Ordinal),

@@ -10,7 +10,11 @@ public interface IVirtualRouterPorts
     /// <summary>The VIPs as kernel addresses; throws naming the missing interface.</summary>
     IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance);
 
-    VirtualRouterPorts Open(NodeVrrpInstance instance);
+    /// <param name="joinGroup">
+    /// Join VRRP's multicast group even for a unicast instance: within a rollout window from multicast, a peer that has not
+    /// applied the change yet still advertises to the group.
+    /// </param>
+    VirtualRouterPorts Open(NodeVrrpInstance instance, bool joinGroup = false);
 
     /// <summary>The kernel's addresses now: a restarted agent resumes as master only when its VIPs are still there.</summary>
     IReadOnlyList<InterfaceAddress> Addresses();

@@ -23,7 +23,7 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
     public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) =>
         VirtualAddresses.Resolve(instance, rtnetlink.Links(), instance.UseVirtualMac ? VirtualMac.InterfaceNameOf(instance) : null);
 
-    public VirtualRouterPorts Open(NodeVrrpInstance instance)
+    public VirtualRouterPorts Open(NodeVrrpInstance instance, bool joinGroup = false)
     {
         var link = rtnetlink.Link(instance.Interface)
             ?? throw new InvalidOperationException($"instance {instance.Name}: interface {instance.Interface} does not exist on this node");
@@ -40,9 +40,10 @@ public sealed class KernelPorts(RtnetlinkClient rtnetlink, Serilog.ILogger log) 
         {
             var multicast = instance.Transport == VrrpTransport.Multicast;
             var ttl = (byte)(instance.UnicastTtl ?? Vrrp.Protocol.Ipv4Header.VrrpTimeToLive);
+            // A unicast instance that joins for a rollout keeps its own TTL rule (none) for what it receives.
             channel = instance.Family == IpFamily.IPv6
-                ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, multicast, ttl)
-                : new Ipv4VrrpSocket(wire.Name, wire.Index, source, multicast, ttl);
+                ? new Ipv6VrrpSocket(wire.Name, wire.Index, source, multicast || joinGroup, ttl, checkTtl: multicast)
+                : new Ipv4VrrpSocket(wire.Name, wire.Index, source, multicast || joinGroup, ttl, checkTtl: multicast);
             // Paced by the instance's own interface, not the macvlan: keepalived paces the physical interface.
             var announcer = new PacedAnnouncer(new PcapAnnouncer(wire.Name, wire.HardwareAddress ?? PhysicalAddress.None), () => PacerFor(link.Name));
             return new VirtualRouterPorts(channel, rtnetlink, announcer, vmac);

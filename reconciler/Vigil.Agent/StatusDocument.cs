@@ -91,6 +91,10 @@ public sealed record InstanceDocument
     public long AdvertisementsReceived { get; init; }
     public long AddressListMismatches { get; init; }
     public string? LastAddressListMismatch { get; init; }
+    /// <summary>Adverts taken only because the instance's other revision has them so (a rollout under way).</summary>
+    public long ToleratedAdverts { get; init; }
+    /// <summary>Until when the other revision's adverts are taken; absent when no rollout window is open.</summary>
+    public DateTimeOffset? ToleratingUntil { get; init; }
     /// <summary>Lower-priority adverts (0 &lt; priority &lt; this) the kernel drops unseen, as a preempting backup; 0 when none.</summary>
     public int KernelDropsBelow { get; init; }
     public long BecameMaster { get; init; }

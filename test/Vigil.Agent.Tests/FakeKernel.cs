@@ -12,17 +12,21 @@ internal sealed class FakeKernel : IVirtualRouterPorts, INodeKernel
 
     public RecordingAddressTable Table { get; } = new();
 
+    /// <summary>Every instance's channel opened so far, in order.</summary>
+    public List<SilentChannel> Channels { get; } = [];
+
     public List<string> Held() => [.. Table.Held().Select(a => a.Address.ToString()).Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<InterfaceAddress> Resolve(NodeVrrpInstance instance) => VirtualAddresses.Resolve(instance, Links);
 
-    public VirtualRouterPorts Open(NodeVrrpInstance instance)
+    public VirtualRouterPorts Open(NodeVrrpInstance instance, bool joinGroup = false)
     {
         if (Links.All(l => l.Name != instance.Interface))
         {
             throw new InvalidOperationException($"instance {instance.Name}: interface {instance.Interface} does not exist on this node");
         }
         var silent = new SilentChannel();
+        Channels.Add(silent);
         return new VirtualRouterPorts(silent, Table, silent);
     }
 

@@ -32,6 +32,7 @@ public sealed class NodeAgentTests : IDisposable
         Version = 3,
         AdvertInterval = Interval,
         Priority = 100,
+        PreferredMaster = true,
         Preempt = true,
         SourceAddress = IPAddress.Parse("198.51.100.11"),
         VirtualAddresses = [.. vips.Select(v => new VirtualAddressSpec { Address = IpPrefix.Parse(v) })],
@@ -102,6 +103,75 @@ public sealed class NodeAgentTests : IDisposable
         Assert.Equal("Master", State("vi_1"));
         Assert.StartsWith("resumed: master", _agent.Status()[0].Reason, StringComparison.Ordinal);
         Assert.Equal("Backup", State("vi_2")); // its VIP is gone: a backup may have it
+    }
+
+    [Fact]
+    public void AMasterChangedOnTheWire_RestartsInPlace_KeepingItsVips_WithoutAPriorityZeroAdvert_OrATransition()
+    {
+        var before = Instance("vi_1", 51, "eth0", "198.51.100.100/24");
+        _agent.Apply(Node(before) with { RolloutWindow = TimeSpan.FromMinutes(5) });
+        MasterDown();
+        var transitions = new List<StateTransition>();
+        _agent.Transitioned += (t, _) => transitions.Add(t);
+
+        var plan = _agent.Apply(Node(before with { VirtualRouterId = 53 }) with { RolloutWindow = TimeSpan.FromMinutes(5) });
+
+        Assert.Equal(InstanceAction.Restart, Assert.Single(plan).Action);
+        var status = Assert.Single(_agent.Status());
+        Assert.Equal(VrrpState.Master, status.State);
+        Assert.Equal(53, status.VirtualRouterId);
+        Assert.StartsWith("restarted in place", status.Reason, StringComparison.Ordinal);
+        Assert.Equal(["198.51.100.100"], _ports.Held());
+        Assert.Equal(0, _ports.Table.Deleted);
+        Assert.DoesNotContain((byte)0, _ports.Channels[0].Sent);
+        Assert.Empty(transitions);
+        // The backup may still run VRID 51: its adverts are taken for the window.
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(5), status.ToleratingUntil);
+    }
+
+    [Fact]
+    public void AMasterThatOnlyTookOver_GivesWayOnAWireChange_AsBefore()
+    {
+        var before = Instance("vi_1", 51, "eth0", "198.51.100.100/24") with { PreferredMaster = false };
+        _agent.Apply(Node(before));
+        MasterDown();
+
+        _agent.Apply(Node(before with { VirtualRouterId = 53 }));
+
+        Assert.Equal(VrrpState.Backup, Assert.Single(_agent.Status()).State);
+        Assert.Contains((byte)0, _ports.Channels[0].Sent);
+        Assert.Empty(_ports.Held());
+    }
+
+    [Fact]
+    public void ABackupChangedOnTheWire_RestartsAsBackup_AndTakesTheOldRevisionsAdvertsForTheWindow()
+    {
+        var before = Instance("vi_1", 51, "eth0", "198.51.100.100/24");
+        _agent.Apply(Node(before));
+
+        _agent.Apply(Node(before with { VirtualRouterId = 53 }));
+
+        var status = Assert.Single(_agent.Status());
+        Assert.Equal(VrrpState.Backup, status.State);
+        Assert.Equal(_time.GetUtcNow() + RolloutSpec.DefaultWindow, status.ToleratingUntil);
+        _time.Advance(RolloutSpec.DefaultWindow);
+        Assert.Null(Assert.Single(_agent.Status()).ToleratingUntil);
+    }
+
+    [Fact]
+    public void AChangeTheWireDoesNotSee_OpensNoWindow_AndAStoppingMasterStillSaysGoodbye()
+    {
+        var before = Instance("vi_1", 51, "eth0", "198.51.100.100/24");
+        _agent.Apply(Node(before));
+        MasterDown();
+
+        _agent.Apply(Node(before with { Priority = 90 }));
+        Assert.Null(Assert.Single(_agent.Status()).ToleratingUntil);
+        _agent.Apply(Node(before with { VirtualAddresses = [.. before.VirtualAddresses, new VirtualAddressSpec { Address = IpPrefix.Parse("198.51.100.102/24") }] }));
+        Assert.NotNull(Assert.Single(_agent.Status()).ToleratingUntil);
+
+        _agent.Stop();
+        Assert.Contains((byte)0, _ports.Channels[0].Sent);
     }
 
     [Fact]

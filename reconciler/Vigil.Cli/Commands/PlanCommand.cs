@@ -115,7 +115,7 @@ internal static class PlanCommand
                     error.WriteLine($"vigil: node '{onlyNode}' is in neither commit (nodes: {string.Join(", ", plan.Nodes.Select(n => n.Node))})");
                     return ExitCodes.Failed;
                 }
-                plan = new ClusterPlan([.. plan.Nodes.Where(n => n.Node == onlyNode)]);
+                plan = plan with { Nodes = [.. plan.Nodes.Where(n => n.Node == onlyNode)] };
             }
         }
         switch (format)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vigil.Core.Planning;
 using Vigil.Source;
@@ -65,6 +66,18 @@ internal static class ClusterPlanPrinter
                 });
             }
         }
+        if (plan.Rollouts.Count > 0)
+        {
+            terminal.Writer.WriteLine("Rollout order (the README's change-order table):");
+            foreach (var rollout in plan.Rollouts)
+            {
+                terminal.Writer.WriteLine($"  {terminal.Bold(rollout.Instance)} ({rollout.Reason})");
+                foreach (var step in rollout.Steps)
+                {
+                    terminal.Writer.WriteLine($"    {step}");
+                }
+            }
+        }
         terminal.Writer.WriteLine(Summary(plan));
     }
 
@@ -129,6 +142,16 @@ internal static class ClusterPlanPrinter
             }
             writer.WriteLine("```");
         }
+        if (plan.Rollouts.Count > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine("#### Rollout order");
+            writer.WriteLine();
+            foreach (var rollout in plan.Rollouts)
+            {
+                writer.WriteLine($"- `{rollout.Instance}` ({rollout.Reason}): {string.Join(" ", rollout.Steps)}");
+            }
+        }
     }
 
     public static JsonObject Json(PlanSide from, PlanSide to, ClusterPlan? plan) => new()
@@ -147,6 +170,19 @@ internal static class ClusterPlanPrinter
         {
             ["node"] = n.Node,
             ["changes"] = new JsonArray([.. n.Changes.Select(Json)]),
+        })]),
+        ["rollouts"] = plan is null ? null : new JsonArray([.. plan.Rollouts.Select(r => (JsonNode)new JsonObject
+        {
+            ["instance"] = r.Instance,
+            ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(r.Kind.ToString()),
+            ["reason"] = r.Reason,
+            ["steps"] = new JsonArray([.. r.Steps.Select(s => (JsonNode)new JsonObject
+            {
+                ["turn"] = s.Turn,
+                ["node"] = s.Node,
+                ["role"] = s.Role,
+                ["after"] = s.After,
+            })]),
         })]),
     };
 

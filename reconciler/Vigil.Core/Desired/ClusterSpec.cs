@@ -16,6 +16,20 @@ public sealed record ClusterSpec
     public FaultIsolation FaultIsolation { get; init; } = FaultIsolation.None;
     /// <summary>Each agent serves its status to the cluster's other agents, authenticated; off when absent.</summary>
     public PeerStatusSpec? PeerStatus { get; init; }
+    /// <summary>How a change rolls through a VRRP group.</summary>
+    public RolloutSpec? Rollout { get; init; }
+}
+
+/// <summary>
+/// A rollout: the nodes of a group apply a revision one after another, so for a while a peer runs the revision before
+/// (or after). For <see cref="Window"/> after an instance changed, it also takes adverts as its other revision has
+/// them (another version, authentication, VRID, interval or address list), and counts them; then only its own.
+/// </summary>
+public sealed record RolloutSpec
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(10);
+
+    public TimeSpan Window { get; init; } = DefaultWindow;
 }
 
 /// <summary>
@@ -86,6 +100,12 @@ public sealed record ClusterDefaults
     /// lower-priority adverts, and accept mode is off except for the address owner unless an instance says otherwise.
     /// </summary>
     public bool Strict { get; init; }
+    /// <summary>
+    /// Whether an advert whose address list differs from the instance's is dropped (RFC 3768 and RFC 5798 section 7.1:
+    /// verifying is a MAY; a router that verifies MUST drop, unless the address owner sent it). Unset: as <see cref="Strict"/>.
+    /// keepalived verifies unless vrrp_skip_check_adv_addr.
+    /// </summary>
+    public bool? VerifyAddressLists { get; init; }
     /// <summary>The least time between two gratuitous ARPs on an interface in no garp group (keepalived's vrrp_garp_interval); 0: none.</summary>
     public TimeSpan GarpInterval { get; init; }
     /// <summary>As <see cref="GarpInterval"/>, for unsolicited neighbour advertisements (vrrp_gna_interval).</summary>

@@ -20,8 +20,12 @@ public sealed record NodeDesiredState
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
     /// <summary>The Cluster's defaults.strict (keepalived's vrrp_strict), already applied to the instances; kept for rendering.</summary>
     public bool Strict { get; init; }
+    /// <summary>The Cluster's defaults.verifyAddressLists set false (keepalived's vrrp_skip_check_adv_addr); kept for rendering.</summary>
+    public bool SkipAddressListCheck { get; init; }
     /// <summary>How announcements are paced on this node's interfaces.</summary>
     public AnnouncementPacing Pacing { get; init; } = new();
+    /// <summary>How long an instance changed by a revision also takes adverts of its other revision (the Cluster's rollout.window).</summary>
+    public TimeSpan RolloutWindow { get; init; } = RolloutSpec.DefaultWindow;
 }
 
 /// <summary>The Cluster's garp groups and default intervals: the pace of the announcements on each interface.</summary>
@@ -78,6 +82,11 @@ public sealed record NodeVrrpInstance
     public string? SyncGroup { get; init; }
     /// <summary>Accept mode in force: false has the VIPs' traffic dropped while this node is master (unless it owns them).</summary>
     public bool Accept { get; init; } = true;
+    /// <summary>
+    /// The Cluster's defaults.verifyAddressLists (else defaults.strict): an advert whose address list differs is dropped,
+    /// unless the address owner sent it (RFC 3768 and RFC 5798 section 7.1); otherwise it is acted on and reported.
+    /// </summary>
+    public bool VerifyAddressList { get; init; }
 }
 
 public sealed record NodeSyncGroup(string Name, ValueList<string> Instances, NotifySpec? Notify);

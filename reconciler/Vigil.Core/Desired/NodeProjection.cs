@@ -40,6 +40,8 @@ public static class NodeProjection
             StaticRoutes = node.StaticRoutes,
             StaticRules = node.StaticRules,
             Strict = cluster.Defaults.Strict,
+            SkipAddressListCheck = cluster.Defaults.VerifyAddressLists == false,
+            RolloutWindow = cluster.Rollout?.Window ?? RolloutSpec.DefaultWindow,
             Pacing = new AnnouncementPacing
             {
                 GarpInterval = cluster.Defaults.GarpInterval,
@@ -113,6 +115,7 @@ public static class NodeProjection
             SyncGroup = syncGroup,
             // The address owner (255) always accepts: its VIPs are its own addresses.
             Accept = member.Priority == 255 || (spec.Accept ?? !cluster.Defaults.Strict),
+            VerifyAddressList = cluster.Defaults.VerifyAddressLists ?? cluster.Defaults.Strict,
         };
     }
 }

@@ -28,7 +28,7 @@ public static class ClusterPlanner
             var next = afterNodes.Contains(node) ? NodeProjection.For(after, node) : null;
             plans.Add(new NodePlan(node, NodeChanges(old, next, mastersBefore, mastersAfter)));
         }
-        return new ClusterPlan(plans);
+        return new ClusterPlan(plans) { Rollouts = RolloutOrder.Between(before, after) };
     }
 
     /// <summary>Instance name -> the node expected to be master (the highest configured priority).</summary>

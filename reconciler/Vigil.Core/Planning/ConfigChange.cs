@@ -45,6 +45,9 @@ public sealed record NodePlan(string Node, IReadOnlyList<ConfigChange> Changes);
 /// <summary>The plan between two revisions of a cluster: one entry per node, nodes without changes included.</summary>
 public sealed record ClusterPlan(IReadOnlyList<NodePlan> Nodes)
 {
+    /// <summary>The order each changed VRRP group's nodes should take the change in (see <see cref="RolloutOrder"/>).</summary>
+    public IReadOnlyList<InstanceRollout> Rollouts { get; init; } = [];
+
     public int ChangeCount => Nodes.Sum(n => n.Changes.Count);
 
     public bool IsEmpty => ChangeCount == 0;

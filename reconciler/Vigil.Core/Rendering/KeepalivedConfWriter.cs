@@ -61,6 +61,7 @@ public sealed class KeepalivedConfWriter
         // keepalived needs this to do the same. (With no scripts.user, Vigil picks vigil-script or nobody on the node.)
         Line("enable_script_security");
         if (node.Strict) Line("vrrp_strict");
+        if (node.SkipAddressListCheck) Line("vrrp_skip_check_adv_addr");
         if (node.Pacing.GarpInterval > TimeSpan.Zero) Line($"vrrp_garp_interval {Seconds(node.Pacing.GarpInterval)}");
         if (node.Pacing.GnaInterval > TimeSpan.Zero) Line($"vrrp_gna_interval {Seconds(node.Pacing.GnaInterval)}");
         if (node.Scripts?.User is { } user)

@@ -244,7 +244,7 @@ public static class NodeReader
                     NotifyFifo(conf, values, s);
                     break;
                 case "vrrp_skip_check_adv_addr":
-                    conf.Findings.Translated(s, "Vigil takes an advert whose address list differs from its own (it counts and reports it, RFC 5798 7.1), so there is no check to skip");
+                    cluster.Set("defaults.verifyAddressLists", false, s.Position);
                     break;
                 case "vrrp_strict":
                     cluster.Set("defaults.strict", true, s.Position);

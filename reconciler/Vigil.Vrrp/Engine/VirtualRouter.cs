@@ -15,8 +15,6 @@ namespace Vigil.Vrrp.Engine;
 /// </summary>
 public sealed class VirtualRouter : IVrrpActions, IDisposable
 {
-    /// <summary>RFC 5798 section 5.1.2.2: the IPv6 multicast group for VRRP.</summary>
-    private static readonly IPAddress Ipv6MulticastGroup = IPAddress.Parse("ff02::12");
     // Long, so that ten idle instances cost next to nothing; nobody waits for it (see Dispose).
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromSeconds(1);
     // While the kernel drops a flood, the loop wakes often enough to lift the filter on time.
@@ -55,6 +53,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     private long _becameMaster;
     private int _announceRounds;
     private long _lastHeard;
+    private bool _startsInPlace;
     private DateTimeOffset _since;
     private string _reason = "not started";
 
@@ -71,8 +70,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         _log = log.ForContext("VirtualRouterId", instance.VirtualRouterId);
         _warnings = new RepeatedWarnings(time, TimeSpan.FromSeconds(10));
         _since = time.GetUtcNow();
-        _filter = new AdvertisementFilter(ExpectationOf(instance, ports.Channel.SourceAddress));
-        _machine = new VrrpStateMachine(SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
+        _filter = new AdvertisementFilter(InstanceWireForm.ExpectationOf(instance, ports.Channel.SourceAddress));
+        _machine = new VrrpStateMachine(InstanceWireForm.SettingsOf(instance, ports.Channel.SourceAddress), this, time, group);
         _vips = new VipHolder(instance.Name, ports.Addresses, ports.Announcer, _log, _warnings);
         _announceTimer = time.CreateTimer(_ => AnnounceLater(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lowerPriorityTimer = time.CreateTimer(_ => AnnounceAfterLowerPriority(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -95,8 +94,13 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     public event Action<StateTransition>? Transitioned;
 
     /// <summary>Starts as backup (or master for the address owner); <paramref name="resumeAsMaster"/>: see <see cref="VrrpStateMachine.Start"/>.</summary>
-    public void Start(string? resumeAsMaster = null)
+    /// <param name="inPlace">
+    /// This router takes over from the instance's previous one, which was master and left its VIPs (a reload that
+    /// changed the instance on the wire): the start is no transition, so it is neither logged as one nor told.
+    /// </param>
+    public void Start(string? resumeAsMaster = null, bool inPlace = false)
     {
+        _startsInPlace = inPlace && resumeAsMaster is not null;
         if (_machine.Settings.Priority != 255 && resumeAsMaster is null)
         {
             // A backup must not hold the VIPs: a crashed run may have left them (keepalived clears them too).
@@ -149,6 +153,8 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         }
         // The priority is the agent's to set: it recomputes tracking from the new definition. Under the machine's lock,
         // so that the edit and a transition are ordered: the holder is told the one that came last.
+        var own = _ports.Channel.SourceAddress;
+        _filter.Expect(InstanceWireForm.ExpectationOf(instance, own));
         _machine.Serialized(state =>
         {
             _definition = new Definition(instance, addresses);
@@ -157,6 +163,19 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
                 _vips.Want(addresses, hold: true, instance.Garp.Repeat);
             }
         });
+    }
+
+    /// <summary>
+    /// A rollout of this instance is under way: adverts as <paramref name="other"/> (the revision before, or the one
+    /// about to apply) expects them are taken too, for <paramref name="window"/>, and counted.
+    /// </summary>
+    public void Tolerate(NodeVrrpInstance other, TimeSpan window)
+    {
+        if (!InstanceWireForm.SameOnTheWire(other, Instance))
+        {
+            _filter.Tolerate(InstanceWireForm.ExpectationOf(other, _ports.Channel.SourceAddress),
+                _time.GetTimestamp() + (long)(window.TotalSeconds * _time.TimestampFrequency));
+        }
     }
 
     public VirtualRouterStatus Status() => new(
@@ -170,16 +189,20 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         AddressListMismatches = Interlocked.Read(ref _addressListMismatches),
         LastAddressListMismatch = Volatile.Read(ref _lastAddressListMismatch),
         KernelDropsBelow = Math.Max(0, Volatile.Read(ref _filterBelow)),
+        ToleratedAdverts = _filter.Tolerated,
+        ToleratingUntil = _filter.ToleratingUntil(_time.GetTimestamp()) is { } until
+            ? _time.GetUtcNow() + TimeSpan.FromSeconds((until - _time.GetTimestamp()) / (double)_time.TimestampFrequency)
+            : null,
     };
 
     void IVrrpActions.SendAdvertisement(int priority)
     {
         var instance = Instance;
         var channel = _ports.Channel;
-        var advertisement = AdvertisementOf(instance, priority);
+        var advertisement = InstanceWireForm.AdvertisementOf(instance, priority);
         IReadOnlyList<IPAddress> destinations = instance.Transport == VrrpTransport.Unicast
             ? instance.UnicastPeers
-            : [MulticastGroup(instance.Family)];
+            : [InstanceWireForm.MulticastGroup(instance.Family)];
         foreach (var destination in destinations)
         {
             try
@@ -246,6 +269,11 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         _since = _time.GetUtcNow();
         _reason = reason;
+        if (_startsInPlace && from == VrrpState.Initialize && to == VrrpState.Master)
+        {
+            _startsInPlace = false;
+            return;
+        }
         // How long the old master had been silent: the takeover's own timing, for the operator.
         double? silent = to == VrrpState.Master && _lastHeard != 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(_lastHeard).TotalMilliseconds : null;
         lock (_reports)
@@ -378,11 +406,15 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
             {
                 continue;
             }
-            var verdict = _filter.Check(received.Verdict, received.Source, received.Advertisement);
+            var verdict = _filter.Check(received.Verdict, received.Source, received.Advertisement, _time.GetTimestamp(), out var match);
             if (received.Advertisement is { } heard && verdict is not (VrrpRejection.OtherVirtualRouter or VrrpRejection.OwnPacket)
                 && heard.VirtualRouterId == Instance.VirtualRouterId)
             {
                 _sightings.Heard(received.Source, heard.Priority, _machine.State == VrrpState.Master, _time.GetUtcNow());
+            }
+            if (verdict == VrrpRejection.AddressListMismatch)
+            {
+                NoteAddressList(received.Advertisement!, received.Source, dropped: true);
             }
             if (verdict != VrrpRejection.None)
             {
@@ -396,27 +428,27 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
                 _flood.Discarded(_time.GetTimestamp(), _time.TimestampFrequency);
             }
             _machine.ReceiveAdvertisement(advertisement.Priority, advertisement.Interval, received.Source);
-            NoteAddressList(advertisement, received.Source);
+            if (match == AdvertMatch.OtherAddressList)
+            {
+                NoteAddressList(advertisement, received.Source, dropped: false);
+            }
+            else if (match == AdvertMatch.Tolerated && _warnings.ShouldLog($"tolerated from {received.Source}", out var suppressed))
+            {
+                _log.Information("{Instance}: took an advert from {Source} as the instance's other revision has it (a rollout under way: version {Version}, VRID {VirtualRouterId}){Repeated}",
+                    Instance.Name, received.Source, advertisement.Version, advertisement.VirtualRouterId, RepeatedWarnings.Suffix(suppressed));
+            }
         }
     }
 
     /// <summary>
-    /// Compares an accepted advert's addresses with this instance's, as both RFCs ask a receiver to (log a mismatch):
-    /// counted for the status, metrics and drift, logged once per sender per 10 s. The advert is still acted on; what a
-    /// rollout should do about the difference is the planner's to decide.
+    /// An advert whose address list differs from this instance's, as both RFCs ask a receiver to log: counted for the
+    /// status, metrics and drift, logged once per sender per 10 s. Acted on unless the instance verifies lists (strict),
+    /// in which case the filter dropped it.
     /// </summary>
-    private void NoteAddressList(VrrpAdvertisement advertisement, IPAddress source)
+    private void NoteAddressList(VrrpAdvertisement advertisement, IPAddress source, bool dropped)
     {
-        if (SameInOrder(Instance.VirtualAddresses, advertisement.IpAddresses))
-        {
-            return; // every advert of an agreeing peer: nothing allocated
-        }
         var ours = Instance.VirtualAddresses.Select(a => a.Address.Address).ToHashSet();
         var theirs = advertisement.IpAddresses.ToHashSet();
-        if (ours.SetEquals(theirs))
-        {
-            return;
-        }
         var missing = ours.Except(theirs).Select(a => a.ToString()).ToList();
         var extra = theirs.Except(ours).Select(a => a.ToString()).ToList();
         var how = $"{source} advertises {theirs.Count} address(es), this instance has {ours.Count}"
@@ -426,36 +458,11 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
         Volatile.Write(ref _lastAddressListMismatch, how);
         if (_warnings.ShouldLog($"address list from {source}", out var suppressed))
         {
-            _log.Warning("{Instance}: address list differs: {Mismatch}{Repeated}", Instance.Name, how, RepeatedWarnings.Suffix(suppressed));
+            _log.Warning("{Instance}: address list differs: {Mismatch}{Dropped}{Repeated}", Instance.Name, how,
+                dropped ? " (dropped: the instance verifies address lists)" : "", RepeatedWarnings.Suffix(suppressed));
         }
     }
 
-    private static bool SameInOrder(IReadOnlyList<VirtualAddressSpec> ours, IReadOnlyList<IPAddress> theirs)
-    {
-        if (ours.Count != theirs.Count)
-        {
-            return false;
-        }
-        for (var i = 0; i < ours.Count; i++)
-        {
-            if (!ours[i].Address.Address.Equals(theirs[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static VrrpAdvertisement AdvertisementOf(NodeVrrpInstance instance, int priority) => new()
-    {
-        Version = (byte)instance.Version,
-        VirtualRouterId = (byte)instance.VirtualRouterId,
-        Priority = (byte)priority,
-        AdvertisementInterval = IntervalField(instance),
-        IpAddresses = [.. instance.VirtualAddresses.Select(a => a.Address.Address)],
-        AuthType = AuthTypeOf(instance),
-        AuthenticationData = AuthenticationOf(instance),
-    };
 
     /// <summary>
     /// Runs the takeover's pure code once (advert encoding, netlink requests) so that its first real run is not
@@ -466,7 +473,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     {
         var scratch = new byte[1500];
         var source = _ports.Channel.SourceAddress;
-        VrrpCodec.Encode(AdvertisementOf(Instance, Instance.Priority), source, MulticastGroup(Instance.Family), scratch);
+        VrrpCodec.Encode(InstanceWireForm.AdvertisementOf(Instance, Instance.Priority), source, InstanceWireForm.MulticastGroup(Instance.Family), scratch);
         foreach (var address in _definition.Addresses)
         {
             _ = AddressMessages.ChangeRequest(add: true, address, 0);
@@ -483,7 +490,7 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     public static bool Rehearse(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses, TimeProvider time)
     {
         var peer = instance.Family == IpFamily.IPv6 ? RehearsalPeerIpv6 : RehearsalPeerIpv4;
-        var goodbye = new ReceivedAdvertisement(VrrpRejection.None, peer, MulticastGroup(instance.Family), AdvertisementOf(instance, 0));
+        var goodbye = new ReceivedAdvertisement(VrrpRejection.None, peer, InstanceWireForm.MulticastGroup(instance.Family), InstanceWireForm.AdvertisementOf(instance, 0));
         using var router = new VirtualRouter(instance with { Priority = 254 }, addresses, RehearsalPorts.Create(goodbye), time, Serilog.Core.Logger.None);
         router.Start();
         // Within three advert intervals: before Master_Down_Interval could end, so only the goodbye can have done it.
@@ -496,34 +503,6 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     /// <summary>The rehearsal's imaginary master (documentation addresses; nothing is sent).</summary>
     private static readonly IPAddress RehearsalPeerIpv4 = IPAddress.Parse("203.0.113.254");
     private static readonly IPAddress RehearsalPeerIpv6 = IPAddress.Parse("2001:db8::fe");
-
-    public static VrrpMachineSettings SettingsOf(NodeVrrpInstance instance, IPAddress primaryAddress) => new()
-    {
-        Version = instance.Version,
-        Priority = instance.Priority,
-        AdvertisementInterval = instance.AdvertInterval,
-        Preempt = instance.Preempt,
-        PreemptDelay = instance.PreemptDelay,
-        AnswerLowerPriority = instance.AnswerLowerPriority,
-        PrimaryAddress = primaryAddress,
-    };
-
-    public static InstanceExpectation ExpectationOf(NodeVrrpInstance instance, IPAddress ownAddress) => new(
-        (byte)instance.Version, (byte)instance.VirtualRouterId, IntervalField(instance), AuthTypeOf(instance), AuthenticationOf(instance), [ownAddress]);
-
-    public static IPAddress MulticastGroup(IpFamily family) => family == IpFamily.IPv6 ? Ipv6MulticastGroup : Ipv4VrrpSocket.MulticastGroup;
-
-    /// <summary>Adver Int in seconds for v2, Max Adver Int in centiseconds for v3.</summary>
-    private static ushort IntervalField(NodeVrrpInstance instance) => instance.Version == 2
-        ? (ushort)instance.AdvertInterval.TotalSeconds
-        : (ushort)(instance.AdvertInterval.TotalMilliseconds / 10);
-
-    /// <summary>v3 has no authentication (RFC 5798 section 9); keepalived drops it there too.</summary>
-    private static VrrpAuthType AuthTypeOf(NodeVrrpInstance instance) =>
-        instance.Version == 2 && instance.Authentication is not null ? VrrpAuthType.SimpleText : VrrpAuthType.NoAuthentication;
-
-    private static ReadOnlyMemory<byte> AuthenticationOf(NodeVrrpInstance instance) =>
-        AuthTypeOf(instance) == VrrpAuthType.SimpleText ? VrrpCodec.SimpleTextAuthentication(instance.Authentication!.Password) : ReadOnlyMemory<byte>.Empty;
 
     public void Dispose()
     {

@@ -55,6 +55,12 @@ public sealed record VirtualRouterStatus(
 
     public string? LastAddressListMismatch { get; init; }
 
+    /// <summary>Adverts taken only because the instance's other revision has them so (a rollout under way).</summary>
+    public long ToleratedAdverts { get; init; }
+
+    /// <summary>Until when adverts of the instance's other revision are taken; null when no rollout window is open.</summary>
+    public DateTimeOffset? ToleratingUntil { get; init; }
+
     /// <summary>
     /// Adverts of this VRID with 0 &lt; priority &lt; this are dropped by the kernel before they are counted or
     /// heard (a preempting backup discards them: see <see cref="LowerPriorityFilter"/>); 0 when none are.

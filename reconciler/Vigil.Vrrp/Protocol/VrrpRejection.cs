@@ -36,4 +36,9 @@ public enum VrrpRejection
     AuthenticationMismatch,
     /// <summary>v2: Adver Int differs from ours (RFC 3768 section 7.1); v3 adopts the master's instead.</summary>
     IntervalMismatch,
+    /// <summary>
+    /// The address list differs and the instance verifies it (strict: RFC 3768 and RFC 5798 section 7.1 drop a
+    /// non-owner's advert whose list differs from the receiver's).
+    /// </summary>
+    AddressListMismatch,
 }

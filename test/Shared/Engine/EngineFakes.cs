@@ -9,6 +9,10 @@ namespace Vigil.Tests;
 internal sealed class RecordingAddressTable : IAddressTable
 {
     private readonly HashSet<InterfaceAddress> _held = [];
+    private int _deleted;
+
+    /// <summary>How many addresses were removed so far.</summary>
+    public int Deleted => Volatile.Read(ref _deleted);
 
     public bool Add(InterfaceAddress address)
     {
@@ -24,7 +28,9 @@ internal sealed class RecordingAddressTable : IAddressTable
         Thread.Yield();
         lock (_held)
         {
-            return _held.Remove(address);
+            var removed = _held.Remove(address);
+            _deleted += removed ? 1 : 0;
+            return removed;
         }
     }
 
@@ -96,9 +102,10 @@ internal sealed class SilentChannel : IVrrpChannel, IAnnouncer
 
     public IPAddress SourceAddress => IPAddress.Parse("198.51.100.11");
 
-    public void Send(VrrpAdvertisement advertisement, IPAddress destination)
-    {
-    }
+    /// <summary>The priorities of the adverts sent, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<byte> Sent { get; } = new();
+
+    public void Send(VrrpAdvertisement advertisement, IPAddress destination) => Sent.Enqueue(advertisement.Priority);
 
     public ReceivedAdvertisement? Receive(TimeSpan timeout)
     {

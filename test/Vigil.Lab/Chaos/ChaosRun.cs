@@ -27,7 +27,8 @@ public sealed class ChaosRun : IDisposable
     private readonly PingWatch _ping;
 
     /// <param name="perNodeConfig">Each node reads a folder of its own (a copy of the lab's), so that a change can reach one first.</param>
-    public ChaosRun(Scenario scenario, Daemon ka1, Daemon ka2, bool perNodeConfig = false)
+    /// <param name="prepare">Edits each node's own folder before the daemons start (the state a rollout starts from).</param>
+    public ChaosRun(Scenario scenario, Daemon ka1, Daemon ka2, bool perNodeConfig = false, Action<string>? prepare = null)
     {
         Lab = new FailoverLab(scenario);
         try
@@ -41,6 +42,7 @@ public sealed class ChaosRun : IDisposable
                     {
                         File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
                     }
+                    prepare?.Invoke(folder);
                     Lab.NodeConfig[node] = folder;
                 }
             }
@@ -96,10 +98,12 @@ public sealed class ChaosRun : IDisposable
     }
 
     /// <summary>The client's neighbour entry for the VIP must be ka1's MAC (a master that does not announce itself leaves it on another node).</summary>
-    public void ClientTalksToKa1(string when)
+    public void ClientTalksToKa1(string when) => ClientTalksTo(Lab.Ka1, when);
+
+    private void ClientTalksTo(LabHost master, string when)
     {
         var neighbour = NamespaceLab.Run("ip", "-n", Lab.Client.Namespace, "neigh", "show", Scenario.Vip).Output.Trim();
-        Must(neighbour.Contains("lladdr " + Lab.Ka1.Mac, StringComparison.Ordinal), $"{when}, the client's neighbour entry for the VIP is not ka1's ({Lab.Ka1.Mac}): '{neighbour}'");
+        Must(neighbour.Contains("lladdr " + master.Mac, StringComparison.Ordinal), $"{when}, the client's neighbour entry for the VIP is not {master.Name}'s ({master.Mac}): '{neighbour}'");
     }
 
     /// <summary>The process whose freezing freezes the node's VRRP: the agent, or keepalived's VRRP child.</summary>
@@ -115,23 +119,25 @@ public sealed class ChaosRun : IDisposable
     /// <param name="takeoversExpected">How many the fault calls for, if it says (a count the run must meet when
     /// <paramref name="enforce"/>; otherwise what is beyond it is the false takeovers the figures report).</param>
     /// <param name="judge">The scenario's own rules on the figures (it calls <see cref="Must"/>).</param>
-    public ChaosOutcome End(string fault, int? takeoversExpected, bool enforce = true, Action<ChaosFigures>? judge = null)
+    /// <param name="master">The node that must end as master (ka1 unless the scenario moved mastership on purpose).</param>
+    public ChaosOutcome End(string fault, int? takeoversExpected, bool enforce = true, Action<ChaosFigures>? judge = null, string master = "ka1")
     {
         var scenario = Lab.Scenario;
         var vip = scenario.Vip;
+        var (winner, loser) = master == "ka1" ? (Lab.Ka1, Lab.Ka2) : (Lab.Ka2, Lab.Ka1);
         var settleWithin = (3 * scenario.MasterDownInterval) + TimeSpan.FromSeconds(2);
         var quiet = 3 * scenario.AdvertInterval;
         var settled = FailoverLab.WaitUntil(() =>
-            Lab.Lab.Holds(Lab.Ka1, vip) && !Lab.Lab.Holds(Lab.Ka2, vip)
-            && !Lab.Wire.Events.Any(e => e.Mac == Lab.Ka2.Mac && e.Kind == WireKind.Advert && e.Priority > 0 && e.Time > Takeover.Now() - quiet.TotalSeconds),
+            Lab.Lab.Holds(winner, vip) && !Lab.Lab.Holds(loser, vip)
+            && !Lab.Wire.Events.Any(e => e.Mac == loser.Mac && e.Kind == WireKind.Advert && e.Priority > 0 && e.Time > Takeover.Now() - quiet.TotalSeconds),
             settleWithin);
-        Must(settled, $"ka1 did not end as the one master holding the VIP within {settleWithin.TotalSeconds:F1} s (ka1 holds: {Lab.Lab.Holds(Lab.Ka1, vip)}, ka2 holds: {Lab.Lab.Holds(Lab.Ka2, vip)})");
+        Must(settled, $"{winner.Name} did not end as the one master holding the VIP within {settleWithin.TotalSeconds:F1} s ({winner.Name} holds: {Lab.Lab.Holds(winner, vip)}, {loser.Name} holds: {Lab.Lab.Holds(loser, vip)})");
         var (outageFrom, outage) = _ping.LongestSilence();
         // A client loses the VIP for no longer than a takeover takes (and the next advert's announcement).
         var outageBound = scenario.MasterDownInterval + scenario.AdvertInterval + TimeSpan.FromMilliseconds(50);
         Must(outage <= outageBound, $"the client had no answer from the VIP for {outage.TotalMilliseconds:F0} ms (at most {outageBound.TotalMilliseconds:F0} ms)");
-        ClientTalksToKa1("at the end");
-        foreach (var (node, daemon, process, state) in new[] { ("ka1", Daemons.Ka1, Ka1, "Master"), ("ka2", Daemons.Ka2, Ka2, "Backup") })
+        ClientTalksTo(winner, "at the end");
+        foreach (var (node, daemon, process, state) in new[] { ("ka1", Daemons.Ka1, Ka1, master == "ka1" ? "Master" : "Backup"), ("ka2", Daemons.Ka2, Ka2, master == "ka2" ? "Master" : "Backup") })
         {
             Must(!process.HasExited, $"{node}'s {daemon} exited");
             if (daemon == Daemon.Vigil)

@@ -2,8 +2,8 @@ using Vigil.Demo;
 
 namespace Vigil.Lab.Chaos;
 
-/// <summary>A change a rollout carries to each node: an edit of the node's configuration folder.</summary>
-public sealed record RolloutChange(string Name, string File, string From, string To)
+/// <summary>One textual edit of a file in a node's configuration folder.</summary>
+public sealed record FileEdit(string File, string From, string To)
 {
     public void ApplyTo(string folder)
     {
@@ -15,13 +15,85 @@ public sealed record RolloutChange(string Name, string File, string From, string
         }
         System.IO.File.WriteAllText(path, text.Replace(From, To, StringComparison.Ordinal));
     }
+}
 
-    /// <summary>The kinds of change the change-order table covers (on the lab's instance: ka1 100, ka2 80, one VIP).</summary>
+/// <summary>
+/// A change a rollout carries to each node (<see cref="Edits"/> of the node's configuration folder), from the state
+/// <see cref="Before"/> makes of the lab's (ka1 100, ka2 80, one VIP, VRID 51), in <see cref="Scenario"/>.
+/// </summary>
+public sealed record RolloutChange(string Name, string Description, IReadOnlyList<FileEdit> Edits)
+{
+    public Scenario Scenario { get; init; } = new(Version: 3, Interval: "100ms");
+
+    /// <summary>Applied to both nodes' folders before the daemons start.</summary>
+    public IReadOnlyList<FileEdit> Before { get; init; } = [];
+
+    /// <summary>Files written to both nodes' folders before the daemons start (name, text).</summary>
+    public IReadOnlyList<(string File, string Text)> Files { get; init; } = [];
+
+    /// <summary>The node that must be master once both have the change (a change of priority may move mastership on purpose).</summary>
+    public string Master { get; init; } = "ka1";
+
+    public void Prepare(string folder)
+    {
+        foreach (var (file, text) in Files)
+        {
+            File.WriteAllText(Path.Combine(folder, file), text);
+        }
+        foreach (var edit in Before)
+        {
+            edit.ApplyTo(folder);
+        }
+    }
+
+    public void ApplyTo(string folder)
+    {
+        foreach (var edit in Edits)
+        {
+            edit.ApplyTo(folder);
+        }
+    }
+
+    private const string Vip = "    - address: 198.51.100.100/24";
+    private const string SecondVip = "\n    - address: 198.51.100.101/24";
+    private const string Vrid = "  virtualRouterId: 51";
+    private static readonly Scenario Version2 = new(Version: 2, Interval: "1s");
+
+    /// <summary>A second instance on both nodes (VRID 52, ka1 master), the one a VIP moves to.</summary>
+    private const string SecondInstance = """
+        apiVersion: vigil/v1
+        kind: VrrpInstance
+        metadata:
+          name: vi_2
+        spec:
+          virtualRouterId: 52
+          members:
+            - node: ka1
+              priority: 100
+            - node: ka2
+              priority: 80
+          virtualAddresses:
+            - address: 198.51.100.102/24
+        """;
+
+    /// <summary>The kinds of change the change-order table covers.</summary>
     public static readonly RolloutChange[] All =
     [
-        new("vip-added", "vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24"),
-        new("interval", "cluster.yaml", "advertInterval: 100ms", "advertInterval: 200ms"),
-        new("priority-down", "vi_1.yaml", "      priority: 100", "      priority: 90"),
+        new("vip-added", "VIP added", [new("vi_1.yaml", Vip, Vip + SecondVip)]),
+        new("vip-removed", "VIP removed", [new("vi_1.yaml", Vip + SecondVip, Vip)]) { Before = [new("vi_1.yaml", Vip, Vip + SecondVip)] },
+        new("vip-moved", "VIP moved to another instance",
+            [new("vi_1.yaml", Vip + SecondVip, Vip), new("vi_2.yaml", "    - address: 198.51.100.102/24", "    - address: 198.51.100.102/24" + SecondVip)])
+        {
+            Before = [new("vi_1.yaml", Vip, Vip + SecondVip)],
+            Files = [("vi_2.yaml", SecondInstance)],
+        },
+        new("interval", "advert interval 100 → 200 ms", [new("cluster.yaml", "advertInterval: 100ms", "advertInterval: 200ms")]),
+        new("priority-down", "priority of the master 100 → 90", [new("vi_1.yaml", "      priority: 100", "      priority: 90")]),
+        new("priority-handover", "priority of the backup 80 → 110 (mastership moves)", [new("vi_1.yaml", "      priority: 80", "      priority: 110")]) { Master = "ka2" },
+        new("auth-added", "PASS authentication added (VRRPv2, 1 s)", [new("vi_1.yaml", Vrid, Vrid + "\n  authentication:\n    password: rollout1")]) { Scenario = Version2 },
+        new("version", "VRRP version 2 → 3 (1 s)", [new("cluster.yaml", "vrrpVersion: 2", "vrrpVersion: 3")]) { Scenario = Version2 },
+        new("transport", "multicast → unicast", [new("vi_1.yaml", Vrid, Vrid + "\n  transport: unicast")]),
+        new("vrid", "VRID 51 → 53", [new("vi_1.yaml", Vrid, "  virtualRouterId: 53")]),
     ];
 }
 
@@ -34,7 +106,7 @@ public static class Rollout
 {
     public static ChaosOutcome Run(Daemon ka1, Daemon ka2, RolloutChange change, bool masterFirst)
     {
-        using var run = new ChaosRun(new Scenario(Version: 3, Interval: "100ms"), ka1, ka2, perNodeConfig: true);
+        using var run = new ChaosRun(change.Scenario, ka1, ka2, perNodeConfig: true, prepare: change.Prepare);
         var lab = run.Lab;
         // Three Master_Down_Intervals: a backup that discards the master's adverts has taken over by then.
         var watch = 3 * run.Scenario.MasterDownInterval + TimeSpan.FromMilliseconds(500);
@@ -51,6 +123,7 @@ public static class Rollout
             NamespaceLab.Signal(process, "HUP");
             FailoverLab.WaitUntil(() => Takeover.Now() > reloaded + watch.TotalSeconds, watch + TimeSpan.FromSeconds(1));
         }
-        return run.End($"rollout {change.Name}, {(masterFirst ? "master first" : "backup first")}", takeoversExpected: 0, enforce: false);
+        return run.End($"rollout {change.Name}, {(masterFirst ? "master first" : "backup first")}", takeoversExpected: change.Master == "ka1" ? 0 : 1,
+            enforce: false, master: change.Master);
     }
 }
