@@ -297,8 +297,9 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
 
     /// <summary>
     /// Whether a master's restart for a reload can keep its VIPs and send no priority-0 advert: the new definition
-    /// starts as master where the old one stood. Only for the configured master (the highest priority); not for the address owner (it starts as master anyway), a virtual MAC
-    /// (its link changes with the VRID) or a sync group (its members move together).
+    /// starts as master where the old one stood. Only for the configured master (the highest priority); not for the
+    /// address owner (it starts as master anyway), a virtual MAC (its link changes with the VRID) or a sync group (its
+    /// members move together).
     /// </summary>
     private static bool RestartsInPlace(VirtualRouter router, NodeVrrpInstance next)
     {
