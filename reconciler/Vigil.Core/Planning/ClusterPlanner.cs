@@ -17,29 +17,42 @@ public static class ClusterPlanner
     /// <summary><paramref name="before"/> null: everything in <paramref name="after"/> is new.</summary>
     public static ClusterPlan Between(DesiredState? before, DesiredState after)
     {
-        var beforeNodes = before?.ClusterSpec.Nodes.Select(n => n.Name).ToList() ?? [];
-        var afterNodes = after.ClusterSpec.Nodes.Select(n => n.Name).ToList();
-        var mastersBefore = before is null ? [] : Masters(before);
-        var mastersAfter = Masters(after);
+        // Each node's view of each revision, projected once: the changes, the masters and the rollout order read it.
+        var beforeNodes = Projections(before);
+        var afterNodes = Projections(after);
+        var mastersBefore = Masters(beforeNodes);
+        var mastersAfter = Masters(afterNodes);
         var plans = new List<NodePlan>();
-        foreach (var node in afterNodes.Concat(beforeNodes.Except(afterNodes)))
+        foreach (var node in afterNodes.Keys.Concat(beforeNodes.Keys.Except(afterNodes.Keys)))
         {
-            var old = beforeNodes.Contains(node) ? NodeProjection.For(before!, node) : null;
-            var next = afterNodes.Contains(node) ? NodeProjection.For(after, node) : null;
-            plans.Add(new NodePlan(node, NodeChanges(old, next, mastersBefore, mastersAfter)));
+            plans.Add(new NodePlan(node, NodeChanges(beforeNodes.GetValueOrDefault(node), afterNodes.GetValueOrDefault(node), mastersBefore, mastersAfter)));
         }
-        return new ClusterPlan(plans) { Rollouts = RolloutOrder.Between(before, after) };
+        return new ClusterPlan(plans) { Rollouts = before is null ? [] : RolloutOrder.Between(beforeNodes.Values, afterNodes.Values) };
+    }
+
+    /// <summary>Node name -> its desired state, in the Cluster's order (a name given twice, in an invalid base, once).</summary>
+    private static Dictionary<string, NodeDesiredState> Projections(DesiredState? state)
+    {
+        var nodes = new Dictionary<string, NodeDesiredState>();
+        foreach (var node in state?.ClusterSpec.Nodes ?? [])
+        {
+            if (!nodes.ContainsKey(node.Name))
+            {
+                nodes[node.Name] = NodeProjection.For(state!, node.Name);
+            }
+        }
+        return nodes;
     }
 
     /// <summary>Instance name -> the node expected to be master (the highest configured priority).</summary>
-    private static Dictionary<string, string> Masters(DesiredState state)
+    private static Dictionary<string, string> Masters(Dictionary<string, NodeDesiredState> nodes)
     {
         var masters = new Dictionary<string, string>();
-        foreach (var node in state.ClusterSpec.Nodes)
+        foreach (var (name, node) in nodes)
         {
-            foreach (var instance in NodeProjection.For(state, node.Name).VrrpInstances.Where(i => i.PreferredMaster))
+            foreach (var instance in node.VrrpInstances.Where(i => i.PreferredMaster))
             {
-                masters.TryAdd(instance.Name, node.Name);
+                masters.TryAdd(instance.Name, name);
             }
         }
         return masters;

@@ -42,12 +42,12 @@ public sealed record InstanceRollout(string Instance, RolloutKind Kind, string R
 /// </summary>
 public static class RolloutOrder
 {
-    public static IReadOnlyList<InstanceRollout> Between(DesiredState? before, DesiredState after)
+    public static IReadOnlyList<InstanceRollout> Between(DesiredState? before, DesiredState after) =>
+        before is null ? [] : Between(Nodes(before), Nodes(after));
+
+    /// <summary>From each node's view of the two revisions (what <see cref="ClusterPlanner"/> has projected already).</summary>
+    public static IReadOnlyList<InstanceRollout> Between(IEnumerable<NodeDesiredState> before, IEnumerable<NodeDesiredState> after)
     {
-        if (before is null)
-        {
-            return [];
-        }
         var old = Members(before);
         var next = Members(after);
         var rollouts = new List<InstanceRollout>();
@@ -101,15 +101,17 @@ public static class RolloutOrder
 
     private static string Lower(VrrpTransport transport) => transport.ToString().ToLowerInvariant();
 
+    private static IEnumerable<NodeDesiredState> Nodes(DesiredState state) => state.ClusterSpec.Nodes.Select(n => NodeProjection.For(state, n.Name));
+
     /// <summary>Instance name -> node -> the node's view of it.</summary>
-    private static Dictionary<string, Dictionary<string, NodeVrrpInstance>> Members(DesiredState state)
+    private static Dictionary<string, Dictionary<string, NodeVrrpInstance>> Members(IEnumerable<NodeDesiredState> nodes)
     {
         var members = new Dictionary<string, Dictionary<string, NodeVrrpInstance>>(StringComparer.Ordinal);
-        foreach (var node in state.ClusterSpec.Nodes)
+        foreach (var node in nodes)
         {
-            foreach (var instance in NodeProjection.For(state, node.Name).VrrpInstances)
+            foreach (var instance in node.VrrpInstances)
             {
-                (members.TryGetValue(instance.Name, out var byNode) ? byNode : members[instance.Name] = new(StringComparer.Ordinal))[node.Name] = instance;
+                (members.TryGetValue(instance.Name, out var byNode) ? byNode : members[instance.Name] = new(StringComparer.Ordinal))[node.Node] = instance;
             }
         }
         return members;

@@ -1,5 +1,6 @@
 using System.Net;
 using Vigil.Core.Desired;
+using Vigil.Core.Planning;
 using Vigil.Vrrp.Protocol;
 using Vigil.Vrrp.StateMachine;
 using Vigil.Vrrp.Transport;
@@ -56,13 +57,12 @@ public static class InstanceWireForm
         AuthTypeOf(instance) == VrrpAuthType.SimpleText ? VrrpCodec.SimpleTextAuthentication(instance.Authentication!.Password) : ReadOnlyMemory<byte>.Empty;
 
     /// <summary>
-    /// Whether two definitions expect the same adverts (version, VRID, v2's interval and authentication, the address
-    /// list): if not, a peer running the other one is heard only within a rollout window.
+    /// Whether two definitions send and expect the same adverts (the planner's <see cref="RolloutOrder.WireChange"/>:
+    /// version, VRID, transport, v2's interval and authentication; and the address list): if not, a peer running the
+    /// other one is heard only within a rollout window.
     /// </summary>
     public static bool SameOnTheWire(NodeVrrpInstance a, NodeVrrpInstance b) =>
-        // v3 backups adopt the master's interval: only v2's must match.
-        a.Version == b.Version && a.VirtualRouterId == b.VirtualRouterId && (a.Version == 3 || IntervalField(a) == IntervalField(b))
-        && AuthTypeOf(a) == AuthTypeOf(b) && AuthenticationOf(a).Span.SequenceEqual(AuthenticationOf(b).Span)
+        RolloutOrder.WireChange(a, b) is null
         && a.VirtualAddresses.Select(v => v.Address.Address).SequenceEqual(b.VirtualAddresses.Select(v => v.Address.Address))
         && a.VerifyAddressList == b.VerifyAddressList;
 }
