@@ -80,19 +80,16 @@ public sealed class AdvertisementFilter(InstanceExpectation expectation)
     {
         match = AdvertMatch.Expected;
         var reason = codecVerdict != VrrpRejection.None ? codecVerdict : Decide(Expectation, source, advertisement!);
-        if (reason is VrrpRejection.None or VrrpRejection.OwnPacket or VrrpRejection.TooShort or VrrpRejection.MalformedIpHeader
-            or VrrpRejection.NotVrrp or VrrpRejection.TtlNot255 or VrrpRejection.BadVersion or VrrpRejection.BadType
-            or VrrpRejection.LengthMismatch or VrrpRejection.BadChecksum or VrrpRejection.UnsupportedAuthType)
-        {
-            // Accepted, or broken whatever the revision.
-        }
-        else if (_tolerance is { } tolerance && now < tolerance.Until && Decide(tolerance.Other, source, advertisement!) == VrrpRejection.None)
+        // Only what a revision decides can another revision accept; broken and own packets never.
+        if (reason is VrrpRejection.OtherVirtualRouter or VrrpRejection.VersionMismatch or VrrpRejection.AuthenticationMismatch
+                or VrrpRejection.IntervalMismatch or VrrpRejection.AddressListMismatch
+            && _tolerance is { } tolerance && now < tolerance.Until && Decide(tolerance.Other, source, advertisement!) == VrrpRejection.None)
         {
             Interlocked.Increment(ref _tolerated);
             match = AdvertMatch.Tolerated;
             return VrrpRejection.None;
         }
-        else if (reason == VrrpRejection.AddressListMismatch && !Expectation.DropOtherAddressLists)
+        if (reason == VrrpRejection.AddressListMismatch && !Expectation.DropOtherAddressLists)
         {
             match = AdvertMatch.OtherAddressList;
             return VrrpRejection.None;
@@ -139,7 +136,7 @@ public sealed class AdvertisementFilter(InstanceExpectation expectation)
     }
 
     /// <summary>The same set of addresses; the common case (same order) allocates nothing.</summary>
-    public static bool SameAddresses(IReadOnlyList<IPAddress> ours, IReadOnlyList<IPAddress> theirs)
+    private static bool SameAddresses(IReadOnlyList<IPAddress> ours, IReadOnlyList<IPAddress> theirs)
     {
         if (ours.Count != theirs.Count)
         {

@@ -21,7 +21,7 @@ public sealed record FileEdit(string File, string From, string To)
 /// A change a rollout carries to each node (<see cref="Edits"/> of the node's configuration folder), from the state
 /// <see cref="Before"/> makes of the lab's (ka1 100, ka2 80, one VIP, VRID 51), in <see cref="Scenario"/>.
 /// </summary>
-public sealed record RolloutChange(string Name, string Description, IReadOnlyList<FileEdit> Edits)
+public sealed record RolloutChange(string Name, IReadOnlyList<FileEdit> Edits)
 {
     public Scenario Scenario { get; init; } = new(Version: 3, Interval: "100ms");
 
@@ -79,21 +79,21 @@ public sealed record RolloutChange(string Name, string Description, IReadOnlyLis
     /// <summary>The kinds of change the change-order table covers.</summary>
     public static readonly RolloutChange[] All =
     [
-        new("vip-added", "VIP added", [new("vi_1.yaml", Vip, Vip + SecondVip)]),
-        new("vip-removed", "VIP removed", [new("vi_1.yaml", Vip + SecondVip, Vip)]) { Before = [new("vi_1.yaml", Vip, Vip + SecondVip)] },
-        new("vip-moved", "VIP moved to another instance",
+        new("vip-added", [new("vi_1.yaml", Vip, Vip + SecondVip)]),
+        new("vip-removed", [new("vi_1.yaml", Vip + SecondVip, Vip)]) { Before = [new("vi_1.yaml", Vip, Vip + SecondVip)] },
+        new("vip-moved",
             [new("vi_1.yaml", Vip + SecondVip, Vip), new("vi_2.yaml", "    - address: 198.51.100.102/24", "    - address: 198.51.100.102/24" + SecondVip)])
         {
             Before = [new("vi_1.yaml", Vip, Vip + SecondVip)],
             Files = [("vi_2.yaml", SecondInstance)],
         },
-        new("interval", "advert interval 100 → 200 ms", [new("cluster.yaml", "advertInterval: 100ms", "advertInterval: 200ms")]),
-        new("priority-down", "priority of the master 100 → 90", [new("vi_1.yaml", "      priority: 100", "      priority: 90")]),
-        new("priority-handover", "priority of the backup 80 → 110 (mastership moves)", [new("vi_1.yaml", "      priority: 80", "      priority: 110")]) { Master = "ka2" },
-        new("auth-added", "PASS authentication added (VRRPv2, 1 s)", [new("vi_1.yaml", Vrid, Vrid + "\n  authentication:\n    password: rollout1")]) { Scenario = Version2 },
-        new("version", "VRRP version 2 → 3 (1 s)", [new("cluster.yaml", "vrrpVersion: 2", "vrrpVersion: 3")]) { Scenario = Version2 },
-        new("transport", "multicast → unicast", [new("vi_1.yaml", Vrid, Vrid + "\n  transport: unicast")]),
-        new("vrid", "VRID 51 → 53", [new("vi_1.yaml", Vrid, "  virtualRouterId: 53")]),
+        new("interval", [new("cluster.yaml", "advertInterval: 100ms", "advertInterval: 200ms")]),
+        new("priority-down", [new("vi_1.yaml", "      priority: 100", "      priority: 90")]),
+        new("priority-handover", [new("vi_1.yaml", "      priority: 80", "      priority: 110")]) { Master = "ka2" },
+        new("auth-added", [new("vi_1.yaml", Vrid, Vrid + "\n  authentication:\n    password: rollout1")]) { Scenario = Version2 },
+        new("version", [new("cluster.yaml", "vrrpVersion: 2", "vrrpVersion: 3")]) { Scenario = Version2 },
+        new("transport", [new("vi_1.yaml", Vrid, Vrid + "\n  transport: unicast")]),
+        new("vrid", [new("vi_1.yaml", Vrid, "  virtualRouterId: 53")]),
     ];
 }
 
