@@ -40,6 +40,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 {
     private static readonly TimeSpan StatusPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a node waiting for its turn in a rollout asks its peers again.</summary>
+    private static readonly TimeSpan AskPeersEvery = TimeSpan.FromSeconds(2);
+
     private readonly AgentOptions _options;
     private readonly IRevisionSource _source;
     private readonly SourceFetcher _fetcher;
@@ -75,6 +78,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     // What the node runs and knows of its source; written under _statusGate's protection of the status writer.
     private SourceState _state;
     private SourceRevision? _running;
+    private LoadedRevision? _runningLoaded;
+    private readonly Rollouts.RolloutTurn _turn;
     private string? _handled;
     private string? _fetchError;
     private ReconcileOutcome? _lastOutcome;
@@ -94,7 +99,9 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     /// <param name="kernel">The node's kernel (the real one when null); tests give a fake.</param>
     /// <param name="time">The engine's clock (precise timers when null); tests give fake time.</param>
     /// <param name="scripts">How the node runs scripts (the real node's when null).</param>
-    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null, ScriptEnvironment? scripts = null)
+    /// <param name="peers">How a rollout asks the cluster's other agents (peer status when null).</param>
+    public AgentHost(AgentOptions options, IRevisionSource source, ILogger log, INodeKernel? kernel = null, TimeProvider? time = null, ScriptEnvironment? scripts = null,
+        Rollouts.IPeerProgress? peers = null)
     {
         _scriptEnvironment = scripts ?? ScriptEnvironment.Node;
         _fetcher = new SourceFetcher(source);
@@ -109,6 +116,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         // Peers sign with the wall clock whatever time the engine runs on.
         _peers = new Peers.PeerStatusServer(() => Status().ToDocument(), log, TimeProvider.System);
         _notifier = new NodeNotifier(options.Node, log, () => _running?.Commit);
+        _turn = new Rollouts.RolloutTurn(options.Node, peers ?? new Rollouts.PeerProgressReader(), _time, log);
         var predecessor = AgentStatus.LeftBy(options.StatusFile);
         _agent = new NodeAgent(_kernel.Ports, _time, log)
         {
@@ -240,6 +248,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             Save(_state with { LastFetched = revision.Commit });
         }
+        if (_turn.Pending is { } pending && pending.Revision.Commit == revision.Commit)
+        {
+            return InTurn(pending.Revision, pending.Loaded, clock, pending.Held); // read already: waiting for its turn
+        }
         if (fromInterval && (revision.Commit is null || revision.Commit == _handled))
         {
             return RetryOnce(clock);
@@ -248,15 +260,29 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         if (state is null && Isolate(revision) is { } isolated
             && RevisionLoader.Load(isolated.Revision, _options.Node, _log, out _, _scriptEnvironment) is { } composed)
         {
-            Apply(isolated.Revision, composed, clock, isolated.Held);
-            return Ending();
+            return InTurn(isolated.Revision, composed, clock, isolated.Held);
         }
         if (state is null)
         {
             Refuse(revision, refusal, clock);
             return PassResult.Stalled($"{revision.Label} refused: {refusal[0]}");
         }
-        Apply(revision, state, clock);
+        return InTurn(revision, state, clock, []);
+    }
+
+    /// <summary>
+    /// Applies a valid revision, in this node's turn when the Cluster orders rollouts (<see cref="Rollouts.RolloutTurn"/>):
+    /// until then the running revision stays, its instances also take the commit's adverts, and the peers are asked
+    /// again after a while (a stall waits for the interval).
+    /// </summary>
+    private PassResult InTurn(SourceRevision revision, LoadedRevision loaded, Stopwatch clock, IReadOnlyList<HeldUnit> held)
+    {
+        if (_turn.Decide(revision, loaded, held, _runningLoaded, _agent.Status()) is { Applies: false } decision)
+        {
+            _agent.TolerateNext(loaded.Node);
+            return decision.Verdict == GateVerdict.Stall ? PassResult.Stalled(decision.Message) : PassResult.Retry(AskPeersEvery, decision.Message);
+        }
+        Apply(revision, loaded, clock, held);
         return Ending();
     }
 
@@ -369,6 +395,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             Conditions = InstanceConditions.Of(_agent.Running, routers, _agent.NotStarted()), LastPass = _lastPass,
             Peers = _cluster.PeerStatus is { } spec ? new PeerStatusDocument(spec.Port, spec.KeyFile, spec.KeyEnvironment,
                 [.. _cluster.Nodes.Select(n => new PeerNodeDocument(n.Name, PeerStatusSpec.AddressOf(n)?.ToString()))]) : null,
+            Rollout = _turn.Status,
         };
     }
 
@@ -414,6 +441,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _log.Information("{Revision}: {Instance}: {Action}", revision.Label, step.Instance, step.Action);
         }
         _running = revision;
+        _runningLoaded = loaded;
         _loadedAt = DateTimeOffset.UtcNow;
         SyncChecks(state);
         // Applied means everything runs: an instance that could not start (its interface missing) makes it partial.
@@ -444,6 +472,10 @@ public sealed class AgentHost : IReconciledNode, IDisposable
 
     private PassResult RetryOnce(Stopwatch clock)
     {
+        if (_turn.Pending is { } pending)
+        {
+            return InTurn(pending.Revision, pending.Loaded, clock, pending.Held);
+        }
         if (_notApplied.Count == 0 && _agent.NotRunning().Count == 0)
         {
             return Ending();

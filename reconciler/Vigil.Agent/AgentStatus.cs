@@ -66,6 +66,9 @@ public sealed record AgentStatus(
     /// <summary>Where the cluster's agents serve their status to each other (Cluster peerStatus), for `vigil status --cluster`.</summary>
     public PeerStatusDocument? Peers { get; init; }
 
+    /// <summary>The last rollout decision (Cluster rollout.waitForPeers), or null.</summary>
+    public RolloutDocument? Rollout { get; init; }
+
     /// <summary>Each checked real server's health: up or down, why, since when.</summary>
     public IReadOnlyList<Vigil.Health.RealServerState> RealServers { get; init; } = [];
 
@@ -100,6 +103,7 @@ public sealed record AgentStatus(
                 LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null),
         },
         Peers = Peers,
+        Rollout = Rollout,
         Pid = ProcessId,
         StartedAt = StartedAt,
         LoadedAt = LoadedAt,

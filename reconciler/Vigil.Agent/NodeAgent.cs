@@ -109,6 +109,24 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
         }
     }
 
+    /// <summary>
+    /// While the node waits for its turn in a rollout, its running instances also take the adverts <paramref name="next"/>
+    /// has (for its rollout window): a peer whose turn came first is heard, not taken over from, whatever order it chose.
+    /// </summary>
+    public void TolerateNext(NodeDesiredState next)
+    {
+        lock (_gate)
+        {
+            foreach (var instance in next.VrrpInstances)
+            {
+                if (_routers.TryGetValue(instance.Name, out var router) && next.RolloutWindow > TimeSpan.Zero)
+                {
+                    router.Tolerate(instance, next.RolloutWindow);
+                }
+            }
+        }
+    }
+
     /// <summary>What the running revision asks for that does not run, each with its reason; empty when all runs.</summary>
     public IReadOnlyList<string> NotRunning()
     {

@@ -6,8 +6,11 @@ using Vigil.Source;
 
 namespace Vigil.Agent;
 
-/// <summary>A revision read for this node: its projection and the Cluster it belongs to.</summary>
-public sealed record LoadedRevision(NodeDesiredState Node, ClusterSpec Cluster);
+/// <summary>A revision read for this node: its projection, and the whole revision (a rollout orders every node's view of it).</summary>
+public sealed record LoadedRevision(NodeDesiredState Node, DesiredState State)
+{
+    public ClusterSpec Cluster => State.ClusterSpec;
+}
 
 /// <summary>Reads a revision whole (schema, rules) for one node, logging each diagnostic with its file and line.</summary>
 public static class RevisionLoader
@@ -54,7 +57,7 @@ public static class RevisionLoader
                 return null;
             }
         }
-        return new LoadedRevision(projection, state.ClusterSpec);
+        return new LoadedRevision(projection, state);
     }
 
     private static void Log(SourceRevision revision, IEnumerable<Diagnostic> diagnostics, ILogger log)

@@ -27,6 +27,8 @@ public sealed record StatusDocument
     public IReadOnlyList<RealServerDocument> RealServers { get; init; } = [];
     public DriftDocument? Drift { get; init; }
     public PeerStatusDocument? Peers { get; init; }
+    /// <summary>The last rollout decision (Cluster rollout.waitForPeers): absent when the running revision's Cluster orders none.</summary>
+    public RolloutDocument? Rollout { get; init; }
 
     private static readonly StatusJsonContext Context = new(new JsonSerializerOptions
     {
@@ -127,6 +129,13 @@ public sealed record DriftItemDocument(string Kind, string Subject, string Detai
 public sealed record PeerStatusDocument(int Port, string? KeyFile, string? KeyEnvironment, IReadOnlyList<PeerNodeDocument> Nodes);
 
 public sealed record PeerNodeDocument(string Node, string? Address);
+
+/// <summary>
+/// This node's turn for <see cref="Commit"/>: verdict go, wait, proceed (timed out, applied anyway) or stall (timed out,
+/// the revision before kept); the message says whom it waits for and why; <see cref="Order"/> is each group's order.
+/// </summary>
+public sealed record RolloutDocument(string Commit, string Verdict, string Message, DateTimeOffset Since, DateTimeOffset Deadline,
+    IReadOnlyList<string> WaitingFor, IReadOnlyList<string> Order);
 
 [JsonSerializable(typeof(StatusDocument))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

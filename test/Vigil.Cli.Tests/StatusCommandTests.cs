@@ -85,7 +85,7 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Equal(text, read.ToJsonText());
         var json = JsonNode.Parse(text)!;
         Assert.Equal(["version", "node", "configPath", "source", "pid", "startedAt", "loadedAt", "instances", "conditions", "degraded",
-            "addressDriftCounts", "addressDrift", "vrrpScripts", "realServers", "drift", "peers"], json.AsObject().Select(p => p.Key));
+            "addressDriftCounts", "addressDrift", "vrrpScripts", "realServers", "drift", "peers", "rollout"], json.AsObject().Select(p => p.Key));
         Assert.Equal("Master", (string?)json["instances"]![0]!["state"]);
         Assert.Equal(3L, read.Instances[0].Dropped["authenticationMismatch"]);
         Assert.Equal("refused", read.Source.LastOutcome);

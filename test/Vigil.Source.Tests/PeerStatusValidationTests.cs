@@ -22,4 +22,21 @@ public class PeerStatusValidationTests
         var neither = Loading.Cluster.Replace("  defaults:", "  peerStatus:\n    port: 9111\n  defaults:", StringComparison.Ordinal);
         Assert.Equal("peer-key", Assert.Single(Loading.Text(neither).Diagnostics).Rule);
     }
+
+    [Fact]
+    public void WaitingForPeers_NeedsPeerStatus_AndTheTimeoutOutcomeIsNamed()
+    {
+        var rollout = "  rollout:\n    waitForPeers: true\n    waitTimeout: 2m\n    onTimeout: stall\n  defaults:";
+        var alone = Loading.Text(Loading.Cluster.Replace("  defaults:", rollout, StringComparison.Ordinal));
+        var error = Assert.Single(alone.Diagnostics);
+        Assert.Equal(("rollout-needs-peers", "spec.rollout.waitForPeers"), (error.Rule, error.Field));
+
+        var withPeers = Loading.Text(Loading.Cluster.Replace("  defaults:", "  peerStatus:\n    port: 9111\n    keyFile: /etc/vigil/peer.key\n" + rollout, StringComparison.Ordinal));
+        Assert.Empty(withPeers.Diagnostics);
+        var spec = withPeers.State!.ClusterSpec.Rollout!;
+        Assert.Equal((true, TimeSpan.FromMinutes(2), Core.Desired.RolloutTimeout.Stall), (spec.WaitForPeers, spec.WaitTimeout, spec.OnTimeout));
+
+        var unknown = Loading.Text(Loading.Cluster.Replace("  defaults:", "  rollout:\n    onTimeout: wait\n  defaults:", StringComparison.Ordinal));
+        Assert.Contains(unknown.Diagnostics, d => d.Field.Contains("onTimeout", StringComparison.Ordinal));
+    }
 }

@@ -54,6 +54,10 @@ internal static class ClusterStatus
                 ? $"  {terminal.Bold(answer.Node)} {answer.Address}: commit {(status.Source.Commit is { } commit ? Source.Git.GitSource.Short(commit) : "none")} {status.Source.LastOutcome ?? "-"}, pid {status.Pid}" +
                     (status.Source.HeldUnits.Count > 0 ? terminal.Yellow($", {status.Source.HeldUnits.Count} unit(s) held back") : "")
                 : terminal.Red($"  {answer.Node} {answer.Address}: {answer.Error}"));
+            if (answer.Status is { } reported && StatusCommand.RolloutLine(terminal, reported.Rollout) is { } rollout)
+            {
+                terminal.Writer.WriteLine($"    {rollout}");
+            }
         }
         var answered = answers.Where(a => a.Status is not null).ToList();
         var instances = answered.SelectMany(a => a.Status!.Instances.Select(i => i.Name)).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -95,6 +95,16 @@ internal static class StatusCommand
         }
     }
 
+    /// <summary>"rollout: waiting for ka2 to apply ... (since 12:00:01, until 12:05:01)": the node's turn, painted by its verdict.</summary>
+    internal static string? RolloutLine(Terminal terminal, RolloutDocument? rollout) => rollout switch
+    {
+        null => null,
+        { Verdict: "wait" } => terminal.Yellow($"rollout: {rollout.Message} (since {JsonText.Time(rollout.Since)}, until {JsonText.Time(rollout.Deadline)})"),
+        { Verdict: "stall" } => terminal.Red($"rollout: {rollout.Message} (since {JsonText.Time(rollout.Since)})"),
+        { Verdict: "proceed" } => terminal.Yellow($"rollout: {rollout.Message}"),
+        _ => $"rollout: {rollout.Message}",
+    };
+
     private static void Print(Terminal terminal, List<(StatusDocument Status, bool Running)> agents)
     {
         foreach (var (agent, isRunning) in agents)
@@ -102,6 +112,10 @@ internal static class StatusCommand
             var running = isRunning ? "" : terminal.Red(" (not running: stale status)");
             terminal.Writer.WriteLine($"node {terminal.Bold(agent.Node)} (pid {agent.Pid}){running}, config {agent.ConfigPath}, loaded {JsonText.Time(agent.LoadedAt)}");
             PrintSource(terminal, agent.Source);
+            if (RolloutLine(terminal, agent.Rollout) is { } rollout)
+            {
+                terminal.Writer.WriteLine($"  {rollout}");
+            }
             terminal.Writer.WriteLine($"  {"INSTANCE",-16} {"STATE",-10} {"PRIO",4} {"MASTER SEEN",-24} {"SENT",8} {"RECEIVED",8}  SINCE / DROPS");
             foreach (var instance in agent.Instances)
             {

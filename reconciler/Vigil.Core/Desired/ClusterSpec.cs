@@ -24,12 +24,35 @@ public sealed record ClusterSpec
 /// A rollout: the nodes of a group apply a revision one after another, so for a while a peer runs the revision before
 /// (or after). For <see cref="Window"/> after an instance changed, it also takes adverts as its other revision has
 /// them (another version, authentication, VRID, interval or address list), and counts them; then only its own.
+/// With <see cref="WaitForPeers"/>, each node applies in its turn (see <see cref="Planning.RolloutGate"/>).
 /// </summary>
 public sealed record RolloutSpec
 {
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromMinutes(5);
 
     public TimeSpan Window { get; init; } = DefaultWindow;
+
+    /// <summary>
+    /// A node applies a revision that changes a VRRP group only when the members before it (the rollout order, from
+    /// their real roles) report it applied and their instances ready, asked over peer status.
+    /// </summary>
+    public bool WaitForPeers { get; init; }
+
+    /// <summary>How long a node waits for its turn before <see cref="OnTimeout"/>.</summary>
+    public TimeSpan WaitTimeout { get; init; } = DefaultWaitTimeout;
+
+    public RolloutTimeout OnTimeout { get; init; } = RolloutTimeout.Proceed;
+}
+
+/// <summary>What a node does when its turn has not come within the wait timeout.</summary>
+public enum RolloutTimeout
+{
+    /// <summary>Applies anyway, saying whom it did not wait for (a dead peer must not freeze the survivors' changes).</summary>
+    Proceed,
+
+    /// <summary>Keeps running the revision before, status Stalled, until the peers catch up or another commit comes.</summary>
+    Stall,
 }
 
 /// <summary>

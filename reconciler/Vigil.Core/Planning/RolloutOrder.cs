@@ -38,7 +38,7 @@ public sealed record InstanceRollout(string Instance, RolloutKind Kind, string R
 /// <summary>
 /// The order in which a change between two revisions should reach each VRRP group's nodes so that no VIP moves by
 /// accident: pure, from the two revisions. Roles are the configured ones (the member with the highest priority is the
-/// master); the agents check the real roles as they go.
+/// master) unless the real ones are given: the agents order by those (see <see cref="RolloutGate"/>).
 /// </summary>
 public static class RolloutOrder
 {
@@ -46,7 +46,9 @@ public static class RolloutOrder
         before is null ? [] : Between(Nodes(before), Nodes(after));
 
     /// <summary>From each node's view of the two revisions (what <see cref="ClusterPlanner"/> has projected already).</summary>
-    public static IReadOnlyList<InstanceRollout> Between(IEnumerable<NodeDesiredState> before, IEnumerable<NodeDesiredState> after)
+    /// <param name="masters">Instance -> the member that is master now, where known: it goes last (first in a handover only if it is the new master).</param>
+    public static IReadOnlyList<InstanceRollout> Between(IEnumerable<NodeDesiredState> before, IEnumerable<NodeDesiredState> after,
+        IReadOnlyDictionary<string, string>? masters = null)
     {
         var old = Members(before);
         var next = Members(after);
@@ -63,11 +65,12 @@ public static class RolloutOrder
             {
                 continue;
             }
-            var masterBefore = pairs.FirstOrDefault(p => p.Was.PreferredMaster).Node;
+            var configured = pairs.FirstOrDefault(p => p.Was.PreferredMaster).Node;
+            var masterBefore = masters?.GetValueOrDefault(instance) is { } real && pairs.Any(p => p.Node == real) ? real : configured;
             var masterAfter = pairs.FirstOrDefault(p => p.Now.PreferredMaster).Node;
             var wire = pairs.Select(p => WireChange(p.Was, p.Now)).FirstOrDefault(w => w is not null);
             var (kind, reason) = wire is not null ? (RolloutKind.WireFormat, $"{wire}: backups first, the master last")
-                : masterBefore != masterAfter && masterAfter is not null ? (RolloutKind.Handover, $"master moves {masterBefore ?? "nowhere"} -> {masterAfter}: the new master first")
+                : configured != masterAfter && masterAfter is not null ? (RolloutKind.Handover, $"master moves {configured ?? "nowhere"} -> {masterAfter}: the new master first")
                 : pairs.Any(p => !p.Was.VirtualAddresses.Select(v => v.Address).SequenceEqual(p.Now.VirtualAddresses.Select(v => v.Address)))
                     ? (RolloutKind.AddressList, "VIPs change: backups first")
                 : (RolloutKind.InPlace, "taken in place: backups first");

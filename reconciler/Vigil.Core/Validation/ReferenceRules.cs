@@ -82,6 +82,11 @@ internal static class ReferenceRules
         {
             bag.Error(cluster.Origin, "spec.peerStatus", "peer-key", "peerStatus takes its key from keyFile or from keyEnvironment: give one of them");
         }
+        if (cluster.Spec.Rollout is { WaitForPeers: true } && cluster.Spec.PeerStatus is null)
+        {
+            bag.Error(cluster.Origin, "spec.rollout.waitForPeers", "rollout-needs-peers",
+                "waitForPeers asks each node's peers whether they have applied a commit: it needs spec.peerStatus (a port and the cluster's key)");
+        }
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < cluster.Spec.Nodes.Count; i++)
         {
