@@ -76,20 +76,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     private volatile bool _stopped;
 
     // What the node runs and knows of its source; written under _statusGate's protection of the status writer.
-    private SourceState _state;
+    private readonly SourceRecord _record;
     private SourceRevision? _running;
     private LoadedRevision? _runningLoaded;
     private readonly Rollouts.RolloutTurn _turn;
-    private string? _handled;
     private string? _fetchError;
-    private ReconcileOutcome? _lastOutcome;
-    private DateTimeOffset? _reconciledAt;
     private DateTimeOffset? _attemptedAt;
-    private double? _lastDuration;
     private IReadOnlyList<string> _notApplied = [];
     private readonly RoutingApplier _routing;
     private readonly Firewall.FirewallApplier _firewall;
-    private (string?, ReconcileOutcome) _lastRecorded;
     private int _failedPasses;
     private PassResult? _lastPass;
 
@@ -110,7 +105,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _log = log.ForContext(new CommitEnricher(() => _running?.Commit)).ForContext("Node", options.Node);
         log = _log;
         _files = new AgentFileWrites(log);
-        _state = options.StateFile is { } file ? SourceStateFile.Load(file) : SourceState.Empty;
+        _record = new SourceRecord(options, _files);
         _kernel = kernel ?? new NodeKernel(log);
         _time = time ?? (_precise = new PreciseTimeProvider());
         // Peers sign with the wall clock whatever time the engine runs on.
@@ -164,14 +159,14 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             typeof(AgentHost).Assembly.GetName().Version, _options.Node, _source.Location);
         _checks = CheckScheduler.StartAsync(_log).GetAwaiter().GetResult();
         Reconcile(fromInterval: false);
-        if (_running is null && _state.LastGood is { } good)
+        if (_running is null && _record.State.LastGood is { } good)
         {
             try
             {
                 if (LastGoodRevision() is { } revision && RevisionLoader.Load(revision, _options.Node, _log, out _, _scriptEnvironment) is { } state)
                 {
                     _log.Warning("starting from the last good {Commit} until a newer commit can be applied", revision.Label);
-                    Apply(revision, state, held: _state.HeldUnits ?? []);
+                    Apply(revision, state, held: _record.State.HeldUnits ?? []);
                 }
             }
             catch (GitSourceException e)
@@ -244,15 +239,15 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             _log.Information("{Source}: reachable again", _source.Location);
             _fetchError = null;
         }
-        if (revision.Commit is not null && revision.Commit != _state.LastFetched)
+        if (revision.Commit is not null && revision.Commit != _record.State.LastFetched)
         {
-            Save(_state with { LastFetched = revision.Commit });
+            _record.Save(_record.State with { LastFetched = revision.Commit });
         }
         if (_turn.Pending is { } pending && pending.Revision.Commit == revision.Commit)
         {
             return InTurn(pending.Revision, pending.Loaded, clock, pending.Held); // read already: waiting for its turn
         }
-        if (fromInterval && (revision.Commit is null || revision.Commit == _handled))
+        if (fromInterval && (revision.Commit is null || revision.Commit == _record.Handled))
         {
             return RetryOnce(clock);
         }
@@ -373,11 +368,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     public AgentStatus Status()
     {
         var (drift, counts) = _agent.AddressDrifts();
-        var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _state.LastFetched, _state.LastGood,
-            _fetchError ?? _state.LastError, _fetchError is null ? _state.LastErrorCommit : null, _lastOutcome, _reconciledAt, _attemptedAt, _lastDuration, [.. _notApplied, .. _routing.Problems, .. _firewall.Problems])
+        var source = new SourceStatus(_source.Location, _running?.Commit, _running?.Subject, _record.State.LastFetched, _record.State.LastGood,
+            _fetchError ?? _record.State.LastError, _fetchError is null ? _record.State.LastErrorCommit : null, _record.LastOutcome, _record.ReconciledAt, _attemptedAt, _record.LastDuration, [.. _notApplied, .. _routing.Problems, .. _firewall.Problems])
         {
             Folder = _source.Folder,
-            HeldUnits = _state.HeldUnits ?? [],
+            HeldUnits = _record.State.HeldUnits ?? [],
         };
         var degraded = _files.Degraded();
         if (_notifier.FifoLinesDropped is var dropped and > 0)
@@ -404,11 +399,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
     /// held when the agent stopped), an invalid commit's broken units kept back: see <see cref="UnitHolds"/>.
     /// </summary>
     private IsolatedRevision? Isolate(SourceRevision revision) =>
-        _cluster.FaultIsolation == Core.Desired.FaultIsolation.TopLevelFolders || (_running is null && _state.HeldUnits is { Count: > 0 })
-            ? new UnitHolds(_source, _log, _state).Isolate(revision)
+        _cluster.FaultIsolation == Core.Desired.FaultIsolation.TopLevelFolders || (_running is null && _record.State.HeldUnits is { Count: > 0 })
+            ? new UnitHolds(_source, _log, _record.State).Isolate(revision)
             : null;
 
-    private SourceRevision? LastGoodRevision() => new UnitHolds(_source, _log, _state).LastGoodRevision();
+    private SourceRevision? LastGoodRevision() => new UnitHolds(_source, _log, _record.State).LastGoodRevision();
 
     private string RunningLabel => _running is null ? "nothing (no revision applied yet)"
         : _running.Commit is null ? "the configuration loaded before" : _running.Label;
@@ -419,8 +414,8 @@ public sealed class AgentHost : IReconciledNode, IDisposable
             ? $"{revision.Label}: not trusted, nothing applied: {reasons[0]}"
             : $"{revision.Label}: invalid ({reasons.Count} error(s)), nothing applied: {reasons[0]}";
         _log.Error("refused {Revision}: nothing applied, still running {Running}", revision.Label, RunningLabel);
-        Record(revision, ReconcileOutcome.Refused, reasons, clock);
-        Save(_state with { LastError = summary, LastErrorCommit = revision.Commit });
+        _record.Record(revision, ReconcileOutcome.Refused, reasons, clock);
+        _record.Save(_record.State with { LastError = summary, LastErrorCommit = revision.Commit });
     }
 
     private void Apply(SourceRevision revision, LoadedRevision loaded, Stopwatch? clock = null, IReadOnlyList<HeldUnit>? held = null)
@@ -443,7 +438,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _running = revision;
         _runningLoaded = loaded;
         _loadedAt = DateTimeOffset.UtcNow;
-        SyncChecks(state);
+        NodeChecks.Sync(_checks, state, _health, _scripts, _log);
         // Applied means everything runs: an instance that could not start (its interface missing) makes it partial.
         _notApplied = [.. _agent.NotRunning(), .. _ipvs.Converge(revision.Label, state)];
         NotifyQuorum(state);
@@ -453,11 +448,11 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         _log.Information("{Revision} {Outcome}: {Summary}", revision.Label, outcome == ReconcileOutcome.Applied ? "applied" : "partly applied",
             string.Join(", ", plan.GroupBy(p => p.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")
                 .Concat(held.Select(h => $"unit {h.Unit} held back"))));
-        Record(revision, outcome, [.. heldReasons, .. _notApplied], clock);
-        Save(_state with
+        _record.Record(revision, outcome, [.. heldReasons, .. _notApplied], clock);
+        _record.Save(_record.State with
         {
             LastApplied = revision.Commit,
-            LastGood = _notApplied.Count == 0 ? revision.Commit ?? _state.LastGood : _state.LastGood,
+            LastGood = _notApplied.Count == 0 ? revision.Commit ?? _record.State.LastGood : _record.State.LastGood,
             HeldUnits = held.Count > 0 ? held : null,
             LastError = outcome == ReconcileOutcome.Applied ? null : $"{revision.Label}: partly applied: {heldReasons.Concat(_notApplied).First()}",
             LastErrorCommit = outcome == ReconcileOutcome.Applied ? null : revision.Commit,
@@ -518,44 +513,17 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             _log.Information("{Revision}: now fully applied", _running.Label);
             // Held units stay not applied: the kernel caught up, the commit is still partly applied.
-            var held = _state.HeldUnits is { Count: > 0 } units ? $"{_running.Label}: partly applied: {units[0]}" : null;
-            Record(_running, held is null ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied, [.. _state.HeldUnits?.Select(h => h.ToString()) ?? []], clock);
-            Save(_state with { LastGood = _running.Commit ?? _state.LastGood, LastError = held, LastErrorCommit = held is null ? null : _running.Commit });
+            var held = _record.State.HeldUnits is { Count: > 0 } units ? $"{_running.Label}: partly applied: {units[0]}" : null;
+            _record.Record(_running, held is null ? ReconcileOutcome.Applied : ReconcileOutcome.PartlyApplied, [.. _record.State.HeldUnits?.Select(h => h.ToString()) ?? []], clock);
+            _record.Save(_record.State with { LastGood = _running.Commit ?? _record.State.LastGood, LastError = held, LastErrorCommit = held is null ? null : _running.Commit });
         }
         else if (before.Count == 0 && _notApplied.Count > 0)
         {
             _log.Warning("{Revision}: now partly applied ({Why}): {Missing}", _running.Label, why, _notApplied[0]);
-            Record(_running, ReconcileOutcome.PartlyApplied, _notApplied, clock);
-            Save(_state with { LastError = $"{_running.Label}: partly applied: {_notApplied[0]}", LastErrorCommit = _running.Commit });
+            _record.Record(_running, ReconcileOutcome.PartlyApplied, _notApplied, clock);
+            _record.Save(_record.State with { LastError = $"{_running.Label}: partly applied: {_notApplied[0]}", LastErrorCommit = _running.Commit });
         }
         return Ending();
-    }
-
-    /// <summary>
-    /// The health checks the node's virtual servers ask for and the vrrp_scripts its instances track, scheduled; a
-    /// check kind not run yet is said once and counts as up.
-    /// </summary>
-    private void SyncChecks(NodeDesiredState state)
-    {
-        var checks = new List<IScheduledCheck>();
-        foreach (var server in state.VirtualServers)
-        {
-            foreach (var (real, index) in server.Spec.RealServers.SelectMany(r => r.Checks.Select((_, i) => (r, i))))
-            {
-                try
-                {
-                    checks.Add(new RealServerCheck(server.Name, server.Spec, real, _health, index: index));
-                }
-                catch (NotSupportedException e)
-                {
-                    _log.Warning("{Reason}: counted as up", e.Message);
-                }
-            }
-        }
-        checks.AddRange(state.VrrpScripts.Select(s => new VrrpScriptCheck(s.Name, s.Spec, _scripts)));
-        _checks?.SyncAsync(checks).GetAwaiter().GetResult();
-        _health.Keep(checks.OfType<RealServerCheck>().Select(c => c.Key).ToHashSet());
-        _scripts.Keep(state.VrrpScripts.Select(s => s.Name).ToHashSet());
     }
 
     /// <summary>A real server went down or came back (Quartz's thread): notified now, the pool follows on the worker.</summary>
@@ -570,30 +538,6 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         foreach (var change in _quorum.Update(state.VirtualServers, _health.Lookup))
         {
             _notifier.Quorum(change);
-        }
-    }
-
-    private void Record(SourceRevision revision, ReconcileOutcome outcome, IReadOnlyList<string> details, Stopwatch? clock)
-    {
-        _handled = revision.Commit;
-        _lastOutcome = outcome;
-        _reconciledAt = DateTimeOffset.UtcNow;
-        _lastDuration = clock?.Elapsed.TotalMilliseconds;
-        // A request that re-applies what was just recorded (SIGHUP, `vigil reconcile` with nothing new) adds no line.
-        if (_options.HistoryFile is { } history && (revision.Commit, outcome) != _lastRecorded)
-        {
-            _lastRecorded = (revision.Commit, outcome);
-            // A full or read-only disk loses a history line; it never stops the agent (that would fail the VIPs over).
-            Persist("history", history, () => ApplyHistory.Append(history, new HistoryEntry(revision.Commit, revision.Subject, _reconciledAt.Value, outcome, details, _lastDuration ?? 0)));
-        }
-    }
-
-    private void Save(SourceState state)
-    {
-        _state = state with { UpdatedAt = DateTimeOffset.UtcNow };
-        if (_options.StateFile is { } file)
-        {
-            Persist("state file", file, () => SourceStateFile.Save(file, _state));
         }
     }
 
