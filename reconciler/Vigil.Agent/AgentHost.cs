@@ -373,6 +373,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             Folder = _source.Folder,
             HeldUnits = _record.State.HeldUnits ?? [],
+            SignedBy = _running?.SignedBy,
         };
         var degraded = _files.Degraded();
         if (_notifier.FifoLinesDropped is var dropped and > 0)

@@ -29,6 +29,9 @@ public sealed record SourceStatus(
 
     /// <summary>Units kept at an earlier commit by fault isolation.</summary>
     public IReadOnlyList<Vigil.Source.HeldUnit> HeldUnits { get; init; } = [];
+
+    /// <summary>Who signed the running commit, when the agent verifies signatures (--verify-commits).</summary>
+    public string? SignedBy { get; init; }
 }
 
 /// <summary>The instances a previous run of the agent was master of, and the last time it said so (its status file's write).</summary>
@@ -99,6 +102,7 @@ public sealed record AgentStatus(
             LastDurationMs = Source.LastDurationMilliseconds,
             NotApplied = Source.NotApplied,
             HeldUnits = [.. Source.HeldUnits.Select(h => new HeldUnitDocument(h.Unit, h.Commit, h.Reason))],
+            SignedBy = Source.SignedBy,
             LastPass = LastPass is null ? null : new PassDocument(CamelCase(LastPass.Ending), LastPass.Reason,
                 LastPass.Ending == Reconcile.PassResult.Kind.RetryAfter ? LastPass.RetryAfter.TotalSeconds : null),
         },

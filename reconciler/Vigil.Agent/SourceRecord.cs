@@ -35,7 +35,7 @@ internal sealed class SourceRecord(AgentOptions options, AgentFileWrites files)
         if (options.HistoryFile is { } history && (revision.Commit, outcome) != _lastRecorded)
         {
             _lastRecorded = (revision.Commit, outcome);
-            var entry = new HistoryEntry(revision.Commit, revision.Subject, at, outcome, details, LastDuration ?? 0);
+            var entry = new HistoryEntry(revision.Commit, revision.Subject, at, outcome, details, LastDuration ?? 0) { SignedBy = revision.SignedBy };
             files.Write("history", history, () => ApplyHistory.Append(history, entry));
         }
     }

@@ -71,6 +71,8 @@ public sealed record SourceDocument
     public PassDocument? LastPass { get; init; }
     /// <summary>Units (top-level folders) running an earlier commit than <see cref="Commit"/>, each with why; empty when none.</summary>
     public IReadOnlyList<HeldUnitDocument> HeldUnits { get; init; } = [];
+    /// <summary>Who signed the running commit (and its tag), with --verify-commits; absent otherwise.</summary>
+    public string? SignedBy { get; init; }
 }
 
 /// <summary>A unit kept at <see cref="Commit"/> (null: it runs nothing) while the rest runs the source's commit.</summary>

@@ -12,6 +12,9 @@ public sealed record SourceRevision(string? Commit, string? Subject, IReadOnlyLi
     /// <summary>The folder the paths of <see cref="Files"/> start from: the repository's root for policies' folders.</summary>
     public string Root { get; init; } = "";
 
+    /// <summary>Who signed the commit (and its tag), when the source verifies signatures and they hold.</summary>
+    public string? SignedBy { get; init; }
+
     /// <summary>"commit 1a2b3c4d5e6f" or "the folder", for messages.</summary>
     public string Label => Commit is null ? "the folder" : $"commit {GitSource.Short(Commit)}";
 }
@@ -77,8 +80,13 @@ public sealed class GitRevisions(GitSourceSpec spec, string stateDirectory) : IR
     private SourceRevision Read(FetchedCommit commit)
     {
         var folder = spec.Path.Trim('/');
+        var verdict = _source.Verdict(commit.Sha);
         return new(commit.Sha, commit.Subject,
-            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))], _source.Refusal(commit.Sha)) { Root = folder };
+            [.. _source.Files(commit.Sha).Select(f => (folder.Length == 0 ? f.Path : $"{folder}/{f.Path}", f.Text))], verdict?.Refusal)
+        {
+            Root = folder,
+            SignedBy = verdict?.SignedBy,
+        };
     }
 
     public void Dispose() => _source.Dispose();

@@ -34,6 +34,7 @@ public sealed class SignedCommitFollowTests
             "--verify-commits", "head", "--trusted-keys", keys.Trusted];
         Takeover.StartPair(lab, Daemon.Vigil, Daemon.Vigil);
         Assert.Equal(first, (string?)lab.SourceStatus("ka1")?["commit"]);
+        Assert.Equal("ops@example.org (SSH)", (string?)lab.SourceStatus("ka1")?["signedBy"]);
 
         origin.Edit("cluster/vi_1.yaml", "    - address: 198.51.100.100/24", "    - address: 198.51.100.100/24\n    - address: 198.51.100.101/24");
         var unsigned = origin.Commit("add 198.51.100.101, unsigned");
@@ -53,5 +54,6 @@ public sealed class SignedCommitFollowTests
         Assert.Equal([(first, ReconcileOutcome.Applied), (unsigned, ReconcileOutcome.Refused), (signed, ReconcileOutcome.Applied)],
             history.Select(h => (h.Commit, h.Outcome)));
         Assert.Contains(history[1].Details, d => d.Contains("is not signed", StringComparison.Ordinal));
+        Assert.Equal(["ops@example.org (SSH)", null, "ops@example.org (SSH)"], history.Select(h => h.SignedBy));
     }
 }

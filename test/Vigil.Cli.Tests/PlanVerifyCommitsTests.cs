@@ -40,6 +40,7 @@ public sealed class PlanVerifyCommitsTests : IDisposable
         {
             Assert.Equal(2, run.ExitCode);
             Assert.Null((string?)head["untrusted"]);
+            Assert.Contains(format == "ssh" ? $"{signer}@example.org (SSH)" : "(OpenPGP ", (string?)head["signedBy"], StringComparison.Ordinal);
         }
         else
         {

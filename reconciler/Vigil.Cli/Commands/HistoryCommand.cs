@@ -62,7 +62,7 @@ internal static class HistoryCommand
                     _ => terminal.Yellow(outcome),
                 };
                 terminal.Writer.WriteLine($"{entry.At.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}  {GitSource.Short(entry.Commit ?? "-"),-12}  {painted}  {entry.DurationMilliseconds,6:F0}ms  {entry.Subject}");
-                foreach (var detail in entry.Details)
+                foreach (var detail in entry.SignedBy is { } signer ? [$"signed by {signer}", .. entry.Details] : entry.Details)
                 {
                     terminal.Writer.WriteLine($"{"",-23}  {"",-12}  {detail}");
                 }
@@ -82,5 +82,6 @@ internal static class HistoryCommand
         ["outcome"] = Camel(entry.Outcome),
         ["details"] = new JsonArray([.. entry.Details.Select(d => (JsonNode?)d)]),
         ["durationMs"] = entry.DurationMilliseconds,
+        ["signedBy"] = entry.SignedBy,
     };
 }

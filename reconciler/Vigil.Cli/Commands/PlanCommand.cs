@@ -97,7 +97,8 @@ internal static class PlanCommand
             }
             from = Side(baseRevision);
             to = Side(headRevision);
-            to = Isolated(commits, folder, from, to) with { Untrusted = verify is null ? null : commits.Refusal(verify, headRevision) };
+            var verdict = verify is null ? null : commits.Verdict(verify, headRevision);
+            to = Isolated(commits, folder, from, to) with { Untrusted = verdict?.Refusal, SignedBy = verdict?.SignedBy };
         }
         catch (GitSourceException e)
         {

@@ -79,7 +79,8 @@ internal static class StatusCommand
         {
             var good = source.LastGood;
             terminal.Writer.WriteLine($"  commit {Vigil.Source.Git.GitSource.Short(commit)} \"{source.Subject}\", last outcome {source.LastOutcome} at {JsonText.Time(source.ReconciledAt)}" +
-                (good is not null && good != commit ? $", last good {Vigil.Source.Git.GitSource.Short(good)}" : ""));
+                (good is not null && good != commit ? $", last good {Vigil.Source.Git.GitSource.Short(good)}" : "") +
+                (source.SignedBy is { } signer ? $", signed by {signer}" : ""));
         }
         if (source.LastError is { } error)
         {

@@ -19,6 +19,9 @@ internal sealed record PlanSide(string Revision, FetchedCommit Commit, LoadResul
 
     /// <summary>With --verify-commits, why no agent verifying the same way would apply this side (null: it would).</summary>
     public string? Untrusted { get; init; }
+
+    /// <summary>With --verify-commits, who signed this side, when it is trusted.</summary>
+    public string? SignedBy { get; init; }
 }
 
 /// <summary>
@@ -38,6 +41,10 @@ internal static class ClusterPlanPrinter
         if (to.Untrusted is { } untrusted)
         {
             terminal.Writer.WriteLine(terminal.Red($"{to.Label} is not trusted: {untrusted}"));
+        }
+        if (to.SignedBy is { } signer)
+        {
+            terminal.Writer.WriteLine($"{to.Label} is signed by {signer}");
         }
         if (plan is null)
         {
@@ -106,6 +113,11 @@ internal static class ClusterPlanPrinter
         if (to.Untrusted is { } untrusted)
         {
             writer.WriteLine($"**Not trusted**: {untrusted}");
+            writer.WriteLine();
+        }
+        if (to.SignedBy is { } signer)
+        {
+            writer.WriteLine($"Signed by {signer}.");
             writer.WriteLine();
         }
         if (plan is null)
@@ -193,6 +205,7 @@ internal static class ClusterPlanPrinter
         ["subject"] = side.Commit.Subject,
         ["valid"] = side.Load.IsValid,
         ["untrusted"] = side.Untrusted,
+        ["signedBy"] = side.SignedBy,
     };
 
     private static JsonObject Json(ConfigChange change) => new()

@@ -24,7 +24,11 @@ public sealed record HistoryEntry(
     DateTimeOffset At,
     ReconcileOutcome Outcome,
     IReadOnlyList<string> Details,
-    double DurationMilliseconds);
+    double DurationMilliseconds)
+{
+    /// <summary>Who signed the commit, when the node verifies signatures and it applied.</summary>
+    public string? SignedBy { get; init; }
+}
 
 /// <summary>
 /// The node's history: one JSON object per line, appended (a crash loses at most the line being written, and a

@@ -151,10 +151,11 @@ public sealed class GitSource : IDisposable
         Describe(Open().Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone"));
 
     /// <summary>
-    /// Why <paramref name="sha"/> may not apply under the source's verification (not signed, a bad signature, a key not
-    /// trusted), or null when it may (or nothing is verified). With a tag mode the ref must name a tag that names it.
+    /// <paramref name="sha"/> under the source's verification: who signed it, or why it may not apply (not signed, a
+    /// bad signature, a key not trusted); null when nothing is verified. With a tag mode the ref must name a tag that
+    /// names it. A verdict is reached once per commit, tag and state of the trusted keys (<see cref="Verdicts"/>).
     /// </summary>
-    public string? Refusal(string sha)
+    public Signatures.SignatureVerdict? Verdict(string sha)
     {
         if (_spec.Verify is not { } verify)
         {
@@ -162,8 +163,10 @@ public sealed class GitSource : IDisposable
         }
         var repository = Open();
         var commit = repository.Lookup<Commit>(sha) ?? throw new GitSourceException($"{Shown}: commit {Short(sha)} is not in the clone");
-        return verify.Refusal(repository, commit, _spec.Ref);
+        return Verdicts.Get(verify.VerdictKey(repository, commit, _spec.Ref), () => verify.Check(repository, commit, _spec.Ref));
     }
+
+    public Signatures.VerdictCache Verdicts { get; } = new();
 
     /// <summary>The YAML files under the source's folder at <paramref name="sha"/>, as (path relative to the folder, text).</summary>
     public IReadOnlyList<(string Path, string Text)> Files(string sha)

@@ -18,11 +18,11 @@ public sealed class LocalCommits : IDisposable
         _repository = new Repository(root);
     }
 
-    /// <summary>Why <paramref name="revision"/> is not trusted (see <see cref="Signatures.CommitVerification.Refusal"/>), or null.</summary>
-    public string? Refusal(Signatures.CommitVerification verify, string revision)
+    /// <summary>Who signed <paramref name="revision"/>, or why it is not trusted (see <see cref="Signatures.CommitVerification.Check"/>).</summary>
+    public Signatures.SignatureVerdict Verdict(Signatures.CommitVerification verify, string revision)
     {
         var commit = Lookup(revision) ?? throw new GitSourceException($"{_path}: no commit '{revision}'");
-        return verify.Refusal(_repository, commit, revision);
+        return verify.Check(_repository, commit, revision);
     }
 
     public FetchedCommit Resolve(string revision) => GitSource.Describe(Lookup(revision)

@@ -64,7 +64,8 @@ public sealed class SignedCommitTests(SigningKeys keys) : IClassFixture<SigningK
             Ref = mode == VerifyMode.Head ? "main" : "v1",
             Verify = new CommitVerification(mode, keys.Trusted),
         }, Directory.CreateDirectory(Path.Combine(_folder, "state")).FullName);
-        var refusal = source.Refusal(source.Fetch().Sha);
+        var verdict = source.Verdict(source.Fetch().Sha)!;
+        var refusal = verdict.Refusal;
 
         var what = mode == VerifyMode.Head || (mode == VerifyMode.TagAndHead && @case is "unsigned" or "untrusted") ? "commit" : "tag v1";
         var expected = @case switch
@@ -77,12 +78,17 @@ public sealed class SignedCommitTests(SigningKeys keys) : IClassFixture<SigningK
         if (expected is null)
         {
             Assert.Null(refusal);
+            // Who signed, as the status and the history say it.
+            Assert.Contains(format == "ssh" ? "ops@example.org (SSH)" : "(OpenPGP ", verdict.SignedBy, StringComparison.Ordinal);
+            Assert.Equal(mode != VerifyMode.Head, verdict.SignedBy!.StartsWith("tag v1: ", StringComparison.Ordinal));
+            Assert.Equal(mode == VerifyMode.TagAndHead, verdict.SignedBy.Contains("; commit: ", StringComparison.Ordinal));
         }
         else
         {
             Assert.NotNull(refusal);
             Assert.StartsWith(what, refusal, StringComparison.Ordinal);
             Assert.Contains(expected, refusal, StringComparison.Ordinal);
+            Assert.Null(verdict.SignedBy);
         }
     }
 
@@ -98,11 +104,15 @@ public sealed class SignedCommitTests(SigningKeys keys) : IClassFixture<SigningK
         using var source = new GitSource(new GitSourceSpec { Repository = repository.Path, Verify = new CommitVerification(VerifyMode.Head, trusted) },
             Directory.CreateDirectory(Path.Combine(_folder, "state")).FullName);
         var sha = source.Fetch().Sha;
-        Assert.Null(source.Refusal(sha));
+        Assert.Null(source.Verdict(sha)!.Refusal);
+        // Fetched again on the next interval: the verdict is not reached again while nothing it depends on changed.
+        Assert.Equal("ops@example.org (SSH)", source.Verdict(sha)!.SignedBy);
+        Assert.Equal(1, source.Verdicts.Checked);
 
         File.Delete(Path.Combine(trusted, "allowed_signers"));
 
-        Assert.Contains("not in the trusted keys", source.Refusal(sha), StringComparison.Ordinal);
+        Assert.Contains("not in the trusted keys", source.Verdict(sha)!.Refusal, StringComparison.Ordinal);
+        Assert.Equal(2, source.Verdicts.Checked);
     }
 
     [Fact]

@@ -18,27 +18,83 @@ public enum VerifyMode
 public sealed record CommitVerification(VerifyMode Mode, string TrustedKeys)
 {
     /// <summary>
-    /// Why <paramref name="commit"/> may not apply, or null when its signatures verify: the commit's own (head), the
-    /// annotated tag <paramref name="tagName"/> that must name it (tag), or both (tag-and-head).
+    /// Who signed <paramref name="commit"/>, or why it may not apply: the commit's own signature (head), the annotated
+    /// tag <paramref name="tagName"/> that must name it (tag), or both (tag-and-head).
     /// </summary>
-    public string? Refusal(LibGit2Sharp.Repository repository, LibGit2Sharp.Commit commit, string tagName)
+    public SignatureVerdict Check(LibGit2Sharp.Repository repository, LibGit2Sharp.Commit commit, string tagName)
     {
         var verifier = new SignatureVerifier(TrustedKeys);
+        string? tagSigner = null;
         if (Mode != VerifyMode.Head)
         {
             if (repository.Tags[tagName] is not { } tag)
             {
-                return $"--verify-commits {(Mode == VerifyMode.Tag ? "tag" : "tag-and-head")} needs a tag to verify: '{tagName}' is none";
+                return SignatureVerdict.Refused($"--verify-commits {(Mode == VerifyMode.Tag ? "tag" : "tag-and-head")} needs a tag to verify: '{tagName}' is none");
             }
             if ((tag.PeeledTarget as LibGit2Sharp.Commit)?.Sha != commit.Sha)
             {
-                return $"tag {tagName} no longer names commit {GitSource.Short(commit.Sha)}";
+                return SignatureVerdict.Refused($"tag {tagName} no longer names commit {GitSource.Short(commit.Sha)}");
             }
-            if (verifier.Refusal(SignedObject.Of(tag)) is { } tagRefusal)
+            var tagVerdict = verifier.Check(SignedObject.Of(tag));
+            if (tagVerdict.Refusal is not null || Mode == VerifyMode.Tag)
             {
-                return tagRefusal;
+                return tagVerdict with { SignedBy = tagVerdict.SignedBy is { } by ? $"tag {tagName}: {by}" : null };
             }
+            tagSigner = tagVerdict.SignedBy;
         }
-        return Mode == VerifyMode.Tag ? null : verifier.Refusal(SignedObject.Of(repository, commit));
+        var verdict = verifier.Check(SignedObject.Of(repository, commit));
+        return tagSigner is not null && verdict.SignedBy is { } signer ? verdict with { SignedBy = $"tag {tagName}: {tagSigner}; commit: {signer}" } : verdict;
+    }
+
+    /// <summary>
+    /// What a verdict depends on: the commit, the tag object (a tag signed again names the same commit), and the trusted
+    /// keys folder as it is now (each file's name, size and time), so a cached verdict never outlives a key's removal.
+    /// </summary>
+    public string VerdictKey(LibGit2Sharp.Repository repository, LibGit2Sharp.Commit commit, string tagName)
+    {
+        var tag = Mode == VerifyMode.Head ? "" : repository.Tags[tagName]?.Target.Sha ?? "-";
+        var keys = Directory.Exists(TrustedKeys)
+            ? string.Join('|', Directory.EnumerateFiles(TrustedKeys).Order(StringComparer.Ordinal).Select(f => new FileInfo(f)).Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"))
+            : "";
+        return $"{Mode}/{commit.Sha}/{tag}/{keys}";
+    }
+}
+
+/// <summary>A commit's signatures checked: who signed it (<see cref="SignedBy"/>), or why it may not apply (<see cref="Refusal"/>).</summary>
+public sealed record SignatureVerdict(string? SignedBy, string? Refusal)
+{
+    public static SignatureVerdict Trusted(string signedBy) => new(signedBy, null);
+
+    public static SignatureVerdict Refused(string why) => new(null, why);
+}
+
+/// <summary>
+/// Verdicts already reached, by <see cref="CommitVerification.VerdictKey"/>: an agent fetches the same commit on every
+/// interval, and checking runs ssh-keygen or gpgv each time. Bounded: the newest few keys are all a source needs.
+/// </summary>
+public sealed class VerdictCache
+{
+    private const int Capacity = 16;
+    private readonly Dictionary<string, SignatureVerdict> _verdicts = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+
+    /// <summary>How many verdicts were reached rather than found (for tests and the curious).</summary>
+    public int Checked { get; private set; }
+
+    public SignatureVerdict Get(string key, Func<SignatureVerdict> check)
+    {
+        if (_verdicts.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        Checked++;
+        var verdict = check();
+        if (_order.Count == Capacity)
+        {
+            _verdicts.Remove(_order.Dequeue());
+        }
+        _order.Enqueue(key);
+        _verdicts[key] = verdict;
+        return verdict;
     }
 }

@@ -6,7 +6,7 @@ namespace Vigil.Source.Git.Signatures;
 /// <summary>
 /// Checks a git signature against the node's trusted keys with the tools git itself uses: OpenSSH's ssh-keygen -Y
 /// (find-principals, then verify in the "git" namespace) for SSH signatures, GnuPG's gpgv with a keyring of the
-/// *.asc keys for OpenPGP ones. Returns null when the signature is good and its key trusted, else why not.
+/// *.asc keys for OpenPGP ones: who signed when the signature is good and its key trusted, else why not.
 /// The keys are read at every check, so a key removed from the folder is distrusted at once.
 /// </summary>
 public sealed class SignatureVerifier(string trustedKeys)
@@ -14,11 +14,11 @@ public sealed class SignatureVerifier(string trustedKeys)
     private const string SshKeygen = "ssh-keygen";
     private const string Gpgv = "gpgv";
 
-    public string? Refusal(SignedObject signed)
+    public SignatureVerdict Check(SignedObject signed)
     {
         if (signed.Signature is not { } signature)
         {
-            return $"{signed.What} is not signed";
+            return SignatureVerdict.Refused($"{signed.What} is not signed");
         }
         var folder = Directory.CreateTempSubdirectory("vigil-verify-").FullName;
         try
@@ -27,7 +27,7 @@ public sealed class SignatureVerifier(string trustedKeys)
             File.WriteAllBytes(Path.Combine(folder, "payload"), signed.Payload);
             return signature.StartsWith("-----BEGIN SSH SIGNATURE-----", StringComparison.Ordinal) ? Ssh(signed, folder)
                 : signature.StartsWith("-----BEGIN PGP SIGNATURE-----", StringComparison.Ordinal) ? OpenPgp(signed, folder)
-                : $"{signed.What}: a signature of a kind Vigil does not check (neither OpenPGP nor SSH)";
+                : SignatureVerdict.Refused($"{signed.What}: a signature of a kind Vigil does not check (neither OpenPGP nor SSH)");
         }
         finally
         {
@@ -35,7 +35,7 @@ public sealed class SignatureVerifier(string trustedKeys)
         }
     }
 
-    private string? Ssh(SignedObject signed, string folder)
+    private SignatureVerdict Ssh(SignedObject signed, string folder)
     {
         var allowed = Path.Combine(folder, "allowed_signers");
         File.WriteAllLines(allowed, Directory.Exists(trustedKeys)
@@ -46,13 +46,14 @@ public sealed class SignatureVerifier(string trustedKeys)
         var principal = principals.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (found != 0 || principal is null)
         {
-            return $"{signed.What} is signed by an SSH key not in the trusted keys ({trustedKeys})";
+            return SignatureVerdict.Refused($"{signed.What} is signed by an SSH key not in the trusted keys ({trustedKeys})");
         }
         var (verified, said) = Run(SshKeygen, ["-Y", "verify", "-f", allowed, "-I", principal, "-n", "git", "-s", signature], Path.Combine(folder, "payload"));
-        return verified == 0 ? null : $"{signed.What}: bad SSH signature by {principal} ({Last(said)})";
+        return verified == 0 ? SignatureVerdict.Trusted($"{principal} (SSH)")
+            : SignatureVerdict.Refused($"{signed.What}: bad SSH signature by {principal} ({Last(said)})");
     }
 
-    private string? OpenPgp(SignedObject signed, string folder)
+    private SignatureVerdict OpenPgp(SignedObject signed, string folder)
     {
         var keyring = Path.Combine(folder, "trusted.gpg");
         using (var output = File.Create(keyring))
@@ -65,19 +66,21 @@ public sealed class SignatureVerifier(string trustedKeys)
         }
         var (exit, status) = Run(Gpgv, ["--homedir", folder, "--status-fd", "1", "--keyring", keyring, Path.Combine(folder, "signature"), Path.Combine(folder, "payload")], null);
         var lines = status.Split('\n');
-        if (exit == 0 && lines.Any(l => l.StartsWith("[GNUPG:] VALIDSIG ", StringComparison.Ordinal)))
+        if (exit == 0 && lines.FirstOrDefault(l => l.StartsWith("[GNUPG:] VALIDSIG ", StringComparison.Ordinal)) is { } valid)
         {
-            return null;
+            // "[GNUPG:] GOODSIG <long key id> <user id>", "[GNUPG:] VALIDSIG <fingerprint> ...".
+            var user = lines.FirstOrDefault(l => l.StartsWith("[GNUPG:] GOODSIG ", StringComparison.Ordinal))?.Split(' ', 4) is [_, _, _, var name] ? name.Trim() : "?";
+            return SignatureVerdict.Trusted($"{user} (OpenPGP {valid.Split(' ')[2]})");
         }
         if (lines.Any(l => l.StartsWith("[GNUPG:] BADSIG ", StringComparison.Ordinal)))
         {
-            return $"{signed.What}: bad OpenPGP signature (the signed content was changed)";
+            return SignatureVerdict.Refused($"{signed.What}: bad OpenPGP signature (the signed content was changed)");
         }
         if (lines.Any(l => l.StartsWith("[GNUPG:] ERRSIG ", StringComparison.Ordinal) || l.StartsWith("[GNUPG:] NO_PUBKEY ", StringComparison.Ordinal)))
         {
-            return $"{signed.What} is signed by an OpenPGP key not in the trusted keys ({trustedKeys})";
+            return SignatureVerdict.Refused($"{signed.What} is signed by an OpenPGP key not in the trusted keys ({trustedKeys})");
         }
-        return $"{signed.What}: OpenPGP signature not verified ({Last(status)})";
+        return SignatureVerdict.Refused($"{signed.What}: OpenPGP signature not verified ({Last(status)})");
     }
 
     private static string Last(string text) =>
