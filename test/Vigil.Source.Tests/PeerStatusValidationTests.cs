@@ -12,6 +12,9 @@ public class PeerStatusValidationTests
         var error = Assert.Single(Loading.Text(text).Diagnostics);
         Assert.Equal(("peer-address", "spec.nodes[1]"), (error.Rule, error.Field));
         Assert.Equal("peerStatus serves on each node's first interface address, and node 'ka2' has none", error.Message);
+
+        // A node that still runs keepalived serves nothing: no address needed.
+        Assert.Empty(Loading.Text(text.Replace("      interfaces: []", "      daemon: keepalived\n      interfaces: []", StringComparison.Ordinal)).Diagnostics);
     }
 
     [Fact]

@@ -100,10 +100,21 @@ public sealed record NodeSpec
     public ValueList<VirtualAddressSpec> StaticAddresses { get; init; } = [];
     public ValueList<RouteSpec> StaticRoutes { get; init; } = [];
     public ValueList<RuleSpec> StaticRules { get; init; } = [];
+    /// <summary>What runs VRRP there: keepalived on a node not migrated yet (its configuration from `vigil render`).</summary>
+    public NodeDaemon Daemon { get; init; } = NodeDaemon.Vigil;
 
     public string EffectiveRouterId => RouterId ?? Name;
 
     public NodeInterfaceSpec? Interface(string name) => Interfaces.FirstOrDefault(i => i.Name == name);
+}
+
+/// <summary>What runs VRRP on a node: a group moves from keepalived to Vigil one node at a time.</summary>
+public enum NodeDaemon
+{
+    Vigil,
+
+    /// <summary>keepalived: no agent to ask for its status; a rollout's step there is a reload by hand.</summary>
+    Keepalived,
 }
 
 public sealed record NodeInterfaceSpec

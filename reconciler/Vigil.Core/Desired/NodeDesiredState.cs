@@ -7,6 +7,8 @@ public sealed record NodeDesiredState
 {
     public string Node { get; init; } = "";
     public string RouterId { get; init; } = "";
+    /// <summary>keepalived on a node not migrated yet: peers do not ask it, a rollout's step there is by hand.</summary>
+    public NodeDaemon Daemon { get; init; } = NodeDaemon.Vigil;
     public ValueList<NodeVrrpInstance> VrrpInstances { get; init; } = [];
     public ValueList<NodeSyncGroup> SyncGroups { get; init; } = [];
     /// <summary>Only the scripts this node's instances track.</summary>

@@ -28,6 +28,7 @@ public static class NodeProjection
         {
             Node = node.Name,
             RouterId = node.EffectiveRouterId,
+            Daemon = node.Daemon,
             VrrpInstances = [.. instances],
             SyncGroups = [.. state.SyncGroups
                 .Where(g => g.Spec.Instances.Any(names.Contains))

@@ -64,13 +64,19 @@ public static class RolloutGate
         var label = Short(commit);
         var missing = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var turns = new List<string>();
+        // keepalived members have no agent to ask: their step is a reload by hand (the plan says when), not waited for.
+        var notAsked = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var rollout in rollouts)
         {
             var mine = rollout.Steps.First(s => s.Node == node);
             turns.Add($"{rollout.Instance} step {mine.Turn} of {rollout.Steps.Count}");
             foreach (var earlier in rollout.Steps.TakeWhile(s => s.Node != node))
             {
-                if (!missing.ContainsKey(earlier.Node) && Missing(peers.GetValueOrDefault(earlier.Node), earlier.Node, rollout.Instance, commit) is { } why)
+                if (earlier.ByHand)
+                {
+                    notAsked.Add(earlier.Node);
+                }
+                else if (!missing.ContainsKey(earlier.Node) && Missing(peers.GetValueOrDefault(earlier.Node), earlier.Node, rollout.Instance, commit) is { } why)
                 {
                     missing[earlier.Node] = why;
                 }
@@ -82,10 +88,11 @@ public static class RolloutGate
         }
         if (missing.Count == 0)
         {
-            var earlier = rollouts.SelectMany(r => r.Steps.TakeWhile(s => s.Node != node)).Select(s => s.Node).Distinct().ToList();
-            return new(GateVerdict.Go, earlier.Count == 0
-                ? $"{label}: {node} goes first ({string.Join(", ", turns)})"
-                : $"{label}: {Join(earlier)} {(earlier.Count == 1 ? "has" : "have")} applied it and {(earlier.Count == 1 ? "is" : "are")} ready: {node}'s turn ({string.Join(", ", turns)})", [], order);
+            var earlier = rollouts.SelectMany(r => r.Steps.TakeWhile(s => s.Node != node).Where(s => !s.ByHand)).Select(s => s.Node).Distinct().ToList();
+            var unasked = notAsked.Count == 0 ? "" : $"; not asked: {Join(notAsked)} (keepalived, reloaded by hand)";
+            return new(GateVerdict.Go, earlier.Count == 0 && notAsked.Count == 0 ? $"{label}: {node} goes first ({string.Join(", ", turns)})"
+                : earlier.Count == 0 ? $"{label}: {node}'s turn, no agent to wait for ({string.Join(", ", turns)}{unasked})"
+                : $"{label}: {Join(earlier)} {(earlier.Count == 1 ? "has" : "have")} applied it and {(earlier.Count == 1 ? "is" : "are")} ready: {node}'s turn ({string.Join(", ", turns)}{unasked})", [], order);
         }
         var waiting = $"waiting for {Join(missing.Keys)} to apply {label}: {string.Join("; ", missing.Values)}";
         if (waited < spec.WaitTimeout)

@@ -22,11 +22,12 @@ public enum RolloutKind
     Handover,
 }
 
-/// <summary>One node's turn: its role before the change, and what it waits for.</summary>
-public sealed record RolloutStep(int Turn, string Node, string Role, string? After)
+/// <summary>One node's turn: its role before the change, and what it waits for; <see cref="ByHand"/> on a keepalived node.</summary>
+public sealed record RolloutStep(int Turn, string Node, string Role, string? After, bool ByHand = false)
 {
-    /// <summary>"2. ka1 (master, after ka2 has applied it and is ready)".</summary>
-    public override string ToString() => $"{Turn}. {Node} ({Role}{(After is null ? "" : ", after " + After)})";
+    /// <summary>"2. ka1 (master, after ka2 has applied it and is ready)", "1. ka2 (backup, keepalived: reload it by hand)".</summary>
+    public override string ToString() =>
+        $"{Turn}. {Node} ({Role}{(ByHand ? ", keepalived: reload it by hand" : "")}{(After is null ? "" : ", after " + After)})";
 }
 
 /// <summary>The order one instance's change reaches its members.</summary>
@@ -51,7 +52,9 @@ public static class RolloutOrder
         IReadOnlyDictionary<string, string>? masters = null)
     {
         var old = Members(before);
-        var next = Members(after);
+        var nodes = after.ToList();
+        var next = Members(nodes);
+        var byHand = nodes.Where(n => n.Daemon == NodeDaemon.Keepalived).Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
         var rollouts = new List<InstanceRollout>();
         foreach (var (instance, members) in next.OrderBy(n => n.Key, StringComparer.Ordinal))
         {
@@ -86,7 +89,7 @@ public static class RolloutOrder
                 var node = ordered[i];
                 var role = node == masterBefore ? "master" : "backup";
                 var waits = i == 0 ? null : $"{string.Join(", ", ordered.Take(i))} {(i == 1 ? "has" : "have")} applied it and {(i == 1 ? "is" : "are")} ready";
-                steps.Add(new(i + 1, node, node == masterAfter && kind == RolloutKind.Handover ? "backup, becomes master" : role, waits));
+                steps.Add(new(i + 1, node, node == masterAfter && kind == RolloutKind.Handover ? "backup, becomes master" : role, waits, byHand.Contains(node)));
             }
             rollouts.Add(new(instance, kind, reason, steps));
         }

@@ -95,7 +95,7 @@ internal static class ReferenceRules
             {
                 bag.Error(cluster.Origin, $"spec.nodes[{i}].name", "duplicate-name", $"node '{node.Name}' is already defined at spec.nodes[{seen[node.Name]}]");
             }
-            if (cluster.Spec.PeerStatus is not null && PeerStatusSpec.AddressOf(node) is null)
+            if (cluster.Spec.PeerStatus is not null && node.Daemon == NodeDaemon.Vigil && PeerStatusSpec.AddressOf(node) is null)
             {
                 bag.Error(cluster.Origin, $"spec.nodes[{i}]", "peer-address",
                     $"peerStatus serves on each node's first interface address, and node '{node.Name}' has none");

@@ -95,4 +95,18 @@ public sealed class RolloutGateTests
         Assert.Equal(GateVerdict.Go, RolloutGate.Decide("ka2", Commit, before, after, NoMasters, new Dictionary<string, PeerProgress>(), TimeSpan.Zero, Spec).Verdict);
         Assert.Equal(GateVerdict.Wait, RolloutGate.Decide("ka1", Commit, before, after, NoMasters, peers, TimeSpan.Zero, Spec).Verdict);
     }
+
+    [Fact]
+    public void AKeepalivedMember_IsReloadedByHandInItsTurn_AndNotWaitedFor()
+    {
+        var (before, after) = VridChange();
+        after = [.. after.Select(n => n.Node == "ka2" ? n with { Daemon = NodeDaemon.Keepalived } : n)];
+
+        var decision = RolloutGate.Decide("ka1", Commit, before, after, NoMasters, new Dictionary<string, PeerProgress>(), TimeSpan.Zero, Spec);
+
+        Assert.Equal(GateVerdict.Go, decision.Verdict);
+        Assert.Equal("1a2b3c4d5e6f: ka1's turn, no agent to wait for (vi_1 step 2 of 2; not asked: ka2 (keepalived, reloaded by hand))", decision.Message);
+        Assert.Equal(["vi_1 (VRID 51 -> 53: backups first, the master last): 1. ka2 (backup, keepalived: reload it by hand)  2. ka1 (master, after ka2 has applied it and is ready)"],
+            decision.Order);
+    }
 }
