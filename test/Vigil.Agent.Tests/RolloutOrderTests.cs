@@ -31,6 +31,8 @@ public sealed class RolloutOrderTests
     [Theory]
     [InlineData("vip-added", true)]
     [InlineData("vip-added", false)]
+    [InlineData("vip-removed", false)]
+    [InlineData("vip-moved", false)]
     [InlineData("interval", true)]
     [InlineData("priority-down", false)]
     public void VigilPair_TakesTheChange_InEitherOrder_WithNoTakeover(string change, bool masterFirst)
