@@ -14,15 +14,13 @@ public static class IpvsOwnershipFile
 {
     public const string FileName = "ipvs-owned.json";
 
-    private sealed record Entry(string Family, string Protocol, string? Address, ushort Port, uint Fwmark);
-
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    internal sealed record Entry(string Family, string Protocol, string? Address, ushort Port, uint Fwmark);
 
     public static IpvsOwnership Load(string path)
     {
         try
         {
-            var entries = JsonSerializer.Deserialize<List<Entry>>(File.ReadAllText(path), Options) ?? [];
+            var entries = JsonSerializer.Deserialize(File.ReadAllText(path), IpvsOwnershipJson.Default.ListEntry) ?? [];
             return IpvsOwnership.Of(entries.Select(e => new IpvsServiceKey(Enum.Parse<IpFamily>(e.Family), Enum.Parse<IpvsProtocol>(e.Protocol),
                 e.Address is null ? null : IPAddress.Parse(e.Address), e.Port, e.Fwmark)));
         }
@@ -37,7 +35,12 @@ public static class IpvsOwnershipFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var entries = owned.Services.Select(k => new Entry(k.Family.ToString(), k.Protocol.ToString(), k.Address?.ToString(), k.Port, k.Fwmark)).ToList();
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(entries, Options));
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(entries, IpvsOwnershipJson.Default.ListEntry));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 }
+
+/// <summary>The ownership file's serialiser, generated at build time (no reflection: the agent also runs as a NativeAOT binary).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<IpvsOwnershipFile.Entry>))]
+internal sealed partial class IpvsOwnershipJson : System.Text.Json.Serialization.JsonSerializerContext;

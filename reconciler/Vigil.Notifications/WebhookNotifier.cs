@@ -43,11 +43,11 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
     // pool each time a revision changed the URL. The spec's timeout bounds each request instead.
     private static readonly HttpClient Client = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public Task Send(TransitionEvent transition) => Post(transition, $"{transition.Instance} {transition.State}");
+    public Task Send(TransitionEvent transition) => Post(JsonSerializer.Serialize(transition, WebhookJson.Default.TransitionEvent), $"{transition.Instance} {transition.State}");
 
-    public Task Send(PoolEvent change) => Post(change, $"{change.VirtualServer} {change.RealServer ?? "quorum"} {change.State}");
+    public Task Send(PoolEvent change) => Post(JsonSerializer.Serialize(change, WebhookJson.Default.PoolEvent), $"{change.VirtualServer} {change.RealServer ?? "quorum"} {change.State}");
 
-    private Task Post<T>(T payload, string what) => Task.Run(async () =>
+    private Task Post(string payload, string what) => Task.Run(async () =>
     {
         for (var attempt = 1; attempt <= 2; attempt++)
         {
@@ -55,7 +55,7 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
             try
             {
                 // Serialized first, so the request has a Content-Length: small receivers often cannot read chunked bodies.
-                using var content = new StringContent(JsonSerializer.Serialize(payload), System.Text.Encoding.UTF8, "application/json");
+                using var content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json");
                 using var limit = new CancellationTokenSource(spec.Timeout);
                 using var response = await Client.PostAsync(spec.Url, content, limit.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
@@ -85,3 +85,8 @@ public sealed class WebhookNotifier(WebhookSpec spec, ILogger log) : IDisposable
     {
     }
 }
+
+/// <summary>The webhook's bodies, serialised by code generated at build time (the agent also runs as a NativeAOT binary).</summary>
+[JsonSerializable(typeof(TransitionEvent))]
+[JsonSerializable(typeof(PoolEvent))]
+internal sealed partial class WebhookJson : JsonSerializerContext;

@@ -12,5 +12,5 @@ internal static class JsonText
     public static string Of(JsonNode node) => node.ToJsonString(Indented);
 
     /// <summary>A time as the status JSON writes it (ISO 8601, no quotes), so text and JSON output agree; "" for none.</summary>
-    public static string Time(DateTimeOffset? at) => at is { } value ? JsonSerializer.Serialize(value).Trim('"') : "";
+    public static string Time(DateTimeOffset? at) => at is { } value ? JsonValue.Create(value).ToJsonString().Trim('"') : "";
 }

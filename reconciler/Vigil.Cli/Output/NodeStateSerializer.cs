@@ -11,7 +11,7 @@ namespace Vigil.Cli.Output;
 /// <summary>Writes a node's effective state as JSON, or as YAML in the same shape and spelling as the input files.</summary>
 internal static class NodeStateSerializer
 {
-    private static readonly JsonSerializerOptions Options = new()
+    private static readonly NodeStateJson Context = new(new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -23,11 +23,11 @@ internal static class NodeStateSerializer
             new TextConverter<IpPrefix>(p => p.ToString()),
             new EnumTextConverter(),
         },
-    };
+    });
 
-    public static JsonNode ToJson(NodeDesiredState state) => JsonSerializer.SerializeToNode(state, Options)!;
+    public static JsonNode ToJson(NodeDesiredState state) => JsonSerializer.SerializeToNode(state, Context.NodeDesiredState)!;
 
-    public static string Json(NodeDesiredState state) => ToJson(state).ToJsonString(Options);
+    public static string Json(NodeDesiredState state) => ToJson(state).ToJsonString(Context.Options);
 
     public static string Yaml(NodeDesiredState state)
     {
@@ -60,13 +60,27 @@ internal static class NodeStateSerializer
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(format(value));
     }
 
-    /// <summary>Enums spelled as in the YAML: ipv4, multicast, rr lowercase; TCP, DR, PASS uppercase.</summary>
+    /// <summary>
+    /// Enums spelled as in the YAML: ipv4, multicast, rr lowercase; TCP, DR, PASS uppercase. One converter per enum the
+    /// desired state has, made here rather than by reflection (NativeAOT has no code for a generic made at run time);
+    /// an enum added to the state without one here fails loudly (the render goldens).
+    /// </summary>
     private sealed class EnumTextConverter : JsonConverterFactory
     {
+        private static readonly Dictionary<Type, JsonConverter> Converters = new JsonConverter[]
+        {
+            new EnumConverter<AddressScope>(), new EnumConverter<ArgumentMatch>(), new EnumConverter<FaultIsolation>(),
+            new EnumConverter<IpFamily>(), new EnumConverter<IpvsForwarding>(), new EnumConverter<IpvsProtocol>(),
+            new EnumConverter<IpvsScheduler>(), new EnumConverter<NodeDaemon>(), new EnumConverter<RolloutTimeout>(),
+            new EnumConverter<RouteType>(), new EnumConverter<RuleAction>(), new EnumConverter<SchedulerFlag>(),
+            new EnumConverter<VrrpAuthenticationType>(), new EnumConverter<VrrpTransport>(),
+        }.ToDictionary(c => c.Type!);
+
         public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 
         public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
-            (JsonConverter)Activator.CreateInstance(typeof(EnumConverter<>).MakeGenericType(typeToConvert))!;
+            Converters.TryGetValue(typeToConvert, out var converter) ? converter
+                : throw new NotSupportedException($"{typeToConvert.Name}: no spelling for it in NodeStateSerializer");
 
         internal static string Spell(object value) => value switch
         {
@@ -82,3 +96,7 @@ internal static class NodeStateSerializer
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(EnumTextConverter.Spell(value));
     }
 }
+
+/// <summary>The effective state's serialiser, generated at build time (`vigil` also builds as a NativeAOT binary).</summary>
+[JsonSerializable(typeof(NodeDesiredState))]
+internal sealed partial class NodeStateJson : JsonSerializerContext;

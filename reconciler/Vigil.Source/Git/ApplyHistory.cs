@@ -38,12 +38,12 @@ public static class ApplyHistory
 {
     public const string FileName = "history.jsonl";
 
-    private static readonly JsonSerializerOptions Options = new()
+    private static readonly HistoryJson Json = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
 
     /// <summary>Past this size the file becomes FILE.1 (replacing the one before) and a new one starts: at most twice it on disk.</summary>
     public const long RotateAt = 1024 * 1024;
@@ -55,7 +55,7 @@ public static class ApplyHistory
         {
             File.Move(path, path + ".1", overwrite: true);
         }
-        File.AppendAllText(path, JsonSerializer.Serialize(entry, Options) + "\n");
+        File.AppendAllText(path, JsonSerializer.Serialize(entry, Json.HistoryEntry) + "\n");
     }
 
     /// <summary>Oldest first; empty when the node has no history yet.</summary>
@@ -66,7 +66,7 @@ public static class ApplyHistory
         {
             try
             {
-                if (JsonSerializer.Deserialize<HistoryEntry>(line, Options) is { } entry)
+                if (JsonSerializer.Deserialize(line, Json.HistoryEntry) is { } entry)
                 {
                     entries.Add(entry);
                 }
@@ -79,3 +79,7 @@ public static class ApplyHistory
         return entries;
     }
 }
+
+/// <summary>The history's serialiser, generated at build time (no reflection: the agent also runs as a NativeAOT binary).</summary>
+[JsonSerializable(typeof(HistoryEntry))]
+internal sealed partial class HistoryJson : JsonSerializerContext;

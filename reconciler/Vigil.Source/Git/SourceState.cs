@@ -26,12 +26,6 @@ public sealed record SourceState
 /// <summary>The state file (JSON), written whole to a temporary file and renamed over, so a crash never leaves half of it.</summary>
 public static class SourceStateFile
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>The saved state, or <see cref="SourceState.Empty"/> when there is none yet.</summary>
     public static SourceState Load(string path)
@@ -42,7 +36,7 @@ public static class SourceStateFile
         }
         try
         {
-            return JsonSerializer.Deserialize<SourceState>(File.ReadAllText(path), Options) ?? SourceState.Empty;
+            return JsonSerializer.Deserialize(File.ReadAllText(path), SourceStateJson.Default.SourceState) ?? SourceState.Empty;
         }
         catch (JsonException e)
         {
@@ -54,7 +48,12 @@ public static class SourceStateFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(state, Options));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, SourceStateJson.Default.SourceState));
         File.Move(temporary, path, overwrite: true);
     }
 }
+
+/// <summary>The state file's serialiser, generated at build time (no reflection: the agent also runs as a NativeAOT binary).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SourceState))]
+internal sealed partial class SourceStateJson : JsonSerializerContext;
