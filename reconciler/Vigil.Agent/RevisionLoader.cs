@@ -15,6 +15,9 @@ public sealed record LoadedRevision(NodeDesiredState Node, DesiredState State)
 /// <summary>Reads a revision whole (schema, rules) for one node, logging each diagnostic with its file and line.</summary>
 public static class RevisionLoader
 {
+    // A new commit differs from the last in a few files: only those are read, validated and bound again.
+    private static readonly DesiredStateLoader Loader = DesiredStateLoader.Incremental();
+
     /// <summary>
     /// The node's desired state and its Cluster, or null with the reasons when the revision is invalid, does not name this
     /// node, or (with <paramref name="scripts"/>) has a script that runs as root and could be changed by someone else.
@@ -30,7 +33,7 @@ public static class RevisionLoader
             refusal = [untrusted];
             return null;
         }
-        var result = new DesiredStateLoader().Load(revision.Files, revision.Root);
+        var result = Loader.Load(revision.Files, revision.Root);
         Log(revision, result.Diagnostics, log);
         refusal = result.State is null
             ? [.. result.Diagnostics.Where(d => d.Severity == Severity.Error).Select(d => d.ToString())]

@@ -11,6 +11,7 @@ const string Usage = """
                               change, one destination removal, by Vigil and by ipvsadm-restore/ipvsadm (--runs, default 5)
       gitops                  `vigil plan` between two commits of a 1,000-instance, 10,000-real-server repository;
                               then in a namespace lab (root), git commit -> VIP on the master with agents fetching every 1 s
+                              (--plan-only: the plan figures alone)
       health  [--checks N] [--seconds S] [--in-guest]  N TCP checks (10000) at a 1 s delayLoop against listeners on
                               loopback for S s (30): checks per second, CPU and peak memory; then keepalived -C on the
                               same targets; --in-guest runs both in the guest kernel (root), whose kernel has the IPVS
@@ -39,7 +40,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
 {
     "load" => LoadBenchmark.Run(runs, Option("--keep")),
     "failover" => FailoverBenchmark.Run(runs, withV2: args.Contains("--v2")),
-    "gitops" => GitOpsBenchmark.Run(runs),
+    "gitops" => GitOpsBenchmark.Run(runs, args.Contains("--plan-only")),
     "health" => (args.Contains("--in-guest") ? (Func<int, TimeSpan, int>)HealthBenchmark.RunInGuest : HealthBenchmark.Run)(
         int.Parse(Option("--checks") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
     "chaos" => ChaosBenchmark.Run(runs, args.Contains("--quick"), Option("--fault")),

@@ -90,10 +90,12 @@ internal static class PlanCommand
         try
         {
             using var commits = new LocalCommits(repository);
+            // The head reuses what the base's unchanged files gave.
+            var loader = DesiredStateLoader.Incremental();
             PlanSide Side(string revision)
             {
                 var commit = commits.Resolve(revision);
-                return new PlanSide(revision, commit, new DesiredStateLoader().Load(commits.Files(commit.Sha, folder), folder));
+                return new PlanSide(revision, commit, loader.Load(commits.Files(commit.Sha, folder), folder));
             }
             from = Side(baseRevision);
             to = Side(headRevision);

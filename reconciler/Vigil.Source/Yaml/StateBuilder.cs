@@ -22,7 +22,8 @@ internal sealed class StateBuilder(DiagnosticBag diagnostics)
 
     public void MarkUnreadable(YamlDocument document) => Unreadable.Add(document.Kind, document.Name);
 
-    public void Add(YamlDocument document)
+    /// <param name="memo">Where this document's binding is kept for the next load of the same file (an incremental load).</param>
+    public void Add(YamlDocument document, BindingMemo? memo = null)
     {
         var kind = document.Kind!;
         var name = document.Name!;
@@ -50,11 +51,19 @@ internal sealed class StateBuilder(DiagnosticBag diagnostics)
 
         bool Bind<TSpec>(List<Resource<TSpec>> into) where TSpec : class
         {
-            if (!ResourceBinder.TryBind<TSpec>(document, diagnostics, out var resource))
+            if (memo is not { Done: true })
+            {
+                var own = new DiagnosticBag();
+                ResourceBinder.TryBind<TSpec>(document, own, out var bound);
+                memo ??= new BindingMemo();
+                (memo.Resource, memo.Diagnostics, memo.Done) = (bound, [.. own.Items], true);
+            }
+            diagnostics.AddRange(memo.Diagnostics);
+            if (memo.Resource is not Resource<TSpec> resource)
             {
                 return false;
             }
-            into.Add(resource!);
+            into.Add(resource);
             return true;
         }
     }
@@ -75,4 +84,14 @@ internal sealed class StateBuilder(DiagnosticBag diagnostics)
             VirtualServers = [.. _servers],
         };
     }
+}
+
+/// <summary>A document's binding (its resource, or why it has none), kept with the file it came from.</summary>
+internal sealed class BindingMemo
+{
+    public bool Done { get; set; }
+
+    public object? Resource { get; set; }
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; set; } = [];
 }
