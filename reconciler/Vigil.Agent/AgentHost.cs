@@ -389,8 +389,7 @@ public sealed class AgentHost : IReconciledNode, IDisposable
         {
             Drift = _drift, RealServers = _health.States(), VrrpScripts = _scripts.All(), Degraded = degraded,
             Conditions = InstanceConditions.Of(_agent.Running, routers, _agent.NotStarted()), LastPass = _lastPass,
-            Peers = _cluster.PeerStatus is { } spec ? new PeerStatusDocument(spec.Port, spec.KeyFile, spec.KeyEnvironment,
-                [.. _cluster.Nodes.Where(n => n.Daemon == NodeDaemon.Vigil).Select(n => new PeerNodeDocument(n.Name, PeerStatusSpec.AddressOf(n)?.ToString()))]) : null,
+            Peers = _cluster.PeerStatus is { } spec ? PeerStatusDocument.Of(spec, _cluster.Nodes) : null,
             Rollout = _turn.Status,
         };
     }

@@ -115,11 +115,15 @@ public sealed class NodeAgent(IVirtualRouterPorts ports, TimeProvider time, ILog
     /// </summary>
     public void TolerateNext(NodeDesiredState next)
     {
+        if (next.RolloutWindow <= TimeSpan.Zero)
+        {
+            return;
+        }
         lock (_gate)
         {
             foreach (var instance in next.VrrpInstances)
             {
-                if (_routers.TryGetValue(instance.Name, out var router) && next.RolloutWindow > TimeSpan.Zero)
+                if (_routers.TryGetValue(instance.Name, out var router))
                 {
                     router.Tolerate(instance, next.RolloutWindow);
                 }

@@ -128,7 +128,13 @@ public sealed record DriftDocument
 public sealed record DriftItemDocument(string Kind, string Subject, string Detail, bool Correctable);
 
 /// <summary>Cluster peerStatus as the running revision has it: the port, where the key is (never the key), each node's address.</summary>
-public sealed record PeerStatusDocument(int Port, string? KeyFile, string? KeyEnvironment, IReadOnlyList<PeerNodeDocument> Nodes);
+public sealed record PeerStatusDocument(int Port, string? KeyFile, string? KeyEnvironment, IReadOnlyList<PeerNodeDocument> Nodes)
+{
+    /// <summary>Where <paramref name="nodes"/> serve under <paramref name="spec"/>: the Vigil ones (a keepalived node serves nothing).</summary>
+    public static PeerStatusDocument Of(Core.Desired.PeerStatusSpec spec, IEnumerable<Core.Desired.NodeSpec> nodes) =>
+        new(spec.Port, spec.KeyFile, spec.KeyEnvironment, [.. nodes.Where(n => n.Daemon == Core.Desired.NodeDaemon.Vigil)
+            .Select(n => new PeerNodeDocument(n.Name, Core.Desired.PeerStatusSpec.AddressOf(n)?.ToString()))]);
+}
 
 public sealed record PeerNodeDocument(string Node, string? Address);
 

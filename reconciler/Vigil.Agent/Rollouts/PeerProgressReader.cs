@@ -7,7 +7,10 @@ namespace Vigil.Agent.Rollouts;
 /// <summary>What the cluster's other agents say of themselves, as a rollout gate reads it (the I/O edge of <see cref="RolloutTurn"/>).</summary>
 public interface IPeerProgress
 {
-    /// <summary>Each of <paramref name="nodes"/>'s answer, asked over <paramref name="spec"/>; a node that does not answer says why.</summary>
+    /// <summary>
+    /// Each of <paramref name="nodes"/>'s answer, asked over <paramref name="spec"/>; a node that does not answer says why.
+    /// Nodes that run keepalived are not asked (they serve nothing) and have no answer.
+    /// </summary>
     IReadOnlyDictionary<string, PeerProgress> Ask(PeerStatusSpec spec, IReadOnlyList<NodeSpec> nodes);
 }
 
@@ -22,8 +25,7 @@ public sealed class PeerProgressReader : IPeerProgress
         {
             return nodes.ToDictionary(n => n.Name, n => PeerProgress.Silent(n.Name, problem!), StringComparer.Ordinal);
         }
-        var peers = new PeerStatusDocument(spec.Port, spec.KeyFile, spec.KeyEnvironment,
-            [.. nodes.Select(n => new PeerNodeDocument(n.Name, PeerStatusSpec.AddressOf(n)?.ToString()))]);
+        var peers = PeerStatusDocument.Of(spec, nodes);
         // The worker's thread waits: asking is a pass's work, never a timer's or the packet path's.
         var answers = PeerStatusClient.AskAll(peers, key, Timeout, CancellationToken.None).GetAwaiter().GetResult();
         return answers.ToDictionary(a => a.Node, a => a.Status is { } status ? Of(status) : PeerProgress.Silent(a.Node, a.Error ?? "no answer"), StringComparer.Ordinal);

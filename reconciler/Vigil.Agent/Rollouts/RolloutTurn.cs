@@ -51,7 +51,7 @@ public sealed class RolloutTurn(string node, IPeerProgress peers, TimeProvider t
             _told = null;
         }
         var pending = Pending;
-        var answers = peers.Ask(via, [.. running.Cluster.Nodes.Where(n => n.Name != node && n.Daemon == NodeDaemon.Vigil)]);
+        var answers = peers.Ask(via, [.. running.Cluster.Nodes.Where(n => n.Name != node)]);
         var decision = RolloutGate.Decide(node, commit, pending.Before, pending.After, Masters(routers, answers.Values), answers,
             time.GetUtcNow() - pending.Since, spec);
         Status = new RolloutDocument(commit, Lower(decision.Verdict), decision.Message, pending.Since, pending.Since + spec.WaitTimeout,

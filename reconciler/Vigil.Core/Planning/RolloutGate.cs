@@ -123,6 +123,5 @@ public static class RolloutGate
 
     private static string Join(IEnumerable<string> nodes) => string.Join(", ", nodes);
 
-    /// <summary>As git sources label commits: 12 hex digits.</summary>
-    public static string Short(string? commit) => commit is null ? "nothing" : commit.Length > 12 ? commit[..12] : commit;
+    private static string Short(string? commit) => commit is null ? "nothing" : Commits.Short(commit);
 }

@@ -193,7 +193,7 @@ public sealed class GitSource : IDisposable
         return files;
     }
 
-    public static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
+    public static string Short(string sha) => Vigil.Core.Commits.Short(sha);
 
     private static void Collect(Tree tree, string prefix, List<(string, string)> files)
     {
