@@ -53,7 +53,8 @@ internal sealed partial class DemoRepository : IDisposable
     private string Commit(string message)
     {
         LibGit2Sharp.Commands.Stage(_repository, "*");
-        return _repository.Commit(message, Operator, Operator).Sha;
+        // Not tidied by libgit2 (LibGit2Sharp's call for it returns nothing under NativeAOT): one line and its end.
+        return _repository.Commit(message.TrimEnd('\n') + "\n", Operator, Operator, new CommitOptions { PrettifyMessage = false }).Sha;
     }
 
     [GeneratedRegex(@"^(?<indent>[ ]*)- address: (?<address>\S+)", RegexOptions.Multiline)]

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using LibGit2Sharp;
-
 namespace Vigil.Source.Git;
 
 /// <summary>
@@ -43,15 +40,7 @@ public static unsafe class GitTimeouts
         }
     }
 
-    private static IntPtr Options()
-    {
-        _ = GlobalSettings.Version; // loads and initialises the native library
-        // The file name carries libgit2's build hash; LibGit2Sharp keeps it in an internal constant.
-        var name = (string?)typeof(Repository).Assembly.GetType("LibGit2Sharp.Core.NativeDllName")?.GetField("Name")?.GetValue(null)
-            ?? throw new InvalidOperationException("LibGit2Sharp's native library name was not found");
-        var library = NativeLibrary.Load(name, typeof(Repository).Assembly, null);
-        return NativeLibrary.GetExport(library, "git_libgit2_opts");
-    }
+    private static IntPtr Options() => Libgit2.Export("git_libgit2_opts");
 
     private static void Check(int result, string what)
     {

@@ -14,8 +14,7 @@ public sealed class LocalCommits : IDisposable
     public LocalCommits(string path)
     {
         _path = path;
-        var root = Repository.Discover(path) ?? throw new GitSourceException($"{path}: not in a git repository");
-        _repository = new Repository(root);
+        _repository = GitRepositories.Discover(path);
     }
 
     /// <summary>Who signed <paramref name="revision"/>, or why it is not trusted (see <see cref="Signatures.CommitVerification.Check"/>).</summary>

@@ -17,8 +17,7 @@ public static class Rollback
 {
     public static RollbackResult To(string repositoryPath, string target)
     {
-        var root = Repository.Discover(repositoryPath) ?? throw new GitSourceException($"{repositoryPath}: not in a git repository");
-        using var repository = new Repository(root);
+        using var repository = GitRepositories.Discover(repositoryPath);
         if (repository.Info.IsHeadDetached)
         {
             throw new GitSourceException($"{repositoryPath}: HEAD is detached: check out the branch to roll back");
@@ -52,21 +51,38 @@ public static class Rollback
             FirstParentOnly = true,
             SortBy = CommitSortStrategies.Topological,
         }).ToList();
-        var signature = repository.Config.BuildSignature(DateTimeOffset.Now)
+        using var config = GitRepositories.Configuration(repository);
+        var signature = config.BuildSignature(DateTimeOffset.Now)
             ?? throw new GitSourceException($"{repositoryPath}: git user.name and user.email are not set: the revert commits need an author");
         var created = new List<FetchedCommit>();
-        foreach (var commit in newer)
+        try
         {
-            var result = repository.Revert(commit, signature, new RevertOptions { Mainline = commit.Parents.Count() > 1 ? 1 : 0, CommitOnSuccess = true });
-            if (result.Status != RevertStatus.Reverted)
+            foreach (var commit in newer)
             {
-                repository.Reset(ResetMode.Hard, head);
-                throw new GitSourceException(
-                    $"reverting {GitSource.Short(commit.Sha)} \"{commit.MessageShort}\" {(result.Status == RevertStatus.Conflicts ? "conflicts with later changes" : "changed nothing")}: " +
-                    "nothing committed; revert by hand (git revert) and resolve");
+                created.Add(GitSource.Describe(Revert(repository, commit, signature)));
             }
-            created.Add(GitSource.Describe(result.Commit));
+        }
+        catch
+        {
+            repository.Reset(ResetMode.Hard, head); // also clears the revert in progress
+            throw;
         }
         return new RollbackResult(GitSource.Describe(head), [.. newer.Select(GitSource.Describe)], created);
+    }
+
+    private static Commit Revert(Repository repository, Commit commit, Signature signature)
+    {
+        // Committed here rather than by LibGit2Sharp (CommitOnSuccess): it reads the message git prepared, and would
+        // tidy it, through calls that return nothing under NativeAOT. The message is MERGE_MSG as libgit2 wrote it,
+        // already in the form `git revert` commits.
+        var result = repository.Revert(commit, signature, new RevertOptions { Mainline = commit.Parents.Count() > 1 ? 1 : 0, CommitOnSuccess = false });
+        if (result.Status != RevertStatus.Reverted)
+        {
+            throw new GitSourceException(
+                $"reverting {GitSource.Short(commit.Sha)} \"{commit.MessageShort}\" {(result.Status == RevertStatus.Conflicts ? "conflicts with later changes" : "changed nothing")}: " +
+                "nothing committed; revert by hand (git revert) and resolve");
+        }
+        var message = File.ReadAllText(Path.Combine(repository.Info.Path, "MERGE_MSG"));
+        return repository.Commit(message, signature, signature, new CommitOptions { PrettifyMessage = false });
     }
 }

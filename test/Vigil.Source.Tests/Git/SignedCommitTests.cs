@@ -116,6 +116,27 @@ public sealed class SignedCommitTests(SigningKeys keys) : IClassFixture<SigningK
     }
 
     [Fact]
+    public void ACommitInLatin1_IsVerifiedOnItsExactBytes()
+    {
+        // git signs the bytes it stores; a message in another encoding (i18n.commitEncoding) is not UTF-8, so the signed
+        // bytes must come back from libgit2 untouched, not as text decoded and encoded again.
+        var repository = new GitRepository(Path.Combine(_folder, "repo"));
+        File.WriteAllText(repository.PathOf("cluster.yaml"), "kind: Cluster\n");
+        repository.Git("add", "-A");
+        var message = Path.Combine(_folder, "message");
+        File.WriteAllBytes(message, System.Text.Encoding.Latin1.GetBytes("Vérifié par l'équipe\n"));
+        repository.Git([.. keys.Signing("ssh", "ops"), "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "-S", "-F", message]);
+        Assert.Contains("encoding ISO-8859-1", repository.Git("cat-file", "commit", "HEAD"), StringComparison.Ordinal);
+
+        using var source = new GitSource(new GitSourceSpec { Repository = repository.Path, Verify = new CommitVerification(VerifyMode.Head, keys.Trusted) },
+            Directory.CreateDirectory(Path.Combine(_folder, "state")).FullName);
+        var verdict = source.Verdict(source.Fetch().Sha)!;
+
+        Assert.Null(verdict.Refusal);
+        Assert.Equal("ops@example.org (SSH)", verdict.SignedBy);
+    }
+
+    [Fact]
     public void ArmoredKeys_DearmorToThePacketsGpgExports()
     {
         var exported = Path.Combine(_folder, "ops.gpg");

@@ -12,15 +12,8 @@ public sealed record SignedObject(string What, string? Signature, byte[] Payload
     /// <summary>A commit's gpgsig header and the commit without it (libgit2 splits them).</summary>
     public static SignedObject Of(Repository repository, Commit commit)
     {
-        try
-        {
-            var extracted = Commit.ExtractSignature(repository, commit.Id);
-            return new SignedObject($"commit {GitSource.Short(commit.Sha)}", extracted.Signature, Encoding.UTF8.GetBytes(extracted.SignedData));
-        }
-        catch (NotFoundException)
-        {
-            return new SignedObject($"commit {GitSource.Short(commit.Sha)}", null, []);
-        }
+        var (signature, signedData) = Libgit2.CommitSignature(repository.Info.Path, commit.Id);
+        return new SignedObject($"commit {GitSource.Short(commit.Sha)}", signature, signedData);
     }
 
     /// <summary>
