@@ -1,4 +1,4 @@
-# Vigil: build and test with the SDK, run on the slim runtime.
+# Vigil: build and test with the SDK, run as one NativeAOT executable on the runtime's dependencies only.
 #
 #   docker build -t vigil .
 #   docker run --rm --network host --cap-add NET_ADMIN --cap-add NET_RAW \
@@ -11,12 +11,13 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-# The same command the tests run (installs its Debian packages, builds in Release, runs every test).
+# The same command the tests run (installs its Debian packages, builds in Release, publishes vigil NativeAOT into
+# test/.cache/vigil, runs every test, the lab's agents being that binary). The image ships that very binary.
 RUN test/run
-# ReadyToRun: compiled ahead, so an agent starts (and a restarted one decides) in a fraction of the JIT time.
-RUN dotnet publish reconciler/Vigil.Cli/Vigil.Cli.csproj -c Release -r linux-x64 --no-self-contained -p:PublishReadyToRun=true -o /out
+RUN mkdir /out && cd test/.cache/vigil && cp -r vigil libgit2-*.so schemas policies /out/
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+# No .NET runtime: the executable is native; it needs glibc, OpenSSL, ICU and zlib, which runtime-deps has.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0 AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpcap0.8 iproute2 nftables ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*

@@ -22,5 +22,5 @@ public static class VigilExecutable
     public static (string File, IReadOnlyList<string> Prefix) BesideAssembly() =>
         Environment.GetEnvironmentVariable("VIGIL_EXECUTABLE") is { Length: > 0 } published && File.Exists(published)
             ? (published, [])
-            : (Path.Combine(Path.GetDirectoryName(typeof(VigilExecutable).Assembly.Location)!, "vigil"), []);
+            : (Path.Combine(AppContext.BaseDirectory, "vigil"), []);
 }

@@ -3,10 +3,12 @@ using System.Diagnostics;
 namespace Vigil.Cli.Tests;
 
 /// <summary>
-/// The commands that reach libgit2, run as the published vigil (VIGIL_EXECUTABLE: the NativeAOT binary test/run
-/// publishes) rather than in this test process. Under NativeAOT LibGit2Sharp's calls that fill a libgit2 buffer came
-/// back empty: a signed head looked unsigned, no repository was found from a folder, the global git configuration
-/// was not read and a revert commit had no message. Each case here failed that way before Vigil made those calls itself.
+/// Commands run as the published vigil (VIGIL_EXECUTABLE: the NativeAOT binary test/run publishes) rather than in this
+/// test process: what reflection, trimming or native interop could break there. Under NativeAOT LibGit2Sharp's calls
+/// that fill a libgit2 buffer came back empty: a signed head looked unsigned, no repository was found from a folder,
+/// the global git configuration was not read and a revert commit had no message; each git case here failed that way
+/// before Vigil made those calls itself. The rest bind every field of the schemas (NJsonSchema and Newtonsoft.Json
+/// by reflection) and print them.
 /// </summary>
 public sealed class ShippedBinaryTests : IDisposable
 {
@@ -17,6 +19,43 @@ public sealed class ShippedBinaryTests : IDisposable
     {
         _keys.Dispose();
         Directory.Delete(_work, recursive: true);
+    }
+
+    public static TheoryData<string, string> EveryExampleAndFormat()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var folder in RepoPaths.ExampleNames().Select(name => Path.Combine(RepoPaths.Examples, name)).Append(EveryFeature))
+        {
+            foreach (var format in new[] { "yaml", "json", "keepalived" })
+            {
+                data.Add(folder, format);
+            }
+        }
+        return data;
+    }
+
+    private static string EveryFeature => Path.Combine(RepoPaths.Root, "test", "Vigil.Cli.Tests", "TestData", "every-feature");
+
+    [Theory]
+    [MemberData(nameof(EveryExampleAndFormat))]
+    public void Render_PrintsWhatTheBuildPrints(string folder, string format)
+    {
+        var shipped = Vigil(RepoPaths.Root, [], "render", folder, "--node", "ka1", "--output", format);
+        var built = CliRun.Of("render", folder, "--node", "ka1", "--output", format);
+
+        Assert.Equal((0, ""), (shipped.ExitCode, shipped.Error));
+        Assert.Equal(built.Output, shipped.Output);
+    }
+
+    [Fact]
+    public void Validate_NamesTheFileLineAndField_AsTheBuildDoes()
+    {
+        var broken = Path.Combine(RepoPaths.Root, "test", "Vigil.Source.Tests", "TestData", "broken");
+        var shipped = Vigil(RepoPaths.Root, [], "validate", broken);
+        var built = CliRun.Of("validate", broken);
+
+        Assert.Equal(1, shipped.ExitCode);
+        Assert.Equal((built.ExitCode, built.Output, built.Error), (shipped.ExitCode, shipped.Output, shipped.Error));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Vigil.Cli.Commands;
 /// thread for the first seconds and minutes of a process, and on a small machine that work delayed the takeover
 /// timer by 0.2-1.4 ms (measured by test/Vigil.Benchmarks failover; without it the timer fires within 0.01 ms).
 /// The setting is read only when a process starts, so the agent re-executes itself, keeping its pid, with
-/// DOTNET_TieredCompilation=0; it leaves the variable alone when the operator has set it.
+/// DOTNET_TieredCompilation=0; it leaves the variable alone when the operator has set it. A NativeAOT vigil has no JIT
+/// and nothing to re-execute for.
 /// </summary>
 internal static partial class AgentProcess
 {
@@ -17,7 +18,8 @@ internal static partial class AgentProcess
     /// <summary>Returns only when there is nothing to do or execve(2) failed (the agent then runs as it is).</summary>
     public static void ReexecuteWithoutTieredCompilation()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(TieredCompilation) is not null)
+        if (!OperatingSystem.IsLinux() || !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            || Environment.GetEnvironmentVariable(TieredCompilation) is not null)
         {
             return;
         }

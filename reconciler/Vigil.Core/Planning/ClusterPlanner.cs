@@ -213,6 +213,11 @@ public static class ClusterPlanner
     /// The fields two values of one record type differ in, nested records walked ("healthCheck.httpGet.path"),
     /// as (camelCase path, before, after) in declaration order. Computed properties are not fields.
     /// </summary>
+    // The records compared by reflection are the desired-state model's, in Vigil.Core, which the NativeAOT build
+    // keeps whole (TrimmerRootAssembly in Vigil.Cli.csproj): their properties are all there.
+    private const string TrimmedWhole = "Vigil.Core is rooted in the NativeAOT build: its records keep every property";
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmedWhole)]
     public static IEnumerable<(string Field, string? Before, string? After)> FieldChanges(object? before, object? after, params string[] skip)
     {
         if (Equals(before, after))
@@ -251,10 +256,12 @@ public static class ClusterPlanner
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmedWhole)]
     private static bool IsRecord(Type type) =>
         type.GetProperty("EqualityContract", BindingFlags.NonPublic | BindingFlags.Instance) is not null;
 
     /// <summary>A value as an operator writes it in YAML: 1s not 00:00:01, lists in brackets, records as { field: value }.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmedWhole)]
     public static string? Show(object? value) => value switch
     {
         null => null,

@@ -108,6 +108,8 @@ internal static unsafe class Libgit2
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "LibGit2Sharp is rooted whole in the NativeAOT build")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "LibGit2Sharp is rooted whole in the NativeAOT build")]
     private static IntPtr Load()
     {
         _ = GlobalSettings.Version; // loads the native library

@@ -87,6 +87,10 @@ internal static class ResourceBinder
     {
         public override bool CanConvert(Type objectType) => objectType.IsGenericType && objectType.GetGenericTypeDefinition() == typeof(ValueList<>);
 
+        // NativeAOT: the model's ValueList<T> are Vigil.Core's, rooted whole with complete metadata (Vigil.Cli.csproj);
+        // ShippedBinaryTests renders every-feature, which has each of them, with the native binary.
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "see above")]
+        [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "see above")]
         public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer)
         {
             var itemType = objectType.GetGenericArguments()[0];
