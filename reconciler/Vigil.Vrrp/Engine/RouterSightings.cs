@@ -15,7 +15,7 @@ public sealed record RouterSighting(IPAddress Address, int Priority, long Advert
 public sealed class RouterSightings
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, RouterSighting> _routers = [];
+    private readonly Dictionary<IPAddress, Tally> _routers = [];
 
     /// <summary>
     /// Sources are unauthenticated (anyone on the segment can send from any address): at most this many are kept, the
@@ -27,13 +27,19 @@ public sealed class RouterSightings
     {
         lock (_gate)
         {
-            var seen = _routers.GetValueOrDefault(source);
-            if (seen is null && _routers.Count >= Kept)
+            if (!_routers.TryGetValue(source, out var seen))
             {
-                _routers.Remove(_routers.Values.MinBy(r => r.LastSeen)!.Address);
+                if (_routers.Count >= Kept)
+                {
+                    _routers.Remove(_routers.MinBy(r => r.Value.LastSeen).Key);
+                }
+                _routers[source] = seen = new Tally();
             }
-            _routers[source] = new RouterSighting(source, priority, (seen?.Adverts ?? 0) + 1,
-                (seen?.WhileMaster ?? 0) + (whileMaster && priority > 0 ? 1 : 0), at);
+            // Counted in place: a router heard every interval costs no allocation.
+            seen.Priority = priority;
+            seen.Adverts++;
+            seen.WhileMaster += whileMaster && priority > 0 ? 1 : 0;
+            seen.LastSeen = at;
         }
     }
 
@@ -41,7 +47,16 @@ public sealed class RouterSightings
     {
         lock (_gate)
         {
-            return [.. _routers.Values.OrderBy(r => r.Address.ToString(), StringComparer.Ordinal)];
+            return [.. _routers.Select(r => new RouterSighting(r.Key, r.Value.Priority, r.Value.Adverts, r.Value.WhileMaster, r.Value.LastSeen))
+                .OrderBy(r => r.Address.ToString(), StringComparer.Ordinal)];
         }
+    }
+
+    private sealed class Tally
+    {
+        public int Priority;
+        public long Adverts;
+        public long WhileMaster;
+        public DateTimeOffset LastSeen;
     }
 }

@@ -60,6 +60,17 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
     /// <summary>What reloads may change in place, swapped as one value so the timers see a consistent set.</summary>
     private sealed record Definition(NodeVrrpInstance Instance, IReadOnlyList<InterfaceAddress> Addresses);
 
+    /// <summary>What <see cref="Definition"/> sends at <see cref="Priority"/>; compared by reference, never by value.</summary>
+    private sealed class OutgoingAdvert(Definition definition, int priority, VrrpAdvertisement advertisement, IPAddress[] destinations)
+    {
+        public Definition Definition { get; } = definition;
+        public int Priority { get; } = priority;
+        public VrrpAdvertisement Advertisement { get; } = advertisement;
+        public IPAddress[] Destinations { get; } = destinations;
+    }
+
+    private OutgoingAdvert? _outgoing;
+
     public VirtualRouter(NodeVrrpInstance instance, IReadOnlyList<InterfaceAddress> addresses, VirtualRouterPorts ports,
         TimeProvider time, ILogger log, VrrpSyncGroup? group = null)
     {
@@ -197,13 +208,18 @@ public sealed class VirtualRouter : IVrrpActions, IDisposable
 
     void IVrrpActions.SendAdvertisement(int priority)
     {
-        var instance = Instance;
+        var definition = _definition;
+        var instance = definition.Instance;
         var channel = _ports.Channel;
-        var advertisement = InstanceWireForm.AdvertisementOf(instance, priority);
-        IReadOnlyList<IPAddress> destinations = instance.Transport == VrrpTransport.Unicast
-            ? instance.UnicastPeers
-            : [InstanceWireForm.MulticastGroup(instance.Family)];
-        foreach (var destination in destinations)
+        // The same advert every interval until the priority or the definition changes: made once, not per send.
+        var outgoing = _outgoing;
+        if (outgoing is null || !ReferenceEquals(outgoing.Definition, definition) || outgoing.Priority != priority)
+        {
+            _outgoing = outgoing = new OutgoingAdvert(definition, priority, InstanceWireForm.AdvertisementOf(instance, priority),
+                instance.Transport == VrrpTransport.Unicast ? [.. instance.UnicastPeers] : [InstanceWireForm.MulticastGroup(instance.Family)]);
+        }
+        var advertisement = outgoing.Advertisement;
+        foreach (var destination in outgoing.Destinations)
         {
             try
             {

@@ -51,9 +51,10 @@ public static class VrrpCodec
             BinaryPrimitives.WriteUInt16BigEndian(message[4..], (ushort)(advertisement.AdvertisementInterval & 0x0fff));
         }
         var offset = HeaderLength;
-        foreach (var address in advertisement.IpAddresses)
+        var addresses = advertisement.IpAddresses;
+        for (var i = 0; i < addresses.Count; i++) // not foreach: an interface's enumerator is an allocation per advert
         {
-            address.TryWriteBytes(message[offset..], out var written);
+            addresses[i].TryWriteBytes(message[offset..], out var written);
             offset += written;
         }
         if (advertisement.Version == 2)

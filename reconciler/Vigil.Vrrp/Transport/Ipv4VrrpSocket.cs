@@ -28,6 +28,7 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
     private SafeHandle _sendHandle = Interop.SendDatagram.Nowhere;
     private bool _filtered;
     private readonly byte[] _receive = new byte[65535];
+    private readonly RepeatedDatagram _repeated = new();
     private readonly bool _checkTtl;
 
     /// <summary>Opens the sockets; create them inside the node's network namespace (see Vigil.Netlink.NetworkNamespace).</summary>
@@ -82,9 +83,15 @@ public sealed class Ipv4VrrpSocket : IVrrpChannel
         {
             return null;
         }
-        var length = _in.Receive(_receive);
-        var verdict = VrrpDatagram.TryDecodeIpv4(_receive.AsSpan(0, length), out var header, out var advertisement, _checkTtl);
-        return new ReceivedAdvertisement(verdict, header.Source, header.Destination, advertisement) { Ipv4Header = header };
+        var datagram = _receive.AsSpan(0, _in.Receive(_receive));
+        if (_repeated.Repeat(datagram) is { } repeat)
+        {
+            return repeat;
+        }
+        var verdict = VrrpDatagram.TryDecodeIpv4(datagram, out var header, out var advertisement, _checkTtl);
+        var received = new ReceivedAdvertisement(verdict, header.Source, header.Destination, advertisement) { Ipv4Header = header };
+        _repeated.Remember(datagram, received);
+        return received;
     }
 
     /// <summary>Raw IPv4 sockets deliver the IP header too.</summary>
