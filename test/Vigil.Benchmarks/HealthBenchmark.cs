@@ -26,46 +26,22 @@ internal static class HealthBenchmark
 
     public static int Run(int checks, TimeSpan duration)
     {
-        // 100 listeners, 100 real servers each (by port reuse across virtual servers): the checks, not the listeners, are measured.
-        var listeners = Enumerable.Range(0, 100).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        foreach (var listener in listeners)
+        // 100 listeners, 100 real servers each (by port reuse across virtual servers), in a process of their own: the
+        // checks, not the listeners, are measured, on both sides.
+        using var listeners = new HealthListeners(100);
+        var vigil = Measure(checks, duration, listeners);
+        var keepalived = CompareKeepalived(checks, duration, listeners);
+        if (vigil.PerCheck is { } ours && keepalived is { } theirs)
         {
-            listener.Start(backlog: 4096);
+            Console.WriteLine($"  CPU per completed check, listeners excluded: Vigil {ours.TotalMicroseconds:0.0} µs, keepalived {theirs.TotalMicroseconds:0.0} µs " +
+                $"(ratio {ours / theirs:0.00})");
         }
-        using var accepting = new CancellationTokenSource();
-        var accepted = 0L;
-        var acceptors = listeners.Select(l => Task.Run(async () =>
-        {
-            while (!accepting.IsCancellationRequested)
-            {
-                try
-                {
-                    (await l.AcceptSocketAsync(accepting.Token)).Dispose();
-                    Interlocked.Increment(ref accepted);
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        })).ToList();
-        try
-        {
-            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
-            var result = Measure(checks, duration, ports);
-            CompareKeepalived(checks, duration, ports, () => Interlocked.Read(ref accepted));
-            return result;
-        }
-        finally
-        {
-            accepting.Cancel();
-            listeners.ForEach(l => l.Stop());
-            Task.WaitAll([.. acceptors], TimeSpan.FromSeconds(5));
-        }
+        return vigil.ExitCode;
     }
 
-    private static int Measure(int count, TimeSpan duration, IReadOnlyList<int> ports)
+    private static (int ExitCode, TimeSpan? PerCheck) Measure(int count, TimeSpan duration, HealthListeners listeners)
     {
+        var ports = listeners.Ports;
         var board = new HealthBoard(new LoggerConfiguration().CreateLogger(), TimeProvider.System);
         var down = 0;
         board.Changed += (_, state) => { if (!state.Up) { Interlocked.Increment(ref down); } };
@@ -83,40 +59,46 @@ internal static class HealthBenchmark
             checks.Add(new CountedCheck(new RealServerCheck($"vs-{i}", server, real, board), runs));
         }
         var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var scheduler = CheckScheduler.StartAsync(maxConcurrency: 500).GetAwaiter().GetResult();
-        TimeSpan synced, elapsed;
+        TimeSpan synced, steady, cpu, listenerCpu;
         long completed;
         try
         {
             scheduler.SyncAsync(checks).GetAwaiter().GetResult();
             synced = clock.Elapsed;
+            // Counted from when every check is scheduled: the steady state, as keepalived's is counted once it runs.
+            process.Refresh();
+            var (cpuBefore, runsBefore, listenersBefore) = (process.TotalProcessorTime, runs.Count, listeners.Sample().Cpu);
             Thread.Sleep(duration);
-            completed = runs.Count;
-            elapsed = clock.Elapsed;
+            process.Refresh();
+            (cpu, completed, listenerCpu) = (process.TotalProcessorTime - cpuBefore, runs.Count - runsBefore, listeners.Sample().Cpu - listenersBefore);
+            steady = clock.Elapsed - synced;
         }
         finally
         {
             scheduler.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        Console.WriteLine($"health: {count} TCP checks, delayLoop 1 s, against 100 listeners on loopback, for {duration.TotalSeconds:0} s");
-        Console.WriteLine($"  scheduled in {synced.TotalMilliseconds:0} ms; {completed} runs in {elapsed.TotalSeconds:0.0} s = {completed / elapsed.TotalSeconds:0} checks/s (ideal {count}/s)");
-        Console.WriteLine($"  CPU {cpu.TotalSeconds:0.0} s over {elapsed.TotalSeconds:0.0} s = {100 * cpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core; peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB");
+        Console.WriteLine($"health: {count} TCP checks, delayLoop 1 s, against 100 listeners on loopback (another process), for {duration.TotalSeconds:0} s");
+        Console.WriteLine($"  scheduled in {synced.TotalMilliseconds:0} ms; then {completed} runs in {steady.TotalSeconds:0.0} s = {completed / steady.TotalSeconds:0} checks/s (ideal {count}/s)");
+        Console.WriteLine($"  CPU {cpu.TotalSeconds:0.0} s = {100 * cpu.TotalSeconds / steady.TotalSeconds:0} % of one core, {(completed > 0 ? cpu / completed : TimeSpan.Zero).TotalMicroseconds:0.0} µs per check; " +
+            $"peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (the listeners meanwhile: {100 * listenerCpu.TotalSeconds / steady.TotalSeconds:0} % of one core)");
         Console.WriteLine($"  servers found down: {down} (expected 0)");
-        return down == 0 ? 0 : 1;
+        return (down == 0 ? 0 : 1, completed > 0 ? cpu / completed : null);
     }
 
-    /// <summary>keepalived's checker on the same targets: TCP_CHECKs, delay_loop 1, counted by the listeners' accepts.</summary>
-    private static void CompareKeepalived(int count, TimeSpan duration, IReadOnlyList<int> ports, Func<long> accepted)
+    /// <summary>
+    /// keepalived's checker on the same targets: TCP_CHECKs, delay_loop 1, counted by the listeners' accepts. Its CPU
+    /// per completed check, or null when it did not run.
+    /// </summary>
+    private static TimeSpan? CompareKeepalived(int count, TimeSpan duration, HealthListeners listeners)
     {
+        var ports = listeners.Ports;
         var keepalived = "/usr/sbin/keepalived";
         if (!File.Exists(keepalived))
         {
             Console.WriteLine("  keepalived -C: not installed (test/run installs it)");
-            return;
+            return null;
         }
         var folder = Directory.CreateTempSubdirectory("vigil-health-bench-");
         try
@@ -140,15 +122,25 @@ internal static class HealthBenchmark
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var before = accepted();
-            var listenersBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
             bool Refused() => output.Any(l => l.Contains("Can't initialize ipvs", StringComparison.Ordinal));
+            var (started, _) = listeners.Sample();
+            var clock = Stopwatch.StartNew();
+            // Its start-up (reading 10,000 virtual servers, scheduling the first checks) is not counted, as Vigil's
+            // scheduling is not: from when its checker process exists and the first checks arrive.
+            Process? child = null;
+            while (clock.Elapsed < duration && !process.HasExited && !Refused() && (child is null || listeners.Sample().Accepted == started))
+            {
+                Thread.Sleep(100);
+                child ??= CheckerOf(Path.Combine(folder.FullName, "c.pid"));
+            }
+            var (before, listenersBefore) = listeners.Sample();
+            var cpuBefore = (child?.TotalProcessorTime ?? TimeSpan.Zero) + process.TotalProcessorTime;
+            clock.Restart();
             while (clock.Elapsed < duration && !process.HasExited && !Refused())
             {
                 Thread.Sleep(100);
             }
-            if (process.HasExited || Refused())
+            if (process.HasExited || Refused() || child is null)
             {
                 if (!process.HasExited)
                 {
@@ -158,24 +150,39 @@ internal static class HealthBenchmark
                 var reason = (output.FirstOrDefault(l => l.Contains("Can't initialize ipvs", StringComparison.Ordinal))
                     ?? output.LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? $"exit {process.ExitCode}").Split(": ", 2)[^1];
                 Console.WriteLine($"  keepalived -C on the same targets: refused after {clock.Elapsed.TotalMilliseconds:0} ms: {reason.Trim()}");
-                return;
+                return null;
             }
-            var runs = accepted() - before;
+            var (after, listenersAfter) = listeners.Sample();
+            var runs = after - before;
             var elapsed = clock.Elapsed;
-            // This process only accepts while keepalived checks: what the listeners cost, to set against Vigil's CPU above.
-            var listeners = Process.GetCurrentProcess().TotalProcessorTime - listenersBefore;
-            var child = int.TryParse(File.ReadAllText(Path.Combine(folder.FullName, "c.pid")).Trim(), out var pid) ? Process.GetProcessById(pid) : process;
-            var cpu = child.TotalProcessorTime + process.TotalProcessorTime;
+            var listenerCpu = listenersAfter - listenersBefore;
+            child.Refresh();
+            process.Refresh();
+            var cpu = child.TotalProcessorTime + process.TotalProcessorTime - cpuBefore;
             var peak = child.PeakWorkingSet64;
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
             Console.WriteLine($"  keepalived -C on the same targets: {runs} checks in {elapsed.TotalSeconds:0.0} s = {runs / elapsed.TotalSeconds:0} checks/s; " +
-                $"CPU {100 * cpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core; peak working set {peak / 1024.0 / 1024.0:0} MiB " +
-                $"(the listeners' accepts meanwhile: {100 * listeners.TotalSeconds / elapsed.TotalSeconds:0} % of one core)");
+                $"CPU {100 * cpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core, {(runs > 0 ? cpu / runs : TimeSpan.Zero).TotalMicroseconds:0.0} µs per check; " +
+                $"peak working set {peak / 1024.0 / 1024.0:0} MiB (the listeners meanwhile: {100 * listenerCpu.TotalSeconds / elapsed.TotalSeconds:0} % of one core)");
+            return runs > 0 ? cpu / runs : null;
         }
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>keepalived's checker child, once its pid file names it.</summary>
+    private static Process? CheckerOf(string pidFile)
+    {
+        try
+        {
+            return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? Process.GetProcessById(pid) : null;
+        }
+        catch (ArgumentException)
+        {
+            return null; // written, but the process is not there (yet or any more)
         }
     }
 

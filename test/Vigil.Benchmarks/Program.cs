@@ -13,8 +13,9 @@ const string Usage = """
                               then in a namespace lab (root), git commit -> VIP on the master with agents fetching every 1 s
                               (--plan-only: the plan figures alone)
       health  [--checks N] [--seconds S] [--in-guest]  N TCP checks (10000) at a 1 s delayLoop against listeners on
-                              loopback for S s (30): checks per second, CPU and peak memory; then keepalived -C on the
-                              same targets; --in-guest runs both in the guest kernel (root), whose kernel has the IPVS
+                              loopback for S s (30): checks per second, CPU per check and peak memory; then keepalived -C
+                              on the same targets (the listeners run in a process of their own, their CPU counted apart
+                              from both checkers'); --in-guest runs both in the guest kernel (root), whose kernel has the IPVS
                               keepalived's checker needs (user-mode Linux, else QEMU: VIGIL_GUEST_KERNEL forces one)
       idle    [--seconds S]   10 VRRP instances at 1 s adverts, all master, on one node of a namespace lab (root): CPU
                               time and memory over S s (30) of a Vigil agent, then of keepalived with the same instances
@@ -47,6 +48,7 @@ return (args.FirstOrDefault() is { } first && !first.StartsWith('-') ? first : "
     "soak" => SoakBenchmark.Run(int.Parse(Option("--instances") ?? "100", CultureInfo.InvariantCulture),
         TimeSpan.FromMinutes(double.Parse(Option("--minutes") ?? "30", CultureInfo.InvariantCulture)), args.Contains("--keepalived")),
     "idle" => IdleBenchmark.Run(TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "30", CultureInfo.InvariantCulture))),
+    HealthListeners.Command => HealthListeners.Serve(int.Parse(Option("--count") ?? "100", CultureInfo.InvariantCulture)),
     "ipvs" => args.Contains("--in-guest") ? IpvsBenchmark.RunInGuest(runs) : IpvsBenchmark.Run(runs),
     var other => BadUsage(other),
 };
