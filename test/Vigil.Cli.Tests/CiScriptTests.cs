@@ -92,22 +92,10 @@ public sealed class CiScriptTests : IDisposable
 
     private (int ExitCode, string Output) Run(params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("/bin/sh", [Script])
-        {
-            WorkingDirectory = _repository.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("/bin/sh", [Script]) { WorkingDirectory = _repository.Path };
         start.Environment["VIGIL"] = VigilExecutable.BesideAssembly().File;
         start.Environment["NO_COLOR"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        var run = CliRun.Process(start, environment.ToDictionary(e => e.Name, e => e.Value));
+        return (run.ExitCode, run.Output + run.Error);
     }
 }

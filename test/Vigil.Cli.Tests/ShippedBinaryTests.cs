@@ -107,15 +107,6 @@ public sealed class ShippedBinaryTests : IDisposable
         {
             Skips.Missing("VIGIL_EXECUTABLE does not name a published vigil (test/run publishes one)");
         }
-        var start = new ProcessStartInfo(published!, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new CliRun(process.ExitCode, output, error.Result);
+        return CliRun.Process(new ProcessStartInfo(published!, arguments) { WorkingDirectory = directory }, environment);
     }
 }
