@@ -42,7 +42,6 @@ public sealed class CheckScheduler : IAsyncDisposable
             });
             quartz.UseDefaultThreadPool(maxConcurrency);
             quartz.UseJobFactory<CheckJobFactory>();
-
         }).Build();
         var scheduler = await factory.GetScheduler().ConfigureAwait(false);
         await scheduler.Start().ConfigureAwait(false);
@@ -101,7 +100,6 @@ public sealed class CheckScheduler : IAsyncDisposable
         _checks.Clear();
     }
 
-    /// <summary>One run of one check; Quartz never runs two of the same job at once.</summary>
     /// <summary>
     /// Hands out the one stateless <see cref="CheckJob"/>. Quartz's default factory made a job per run by reflection
     /// and set its properties from the job's data by reflection, every run of every check.
@@ -115,6 +113,7 @@ public sealed class CheckScheduler : IAsyncDisposable
         public ValueTask ReturnJob(JobScope scope, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
+    /// <summary>One run of one check; Quartz never runs two of the same job at once.</summary>
     [DisallowConcurrentExecution]
     internal sealed class CheckJob : IJob
     {

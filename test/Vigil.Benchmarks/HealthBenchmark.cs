@@ -79,12 +79,13 @@ internal static class HealthBenchmark
         {
             scheduler.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+        TimeSpan? perCheck = completed > 0 ? cpu / completed : null;
         Console.WriteLine($"health: {count} TCP checks, delayLoop 1 s, against 100 listeners on loopback (another process), for {duration.TotalSeconds:0} s");
         Console.WriteLine($"  scheduled in {synced.TotalMilliseconds:0} ms; then {completed} runs in {steady.TotalSeconds:0.0} s = {completed / steady.TotalSeconds:0} checks/s (ideal {count}/s)");
-        Console.WriteLine($"  CPU {cpu.TotalSeconds:0.0} s = {100 * cpu.TotalSeconds / steady.TotalSeconds:0} % of one core, {(completed > 0 ? cpu / completed : TimeSpan.Zero).TotalMicroseconds:0.0} µs per check; " +
+        Console.WriteLine($"  CPU {cpu.TotalSeconds:0.0} s = {100 * cpu.TotalSeconds / steady.TotalSeconds:0} % of one core, {(perCheck ?? TimeSpan.Zero).TotalMicroseconds:0.0} µs per check; " +
             $"peak working set {process.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB (the listeners meanwhile: {100 * listenerCpu.TotalSeconds / steady.TotalSeconds:0} % of one core)");
         Console.WriteLine($"  servers found down: {down} (expected 0)");
-        return (down == 0 ? 0 : 1, completed > 0 ? cpu / completed : null);
+        return (down == 0 ? 0 : 1, perCheck);
     }
 
     /// <summary>

@@ -30,6 +30,27 @@ public sealed class VrrpSocketTests : IDisposable
         _ka2.Dispose();
     }
 
+    /// <summary>ka1's socket on d0, joined to the group.</summary>
+    private Ipv4VrrpSocket Ka1Socket() => NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
+
+    /// <summary>ka2's socket on d1, joined to the group.</summary>
+    private Ipv4VrrpSocket Ka2Socket() => NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));
+
+    /// <summary>
+    /// The first advert that gets through: the veth link may need a moment to carry traffic after coming up, so the
+    /// advert is sent again until one arrives (bounded); null when none did.
+    /// </summary>
+    private static ReceivedAdvertisement? FirstThrough(Ipv4VrrpSocket sender, Ipv4VrrpSocket receiver, VrrpAdvertisement advert, IPAddress destination)
+    {
+        ReceivedAdvertisement? received = null;
+        for (var attempt = 0; attempt < 25 && received is null; attempt++)
+        {
+            sender.Send(advert, destination);
+            received = receiver.Receive(TimeSpan.FromMilliseconds(200));
+        }
+        return received;
+    }
+
     private static VrrpAdvertisement Ka1Advert(byte priority) => new()
     {
         Version = 2, VirtualRouterId = 51, Priority = priority, AdvertisementInterval = 1, IpAddresses = [IPAddress.Parse("198.51.100.100")],
@@ -45,16 +66,10 @@ public sealed class VrrpSocketTests : IDisposable
         {
             Skips.Missing(TestNamespace.SkipReason);
         }
-        using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
-        using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));
+        using var sender = Ka1Socket();
+        using var receiver = Ka2Socket();
 
-        ReceivedAdvertisement? received = null;
-        // The veth link may need a moment to carry traffic after coming up: resend until one arrives (bounded).
-        for (var attempt = 0; attempt < 25 && received is null; attempt++)
-        {
-            sender.Send(Ka1Advert(100), IPAddress.Parse(destination));
-            received = receiver.Receive(TimeSpan.FromMilliseconds(200));
-        }
+        var received = FirstThrough(sender, receiver, Ka1Advert(100), IPAddress.Parse(destination));
 
         Assert.NotNull(received);
         Assert.Equal(VrrpRejection.None, received.Verdict);
@@ -76,17 +91,11 @@ public sealed class VrrpSocketTests : IDisposable
         {
             Skips.Missing(TestNamespace.SkipReason);
         }
-        using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
-        using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));
+        using var sender = Ka1Socket();
+        using var receiver = Ka2Socket();
         var advert = Ka1Advert(100);
         var group = Ipv4VrrpSocket.MulticastGroup;
-        ReceivedAdvertisement? first = null;
-        for (var attempt = 0; attempt < 25 && first is null; attempt++) // the veth may need a moment after coming up
-        {
-            sender.Send(advert, group);
-            first = receiver.Receive(TimeSpan.FromMilliseconds(200));
-        }
-        Assert.NotNull(first);
+        Assert.NotNull(FirstThrough(sender, receiver, advert, group));
         const int Adverts = 200;
         var timeout = TimeSpan.FromSeconds(1);
         for (var i = 0; i < 20; i++) // every path run once more before counting
@@ -123,8 +132,8 @@ public sealed class VrrpSocketTests : IDisposable
             Skips.Missing(TestNamespace.SkipReason);
         }
         using var announcer = NetworkNamespace.Run(_ka2.Name, () => new PcapAnnouncer("d1", System.Net.NetworkInformation.PhysicalAddress.Parse("02-00-00-00-00-12")));
-        using var sender = NetworkNamespace.Run(_ka1.Name, () => new Ipv4VrrpSocket("d0", _ka1.IndexOf("d0"), Ka1, joinMulticast: true));
-        using var receiver = NetworkNamespace.Run(_ka2.Name, () => new Ipv4VrrpSocket("d1", _ka2.IndexOf("d1"), Ka2, joinMulticast: true));
+        using var sender = Ka1Socket();
+        using var receiver = Ka2Socket();
         var received = 0;
         for (var attempt = 0; attempt < 100 && received < 20; attempt++)
         {
